@@ -1,0 +1,133 @@
+"""build_app(): a Bolt App with every handler registered, pointed at SLACK_API_URL."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.clock import Clock, SystemClock
+from bot.config import Mode, Settings
+from bot.outbox import Dispatcher
+from bot.runtime import Runtime
+from bot.scheduler import Planner
+from bot.slack import SlackClients
+from handlers import commands, home
+from handlers.router import CommandRouter
+from storage.db import Database, connect
+from storage.models import HandledEvent
+
+log = logging.getLogger(__name__)
+
+DB_DOWN_TEXT = (
+    "mentor-bot can't reach its database right now. Nothing was lost: please try again in a moment."
+)
+
+
+def oauth_stores(runtime: Runtime) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
+    s = runtime.settings
+    assert s.slack_client_id
+    return (
+        SQLAlchemyInstallationStore(client_id=s.slack_client_id, engine=runtime.db.engine),
+        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=runtime.db.engine),
+    )
+
+
+def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) -> App:
+    s = runtime.settings
+    if mode is Mode.OAUTH:
+        installation_store, state_store = oauth_stores(runtime)
+        app = App(
+            signing_secret=s.slack_signing_secret,
+            client=runtime.slack.new_client(),
+            oauth_settings=OAuthSettings(
+                client_id=s.slack_client_id,
+                client_secret=s.slack_client_secret,
+                scopes=list(s.slack_scopes),
+                installation_store=installation_store,
+                state_store=state_store,
+            ),
+        )
+    else:
+        app = App(
+            signing_secret=s.slack_signing_secret or "socket-mode-has-no-signing-secret",
+            client=runtime.slack.new_client(s.slack_bot_token),
+            token_verification_enabled=token_verification,
+            # Socket Mode requests come over an authenticated websocket, not signed HTTP.
+            request_verification_enabled=mode is not Mode.SOCKET,
+        )
+    register_all(app, runtime)
+    return app
+
+
+def register_all(app: App, runtime: Runtime) -> CommandRouter:
+    router = CommandRouter()
+    app.middleware(_once_per_event(runtime))
+    app.error(_friendly_error)
+    commands.register(app, runtime, router)
+    home.register(app, runtime, router, sections=[])
+    return router
+
+
+def _once_per_event(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """Slack retries events it thinks were not acked (X-Slack-Retry-Num): handle each event_id once."""
+
+    def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        try:
+            with runtime.db.transaction() as session:
+                session.add(
+                    HandledEvent(
+                        event_id=event_id, team_id=body.get("team_id", ""), handled_at=runtime.clock.now()
+                    )
+                )
+        except IntegrityError:
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware
+
+
+def _friendly_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:
+    reference = uuid.uuid4().hex[:8]
+    # Log the type and where, never the payload: it may hold private mentoring text or tokens.
+    log.error("handler failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
+    if respond is None or not body.get("response_url"):
+        return
+    text = (
+        DB_DOWN_TEXT
+        if isinstance(error, OperationalError)
+        else f"Something went wrong on our side (ref {reference}). Please try again."
+    )
+    try:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.warning("could not tell the user about error %s", reference)
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:
+    db = db or connect(settings.database_url)
+    runtime_clock = clock or SystemClock()
+    installation_store = None
+    if settings.slack_client_id and not settings.slack_app_token:
+        installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+    return Runtime(
+        settings=settings, db=db, clock=runtime_clock, slack=SlackClients(settings, installation_store)
+    )
+
+
+def planners() -> list[Planner]:
+    """Every planner the scheduler runs, in order."""
+    return []
+
+
+def build_dispatcher(runtime: Runtime) -> Dispatcher:
+    return Dispatcher(db=runtime.db, slack=runtime.slack)

@@ -1,0 +1,211 @@
+"""mentor-bot's command line: run | scheduler | migrate | tick."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from slack_bolt.error import BoltError
+
+from bot import __version__
+from bot.clock import parse_instant
+from bot.config import ConfigError, Mode, Settings, load_settings, resolve_mode
+
+log = logging.getLogger("mentor-bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"mentor-bot: {exc}", file=sys.stderr)
+        return 2
+    from bot.logs import configure
+
+    configure(settings.log_level, settings.log_format)
+    try:
+        return int(args.func(settings, args) or 0)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentor-bot",
+        description="Peer (copilot) mentoring inside Slack. Settings come from the environment and .env.",
+    )
+    parser.add_argument("--version", action="version", version=f"mentor-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (Socket Mode or HTTP, chosen from the settings)")
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="serve Slack only; run `mentor-bot scheduler` elsewhere"
+    )
+    run.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
+    run.set_defaults(func=cmd_run)
+
+    scheduler = sub.add_parser(
+        "scheduler", help="run only the scheduler (planners and the outbox dispatcher)"
+    )
+    scheduler.set_defaults(func=cmd_scheduler)
+
+    migrate = sub.add_parser("migrate", help="apply database migrations (Alembic upgrade head)")
+    migrate.set_defaults(func=cmd_migrate)
+
+    tick = sub.add_parser("tick", help="run one scheduler pass as if it were --now")
+    tick.add_argument("--now", help="ISO time, e.g. 2026-03-02T10:00:00+01:00 (default: now; naive = UTC)")
+    tick.add_argument(
+        "--dry-run", action="store_true", help="list what would be sent; change and send nothing"
+    )
+    tick.set_defaults(func=cmd_tick)
+    return parser
+
+
+def _open_database(settings: Settings, *, auto_migrate: bool):  # type: ignore[no-untyped-def]
+    from storage.db import connect, migrate, pending_migrations
+
+    db = connect(settings.database_url)
+    if not db.ping():
+        raise ConfigError(
+            f"mentor-bot cannot reach the database at {_safe_url(settings.database_url)}. Check DATABASE_URL and that the server is running."
+        )
+    pending = pending_migrations(db)
+    if pending and (auto_migrate or db.is_sqlite):
+        log.info("applying %d database migration(s)", len(pending))
+        migrate(db)
+    elif pending:
+        raise ConfigError(f"The database needs {len(pending)} migration(s). Run `mentor-bot migrate` first.")
+    return db
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.db import connect, migrate
+
+    db = connect(settings.database_url)
+    migrate(db)
+    print(f"Database is up to date ({_safe_url(settings.database_url)}).")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    mode = resolve_mode(settings)
+    log.info(
+        "mentor-bot %s starting in %s mode (Slack API %s, database %s)",
+        __version__,
+        mode.title,
+        settings.slack_api_url,
+        _safe_url(settings.database_url),
+    )
+    from bot.app import build_app, build_dispatcher, build_runtime, planners
+    from bot.scheduler import SchedulerAlreadyRunning, build_scheduler, sqlite_lock
+
+    db = _open_database(settings, auto_migrate=False)
+    runtime = build_runtime(settings, db=db)
+    try:
+        app = build_app(runtime, mode)
+    except BoltError as exc:
+        print(f"mentor-bot cannot start: Slack refused the credentials ({exc}).", file=sys.stderr)
+        return 2
+
+    scheduler = None
+    if not args.no_scheduler:
+        try:
+            lock = sqlite_lock(runtime)
+        except SchedulerAlreadyRunning as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        scheduler = build_scheduler(runtime, planners(), build_dispatcher(runtime), blocking=False)
+        scheduler.start()
+        log.info("scheduler running in this process")
+        _ = lock  # held for the life of the process
+
+    try:
+        if mode is Mode.SOCKET:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            from bot.web import create_server, make_wsgi
+
+            server = create_server(make_wsgi(app, db), host=args.host, port=settings.port)
+            log.info(
+                "listening on http://%s:%s (POST /slack/events, GET /healthz)",
+                args.host,
+                server.effective_port,
+            )
+            _stop_on_sigterm(server.close)
+            server.run()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+def _stop_on_sigterm(stop) -> None:  # type: ignore[no-untyped-def]
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop())
+
+
+def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.app import build_dispatcher, build_runtime, planners
+    from bot.scheduler import SchedulerAlreadyRunning, build_scheduler, sqlite_lock
+
+    db = _open_database(settings, auto_migrate=False)
+    runtime = build_runtime(settings, db=db)
+    try:
+        lock = sqlite_lock(runtime)
+    except SchedulerAlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    log.info("mentor-bot %s scheduler starting (database %s)", __version__, _safe_url(settings.database_url))
+    scheduler = build_scheduler(runtime, planners(), build_dispatcher(runtime), blocking=True)
+    _ = lock
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    return 0
+
+
+def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_dispatcher, build_runtime, planners
+    from bot.clock import FixedClock, SystemClock
+    from bot.scheduler import run_tick
+
+    try:
+        now = parse_instant(args.now) if args.now else SystemClock().now()
+    except ValueError:
+        print(
+            f"--now must be an ISO time such as 2026-03-02T10:00:00+01:00, not {args.now!r}", file=sys.stderr
+        )
+        return 2
+    db = _open_database(settings, auto_migrate=False)
+    runtime = build_runtime(settings, clock=FixedClock(now), db=db)
+    report = run_tick(runtime, planners(), build_dispatcher(runtime), now, dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"At {now.isoformat()}: {report.planned} new message(s) planned, {len(report.would_send)} due:")
+        for row in report.would_send:
+            print("  " + json.dumps(row))
+        return 0
+    d = report.dispatch
+    print(
+        f"At {now.isoformat()}: planned {report.planned}; sent {d.sent}, retry later {d.retried}, "
+        f"rate-limited {d.rate_limited}, failed {d.failed}, expired {d.expired}, deferred {d.deferred}."
+    )
+    return 0

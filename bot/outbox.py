@@ -1,0 +1,299 @@
+"""Durable outgoing messages: enqueue, claim, send, retry.
+
+Every message the bot sends on its own initiative is a row here first. Planners enqueue rows
+idempotently (a unique dedupe key); the dispatcher claims due rows, sends them and records the result.
+Two dispatchers on PostgreSQL never claim the same row (FOR UPDATE SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.slack import NotInstalledError, SlackClients
+from storage.db import Database
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Slack errors that will not get better by retrying: the person or channel is gone.
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "user_disabled",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "cannot_dm_bot",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "invalid_blocks",
+        "invalid_arguments",
+        "no_text",
+        "msg_too_long",
+        "not_installed",
+    }
+)
+# Errors about the person rather than the message: the pairing is paused and the partner told.
+PERSON_GONE_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "user_disabled",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+    }
+)
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=5)
+GROUP_PREFIX = "users:"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    blocks: Sequence[Mapping[str, Any]] = ()
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": list(self.blocks)}
+
+
+def group_channel(user_ids: Sequence[str]) -> str:
+    """A channel value meaning 'the group DM of these people', opened by the dispatcher."""
+    return GROUP_PREFIX + ",".join(sorted(user_ids))
+
+
+def enqueue(
+    session: Session,
+    *,
+    team_id: str,
+    key: str,
+    kind: str,
+    channel: str,
+    message: Message,
+    due_at: datetime,
+    now: datetime,
+    pairing_id: int | None = None,
+) -> bool:
+    """Add a row unless one with this dedupe key exists. Returns True when a row was added."""
+    values = dict(
+        team_id=team_id,
+        dedupe_key=key,
+        kind=kind,
+        channel=channel,
+        payload=message.payload(),
+        pairing_id=pairing_id,
+        due_at=due_at,
+        status="pending",
+        attempts=0,
+        created_at=now,
+    )
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return session.execute(stmt).rowcount == 1
+
+
+def cancel(session: Session, key_prefix: str) -> int:
+    """Withdraw pending rows whose key starts with the prefix (e.g. a pairing that ended)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(key_prefix, autoescape=True),
+            OutboxMessage.status == "pending",
+        )
+        .values(status="cancelled")
+    )
+    return result.rowcount
+
+
+def due_rows(session: Session, now: datetime, limit: int = 1000) -> list[OutboxMessage]:
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim(db: Database, now: datetime, worker: str, limit: int) -> list[OutboxMessage]:
+    """Mark up to `limit` due rows as ours. Rows another worker holds are skipped, not waited for."""
+    with db.transaction() as session:
+        # A claim older than CLAIM_TIMEOUT belongs to a worker that died mid-send: release it.
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - CLAIM_TIMEOUT)
+            .values(status="pending", claimed_by=None)
+        )
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if not db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = list(session.scalars(query))
+        for row in rows:
+            row.status = "sending"
+            row.claimed_by = worker
+            row.claimed_at = now
+        return rows
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+    expired: int = 0
+    deferred: int = 0
+
+    def total(self) -> int:
+        return self.sent + self.retried + self.rate_limited + self.failed + self.expired + self.deferred
+
+
+# Called with (session, row, error) when a row fails for good, inside the transaction that records it.
+FailureHook = Callable[[Session, OutboxMessage, str], None]
+
+
+@dataclass
+class Dispatcher:
+    """Sends due outbox rows. State: the per-channel pacing memory and the worker id."""
+
+    db: Database
+    slack: SlackClients
+    grace: Callable[[str], timedelta] = lambda _team: timedelta(hours=12)
+    on_failure: FailureHook | None = None
+    pace_per_channel: timedelta = timedelta(seconds=1)
+    batch_size: int = 200
+    worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    _last_sent: dict[str, datetime] = field(default_factory=dict, repr=False)
+    _opened: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def run_once(self, now: datetime) -> DispatchReport:
+        report = DispatchReport()
+        while True:
+            rows = claim(self.db, now, self.worker, self.batch_size)
+            if not rows:
+                return report
+            for row in rows:
+                self._deliver(row, now, report)
+            if len(rows) < self.batch_size:
+                return report
+
+    def _deliver(self, row: OutboxMessage, now: datetime, report: DispatchReport) -> None:
+        if row.kind.startswith("nudge") and now - row.due_at > self.grace(row.team_id):
+            self._finish(row, status="expired", error="missed its grace period")
+            report.expired += 1
+            return
+        last = self._last_sent.get(row.channel)
+        if self.pace_per_channel and last is not None and now - last < self.pace_per_channel:
+            self._reschedule(row, last + self.pace_per_channel, count_attempt=False)
+            report.deferred += 1
+            return
+        try:
+            client = self.slack.for_team(row.team_id)
+            channel = self._resolve_channel(client, row.channel)
+            response = client.chat_postMessage(channel=channel, unfurl_links=False, **row.payload)
+        except NotInstalledError:
+            self._fail(row, "not_installed")
+            report.failed += 1
+            return
+        except SlackApiError as exc:
+            self._handle_error(row, exc, now, report)
+            return
+        except Exception as exc:  # timeouts, connection resets: transient
+            log.warning("outbox %s: %s", row.id, type(exc).__name__)
+            self._retry_later(row, now, type(exc).__name__, report)
+            return
+        self._last_sent[row.channel] = now
+        self._finish(
+            row, status="sent", ts=response.get("ts"), slack_channel=response.get("channel"), sent_at=now
+        )
+        report.sent += 1
+
+    def _resolve_channel(self, client: Any, channel: str) -> str:
+        if not channel.startswith(GROUP_PREFIX):
+            return channel
+        if channel not in self._opened:
+            opened = client.conversations_open(users=channel.removeprefix(GROUP_PREFIX), return_im=False)
+            self._opened[channel] = opened["channel"]["id"]
+        return self._opened[channel]
+
+    def _handle_error(
+        self, row: OutboxMessage, exc: SlackApiError, now: datetime, report: DispatchReport
+    ) -> None:
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if status == 429:
+            retry_after = int(
+                exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1
+            )
+            self._reschedule(row, now + timedelta(seconds=retry_after), count_attempt=False)
+            report.rate_limited += 1
+        elif error in PERMANENT_ERRORS:
+            self._fail(row, error)
+            report.failed += 1
+        else:
+            self._retry_later(row, now, error, report)
+
+    def _retry_later(self, row: OutboxMessage, now: datetime, error: str, report: DispatchReport) -> None:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            self._fail(row, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+            report.failed += 1
+            return
+        # Exponential backoff with full jitter: 30 s, 1 min, 2 min, ... capped at 1 h.
+        backoff = min(3600.0, 30.0 * 2**row.attempts)
+        delay = timedelta(seconds=backoff / 2 + random.uniform(0, backoff / 2))
+        self._reschedule(row, now + delay, count_attempt=True, error=error)
+        report.retried += 1
+
+    def _reschedule(
+        self, row: OutboxMessage, due_at: datetime, *, count_attempt: bool, error: str | None = None
+    ) -> None:
+        with self.db.transaction() as session:
+            values: dict[str, Any] = {"status": "pending", "due_at": due_at, "claimed_by": None}
+            if count_attempt:
+                values["attempts"] = OutboxMessage.attempts + 1
+            if error:
+                values["last_error"] = error[:200]
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+
+    def _fail(self, row: OutboxMessage, error: str) -> None:
+        with self.db.transaction() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(status="failed", last_error=error[:200], attempts=OutboxMessage.attempts + 1)
+            )
+            if self.on_failure is not None:
+                self.on_failure(session, row, error)
+
+    def _finish(self, row: OutboxMessage, *, status: str, error: str | None = None, **values: Any) -> None:
+        with self.db.transaction() as session:
+            if error:
+                values["last_error"] = error
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(status=status, attempts=OutboxMessage.attempts + 1, **values)
+            )

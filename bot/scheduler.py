@@ -1,0 +1,135 @@
+"""APScheduler is the clock: it runs the planners and the dispatcher. The database holds what is due."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from bot.outbox import Dispatcher, DispatchReport, due_rows
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# A planner looks at the database at `now` and enqueues what is due (idempotently). Returns rows added.
+Planner = Callable[[Runtime, Session, datetime], int]
+
+PLAN_EVERY_SECONDS = 60
+DISPATCH_EVERY_SECONDS = 5
+
+
+class SchedulerAlreadyRunning(Exception):
+    pass
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    dispatch: DispatchReport = field(default_factory=DispatchReport)
+    would_send: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan(runtime: Runtime, planners: list[Planner], now: datetime) -> int:
+    added = 0
+    for planner in planners:
+        with runtime.db.transaction() as session:
+            added += planner(runtime, session, now)
+    return added
+
+
+def run_tick(
+    runtime: Runtime, planners: list[Planner], dispatcher: Dispatcher, now: datetime, *, dry_run: bool = False
+) -> TickReport:
+    """One scheduler pass at `now`. A dry run plans inside a transaction it rolls back, and sends nothing."""
+    report = TickReport()
+    if dry_run:
+        session = runtime.db.sessions()
+        try:
+            for planner in planners:
+                report.planned += planner(runtime, session, now)
+            session.flush()
+            report.would_send = [
+                {
+                    "key": r.dedupe_key,
+                    "kind": r.kind,
+                    "team_id": r.team_id,
+                    "channel": r.channel,
+                    "due_at": r.due_at.isoformat(),
+                }
+                for r in due_rows(session, now)
+            ]
+        finally:
+            session.rollback()
+            session.close()
+        return report
+    report.planned = plan(runtime, planners, now)
+    report.dispatch = dispatcher.run_once(now)
+    return report
+
+
+def sqlite_lock(runtime: Runtime) -> IO[str] | None:
+    """On SQLite only one process may run the scheduler: hold an exclusive lock file beside the database."""
+    url = make_url(runtime.settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    path = Path(f"{database}.scheduler.lock") if database and database != ":memory:" else None
+    if path is None:
+        return None
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise SchedulerAlreadyRunning(
+            f"Another mentor-bot scheduler is already running on {database}. SQLite allows one scheduler "
+            "process: stop the other one, or run `mentor-bot run --no-scheduler` beside it, or move to PostgreSQL."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def build_scheduler(
+    runtime: Runtime, planners: list[Planner], dispatcher: Dispatcher, *, blocking: bool
+) -> BaseScheduler:
+    scheduler: BaseScheduler = (
+        BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
+    )
+
+    def plan_job() -> None:
+        try:
+            plan(runtime, planners, runtime.clock.now())
+        except Exception as exc:
+            log.error("planner pass failed: %s", type(exc).__name__, exc_info=exc)
+
+    def dispatch_job() -> None:
+        try:
+            dispatcher.run_once(runtime.clock.now())
+        except Exception as exc:
+            log.error("dispatch pass failed: %s", type(exc).__name__, exc_info=exc)
+
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+    scheduler.add_job(
+        plan_job,
+        "interval",
+        seconds=PLAN_EVERY_SECONDS,
+        id="plan",
+        next_run_time=datetime.now().astimezone(),
+        **common,
+    )
+    scheduler.add_job(dispatch_job, "interval", seconds=DISPATCH_EVERY_SECONDS, id="dispatch", **common)
+    return scheduler

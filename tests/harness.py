@@ -1,0 +1,192 @@
+"""The test harness: the real app over HTTP on an ephemeral port, signed requests, a fixed clock."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import build_app, build_dispatcher, build_runtime, planners
+from bot.clock import FixedClock
+from bot.config import Mode, Settings
+from bot.outbox import Dispatcher
+from bot.runtime import Runtime
+from bot.scheduler import TickReport, run_tick
+from bot.slack_standin import SlackStandIn
+from bot.web import create_server, make_wsgi
+from storage.db import Database
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+TEAM_ID = "T0001"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+def sign(body: bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10) -> Reply:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(response.status, response.read(), dict(response.headers))
+    except urllib.error.HTTPError as exc:
+        return Reply(exc.code, exc.read(), dict(exc.headers))
+
+
+@dataclass
+class RunningBot:
+    """The app serving real HTTP; send it what Slack would send."""
+
+    runtime: Runtime
+    slack: SlackStandIn
+    clock: FixedClock
+    url: str
+    dispatcher: Dispatcher
+    team_id: str = TEAM_ID
+    _seq: int = field(default=0, repr=False)
+
+    # -- raw HTTP ---------------------------------------------------------------------------------------
+    def post(self, body: bytes, content_type: str, *, signed: bool = True, headers: dict[str, str] | None = None, timestamp: int | None = None) -> Reply:
+        all_headers = {"Content-Type": content_type, **(sign(body, timestamp=timestamp) if signed else {}), **(headers or {})}
+        return http("POST", f"{self.url}/slack/events", body, all_headers)
+
+    def get(self, path: str) -> Reply:
+        return http("GET", f"{self.url}{path}")
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # -- what Slack sends -------------------------------------------------------------------------------
+    def command(self, text: str, user: str = "U1", *, team: str | None = None, channel: str = "C1") -> Reply:
+        n = self._next()
+        form = {
+            "token": "legacy",
+            "team_id": team or self.team_id,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/mentor",
+            "text": text,
+            "api_app_id": "A0001",
+            "response_url": self.slack.response_url(f"cmd{n}"),
+            "trigger_id": f"trigger.{n}",
+        }
+        return self.post(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+    def interaction(self, payload: dict[str, Any]) -> Reply:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def click(self, action_id: str, user: str = "U1", *, value: str = "", block_id: str = "b", view: dict[str, Any] | None = None, message: dict[str, Any] | None = None, selected_date: str | None = None, team: str | None = None) -> Reply:
+        n = self._next()
+        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": "button", "value": value, "action_ts": f"{n}.0"}
+        if selected_date is not None:
+            action = {**action, "type": "datepicker", "selected_date": selected_date}
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": team or self.team_id, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": team or self.team_id},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger.{n}",
+            "response_url": self.slack.response_url(f"act{n}"),
+            "actions": [action],
+        }
+        if view is not None:
+            payload["view"] = view
+            payload["container"] = {"type": "view", "view_id": view.get("id", "V1")}
+        else:
+            msg = message or {"ts": "1700000000.000100", "text": ""}
+            payload["message"] = msg
+            payload["channel"] = {"id": msg.get("channel", "D1")}
+            payload["container"] = {"type": "message", "message_ts": msg["ts"], "channel_id": msg.get("channel", "D1")}
+        return self.interaction(payload)
+
+    def submit(self, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]], user: str = "U1", *, team: str | None = None) -> Reply:
+        """Submit a modal as Slack would: `values` is view.state.values (block_id -> action_id -> value)."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team or self.team_id, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": team or self.team_id},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger.{self._next()}",
+            "view": {**view, "id": view.get("id", "V1"), "state": {"values": values}, "hash": "h"},
+            "response_urls": [],
+        }
+        return self.interaction(payload)
+
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, team: str | None = None, retry: int | None = None) -> Reply:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": team or self.team_id,
+                "api_app_id": "A0001",
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{self._next():06d}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        ).encode()
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return self.post(body, "application/json", headers=headers)
+
+    # -- time -------------------------------------------------------------------------------------------
+    def tick(self, at: datetime | None = None, *, dry_run: bool = False) -> TickReport:
+        if at is not None:
+            self.clock.set(at)
+        return run_tick(self.runtime, planners(), self.dispatcher, self.clock.now(), dry_run=dry_run)
+
+
+def test_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> Settings:
+    settings = Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+        port=0,
+    )
+    return replace(settings, **overrides)
+
+
+def start_bot(settings: Settings, db: Database, slack: SlackStandIn, clock: FixedClock) -> tuple[RunningBot, Any]:
+    runtime = build_runtime(settings, clock=clock, db=db)
+    app = build_app(runtime, settings.mode)
+    server = create_server(make_wsgi(app, db), host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    bot = RunningBot(runtime=runtime, slack=slack, clock=clock, url=url, dispatcher=build_dispatcher(runtime))
+    return bot, server
+
+
+def stop_server(server: Any) -> None:
+    server.close()
