@@ -227,7 +227,11 @@ class Dispatcher:
             return
         self._last_sent[row.channel] = now
         self._finish(
-            row, status="sent", ts=response.get("ts"), slack_channel=response.get("channel"), sent_at=now
+            row,
+            status="sent",
+            slack_ts=response.get("ts"),
+            slack_channel=response.get("channel"),
+            sent_at=now,
         )
         report.sent += 1
 

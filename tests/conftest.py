@@ -62,7 +62,11 @@ def _empty_all_tables(database: Database) -> None:
             for name in ("slack_installations", "slack_bots", "slack_oauth_states"):
                 conn.execute(text(f"DELETE FROM {name}"))
         else:
-            names = [t.name for t in Base.metadata.sorted_tables] + ["slack_installations", "slack_bots", "slack_oauth_states"]
+            names = [t.name for t in Base.metadata.sorted_tables] + [
+                "slack_installations",
+                "slack_bots",
+                "slack_oauth_states",
+            ]
             conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
 
 

@@ -16,7 +16,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app, build_dispatcher, build_runtime, planners
 from bot.clock import FixedClock
-from bot.config import Mode, Settings
+from bot.config import Settings
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import TickReport, run_tick
@@ -49,7 +49,13 @@ def sign(body: bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 
-def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10) -> Reply:
+def http(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> Reply:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -71,8 +77,20 @@ class RunningBot:
     _seq: int = field(default=0, repr=False)
 
     # -- raw HTTP ---------------------------------------------------------------------------------------
-    def post(self, body: bytes, content_type: str, *, signed: bool = True, headers: dict[str, str] | None = None, timestamp: int | None = None) -> Reply:
-        all_headers = {"Content-Type": content_type, **(sign(body, timestamp=timestamp) if signed else {}), **(headers or {})}
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        signed: bool = True,
+        headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+    ) -> Reply:
+        all_headers = {
+            "Content-Type": content_type,
+            **(sign(body, timestamp=timestamp) if signed else {}),
+            **(headers or {}),
+        }
         return http("POST", f"{self.url}/slack/events", body, all_headers)
 
     def get(self, path: str) -> Reply:
@@ -105,9 +123,26 @@ class RunningBot:
         body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def click(self, action_id: str, user: str = "U1", *, value: str = "", block_id: str = "b", view: dict[str, Any] | None = None, message: dict[str, Any] | None = None, selected_date: str | None = None, team: str | None = None) -> Reply:
+    def click(
+        self,
+        action_id: str,
+        user: str = "U1",
+        *,
+        value: str = "",
+        block_id: str = "b",
+        view: dict[str, Any] | None = None,
+        message: dict[str, Any] | None = None,
+        selected_date: str | None = None,
+        team: str | None = None,
+    ) -> Reply:
         n = self._next()
-        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": "button", "value": value, "action_ts": f"{n}.0"}
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "button",
+            "value": value,
+            "action_ts": f"{n}.0",
+        }
         if selected_date is not None:
             action = {**action, "type": "datepicker", "selected_date": selected_date}
         payload: dict[str, Any] = {
@@ -127,10 +162,21 @@ class RunningBot:
             msg = message or {"ts": "1700000000.000100", "text": ""}
             payload["message"] = msg
             payload["channel"] = {"id": msg.get("channel", "D1")}
-            payload["container"] = {"type": "message", "message_ts": msg["ts"], "channel_id": msg.get("channel", "D1")}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": msg["ts"],
+                "channel_id": msg.get("channel", "D1"),
+            }
         return self.interaction(payload)
 
-    def submit(self, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]], user: str = "U1", *, team: str | None = None) -> Reply:
+    def submit(
+        self,
+        view: dict[str, Any],
+        values: dict[str, dict[str, dict[str, Any]]],
+        user: str = "U1",
+        *,
+        team: str | None = None,
+    ) -> Reply:
         """Submit a modal as Slack would: `values` is view.state.values (block_id -> action_id -> value)."""
         payload = {
             "type": "view_submission",
@@ -144,7 +190,14 @@ class RunningBot:
         }
         return self.interaction(payload)
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, team: str | None = None, retry: int | None = None) -> Reply:
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        team: str | None = None,
+        retry: int | None = None,
+    ) -> Reply:
         body = json.dumps(
             {
                 "token": "legacy",
@@ -177,7 +230,12 @@ def test_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
     return replace(settings, **overrides)
 
 
-def start_bot(settings: Settings, db: Database, slack: SlackStandIn, clock: FixedClock) -> tuple[RunningBot, Any]:
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a factory, not a test, when imported into a test module
+
+
+def start_bot(
+    settings: Settings, db: Database, slack: SlackStandIn, clock: FixedClock
+) -> tuple[RunningBot, Any]:
     runtime = build_runtime(settings, clock=clock, db=db)
     app = build_app(runtime, settings.mode)
     server = create_server(make_wsgi(app, db), host="127.0.0.1", port=0, threads=8)

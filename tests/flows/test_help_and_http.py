@@ -48,12 +48,21 @@ def test_mention_syntax_in_an_unknown_subcommand_is_escaped(bot: RunningBot):
 
 
 def test_bad_signature_is_refused_with_401(bot: RunningBot):
-    reply = bot.post(b"command=%2Fmentor&text=help", "application/x-www-form-urlencoded", signed=False, headers={"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=deadbeef"})
+    reply = bot.post(
+        b"command=%2Fmentor&text=help",
+        "application/x-www-form-urlencoded",
+        signed=False,
+        headers={"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=deadbeef"},
+    )
     assert reply.status == 401
 
 
 def test_stale_timestamp_is_refused_with_401(bot: RunningBot):
-    reply = bot.post(b"command=%2Fmentor&text=help", "application/x-www-form-urlencoded", timestamp=int(time.time()) - 10 * 60)
+    reply = bot.post(
+        b"command=%2Fmentor&text=help",
+        "application/x-www-form-urlencoded",
+        timestamp=int(time.time()) - 10 * 60,
+    )
     assert reply.status == 401
 
 

@@ -1,0 +1,138 @@
+"""The command line as a new user meets it: `mentor-bot run` in a separate process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from bot.slack_standin import SlackStandIn
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, sign
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_"))
+    }
+    env.update(extra)
+    return env
+
+
+def mentor_bot(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_version_and_help(tmp_path: Path):
+    assert mentor_bot("--version", env=clean_env(), cwd=tmp_path).stdout.startswith("mentor-bot ")
+    out = mentor_bot("--help", env=clean_env(), cwd=tmp_path).stdout
+    for command in ("run", "scheduler", "migrate", "tick"):
+        assert command in out
+
+
+def test_run_without_tokens_stops_with_one_clear_message(tmp_path: Path):
+    result = mentor_bot("run", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no Slack credentials are set" in result.stderr
+    assert "Socket Mode" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_never_prints_a_token(tmp_path: Path):
+    result = mentor_bot("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-super-secret-123"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "xoxb-super-secret-123" not in result.stderr + result.stdout
+
+
+def test_migrate_and_tick_dry_run_on_a_fresh_sqlite_database(tmp_path: Path):
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}")
+    migrated = mentor_bot("migrate", env=env, cwd=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "up to date" in migrated.stdout
+    tick = mentor_bot("tick", "--dry-run", "--now", "2026-03-02T10:00:00+01:00", env=env, cwd=tmp_path)
+    assert tick.returncode == 0, tick.stderr
+    assert "2026-03-02T09:00:00+00:00" in tick.stdout
+    bad = mentor_bot("tick", "--now", "next tuesday", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and "--now must be an ISO time" in bad.stderr
+
+
+@pytest.mark.parametrize("scheduler", [True, False], ids=["with-scheduler", "no-scheduler"])
+def test_run_serves_signed_help_over_http_against_a_fake_slack(
+    tmp_path: Path, slack: SlackStandIn, database_url: str, scheduler: bool
+):
+    port = free_port()
+    db_url = (
+        database_url if database_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'first-run.db'}"
+    )
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=db_url,
+        PORT=str(port),
+    )
+    args = ["run"] if scheduler else ["run", "--no-scheduler"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                if http("GET", f"{base}/healthz", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("mentor-bot run did not become healthy in 30 s")
+        assert slack.calls_to("auth.test"), "Bolt checks the token with auth.test at start-up"
+        form = {
+            "command": "/mentor",
+            "text": "help",
+            "team_id": "T0001",
+            "user_id": "U1",
+            "trigger_id": "t.1",
+            "response_url": slack.response_url("cli"),
+        }
+        body = urllib.parse.urlencode(form).encode()
+        reply = http(
+            "POST",
+            f"{base}/slack/events",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+        )
+        assert reply.status == 200
+        assert "/mentor help" in reply.text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, stderr = proc.communicate()
+    first_line = stderr.splitlines()[0]
+    assert "starting in HTTP, one workspace mode" in first_line
+    assert BOT_TOKEN not in stderr
