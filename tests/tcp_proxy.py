@@ -35,6 +35,9 @@ class TcpProxy:
             listener, self._listener = self._listener, None
             conns, self._conns = self._conns, []
         if listener is not None:
+            # close() alone does not wake a thread blocked in accept(), which would keep accepting.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         for conn in conns:
             with contextlib.suppress(OSError):
@@ -42,7 +45,8 @@ class TcpProxy:
             conn.close()
 
     def restore(self) -> None:
-        self.start()
+        if self._listener is None:
+            self.start()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:

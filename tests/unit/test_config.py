@@ -53,7 +53,9 @@ def test_socket_mode_needs_a_bot_token_too():
 
 def test_contradictions_are_refused():
     assert "both set" in mode_error(SLACK_APP_TOKEN="xapp-1", SLACK_BOT_TOKEN="xoxb-1", SLACK_CLIENT_ID="1.2")
-    assert "both set" in mode_error(SLACK_BOT_TOKEN="xoxb-1", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="c", SLACK_SIGNING_SECRET="s")
+    assert "both set" in mode_error(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="c", SLACK_SIGNING_SECRET="s"
+    )
 
 
 def test_oauth_lists_what_is_missing():
@@ -82,7 +84,9 @@ def test_malformed_values_are_explained(env: dict[str, str], fragment: str):
 
 
 def test_api_url_gets_a_trailing_slash_and_lists_are_split():
-    s = settings(SLACK_API_URL="http://127.0.0.1:9/api", ADMIN_USER_IDS="U1, U2", SLACK_SCOPES="commands,chat:write")
+    s = settings(
+        SLACK_API_URL="http://127.0.0.1:9/api", ADMIN_USER_IDS="U1, U2", SLACK_SCOPES="commands,chat:write"
+    )
     assert s.slack_api_url == "http://127.0.0.1:9/api/"
     assert s.admin_user_ids == ("U1", "U2")
     assert s.slack_scopes == ("commands", "chat:write")

@@ -17,7 +17,9 @@ def router() -> CommandRouter:
     return r
 
 
-@pytest.mark.parametrize(("typo", "expected"), [("reqest", "request"), ("volunter", "volunteer"), ("stats", "status")])
+@pytest.mark.parametrize(
+    ("typo", "expected"), [("reqest", "request"), ("volunter", "volunteer"), ("stats", "status")]
+)
 def test_typos_get_the_closest_subcommand(typo: str, expected: str):
     assert router().suggest(typo) == expected
 
