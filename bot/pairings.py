@@ -1,0 +1,143 @@
+"""The pairing lifecycle shared by every flow.
+
+setting_expectations → active ⇄ paused → stalled → ended, or lapsed (expectations never agreed).
+Each transition happens inside the caller's transaction, so a crash leaves the old state or the new one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage, Pairing, Person
+
+SETTING_EXPECTATIONS = "setting_expectations"
+ACTIVE = "active"
+PAUSED = "paused"
+STALLED = "stalled"
+ENDED = "ended"
+LAPSED = "lapsed"
+OPEN_STATES = (SETTING_EXPECTATIONS, ACTIVE, PAUSED, STALLED)
+CLOSED_STATES = (ENDED, LAPSED)
+
+Role = Literal["mentee", "mentor"]
+
+# end_reason codes: program-level, never free text
+END_REASONS = ("by_mentee", "by_mentor", "term_complete", "person_left", "lapsed", "forgotten", "admin")
+
+
+class NotInPairing(PermissionError):
+    """The person asking is not one of the two people in this pairing."""
+
+
+def create_pairing(
+    session: Session,
+    *,
+    team_id: str,
+    mentee: Person,
+    mentor: Person,
+    now: datetime,
+    request_id: int | None = None,
+    cadence: str | None = None,
+) -> Pairing:
+    pairing = Pairing(
+        team_id=team_id,
+        request_id=request_id,
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        state=SETTING_EXPECTATIONS,
+        cadence=cadence,
+        cross_team=bool(mentee.org_team and mentor.org_team and mentee.org_team != mentor.org_team),
+        created_at=now,
+    )
+    session.add(pairing)
+    session.flush()
+    return pairing
+
+
+def role_of(pairing: Pairing, person_id: int) -> Role | None:
+    if person_id == pairing.mentee_id:
+        return "mentee"
+    if person_id == pairing.mentor_id:
+        return "mentor"
+    return None
+
+
+def require_member(pairing: Pairing | None, person_id: int) -> tuple[Pairing, Role]:
+    """The pairing and the person's role in it; NotInPairing for anyone else (or no such pairing)."""
+    role = role_of(pairing, person_id) if pairing is not None else None
+    if pairing is None or role is None:
+        raise NotInPairing("only the two people in a pairing can do that")
+    return pairing, role
+
+
+def partner_id(pairing: Pairing, person_id: int) -> int:
+    return pairing.mentor_id if person_id == pairing.mentee_id else pairing.mentee_id
+
+
+def get_pairing(
+    session: Session, team_id: str, pairing_id: int, *, for_update: bool = False
+) -> Pairing | None:
+    query = select(Pairing).where(Pairing.team_id == team_id, Pairing.id == pairing_id)
+    if for_update and session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def open_pairings_of(session: Session, team_id: str, person_id: int) -> list[Pairing]:
+    return list(
+        session.scalars(
+            select(Pairing)
+            .where(
+                Pairing.team_id == team_id,
+                Pairing.state.in_(OPEN_STATES),
+                or_(Pairing.mentee_id == person_id, Pairing.mentor_id == person_id),
+            )
+            .order_by(Pairing.id)
+        )
+    )
+
+
+def cancel_pending_messages(session: Session, pairing_id: int) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.pairing_id == pairing_id, OutboxMessage.status == "pending")
+        .values(status="cancelled")
+    )
+    return result.rowcount
+
+
+def end_pairing(session: Session, pairing: Pairing, *, reason: str, now: datetime) -> bool:
+    """End a pairing in any state. Returns False if it had already ended (a double click)."""
+    if reason not in END_REASONS:
+        raise ValueError(f"unknown end reason {reason!r}")
+    if pairing.state in CLOSED_STATES:
+        return False
+    pairing.state = LAPSED if reason == "lapsed" else ENDED
+    pairing.ended_at = now
+    pairing.end_reason = reason
+    pairing.next_checkin_at = None
+    pairing.version += 1
+    cancel_pending_messages(session, pairing.id)
+    return True
+
+
+def pause_pairing(pairing: Pairing, until: date) -> bool:
+    if pairing.state not in (ACTIVE, STALLED, PAUSED):
+        return False
+    pairing.state = PAUSED
+    pairing.paused_until = until
+    pairing.version += 1
+    return True
+
+
+def resume_pairing(pairing: Pairing) -> bool:
+    if pairing.state != PAUSED:
+        return False
+    pairing.state = ACTIVE
+    pairing.paused_until = None
+    pairing.version += 1
+    return True
