@@ -1,0 +1,73 @@
+"""HTTP mode for many workspaces: install through OAuth, then each workspace is served with its own token."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.slack_standin import SlackStandIn
+from storage.db import Database
+from tests.harness import RunningBot, http, start_bot, stop_server, test_settings
+
+
+@pytest.fixture
+def oauth_bot(
+    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
+) -> Iterator[RunningBot]:
+    settings = test_settings(
+        slack,
+        database_url,
+        slack_bot_token=None,
+        slack_client_id="111.222",
+        slack_client_secret="client-secret",
+    )
+    running, server = start_bot(settings, db, slack, clock)
+    try:
+        yield running
+    finally:
+        stop_server(server)
+
+
+def install(bot: RunningBot, code: str, team_id: str, team_name: str) -> None:
+    bot.slack.set_oauth_team(code, team_id, team_name)
+    start = http("GET", f"{bot.url}/slack/install")
+    assert start.status == 200
+    state = re.search(r"state=([\w-]+)", start.text)
+    assert state, "the install page links to Slack's authorize URL with a state"
+    cookie = start.headers.get("Set-Cookie", "").split(";")[0]
+    query = urllib.parse.urlencode({"code": code, "state": state.group(1)})
+    done = http("GET", f"{bot.url}/slack/oauth_redirect?{query}", headers={"Cookie": cookie})
+    assert done.status == 200, done.text
+
+
+def test_two_workspaces_install_and_each_is_answered_with_its_own_token(oauth_bot: RunningBot):
+    install(oauth_bot, "code-a", "TA", "Alpha")
+    install(oauth_bot, "code-b", "TB", "Beta")
+    exchanges = oauth_bot.slack.calls_to("oauth.v2.access")
+    assert [c.args["code"] for c in exchanges] == ["code-a", "code-b"]
+
+    for team in ("TA", "TB"):
+        oauth_bot.slack.add_user("U1", team_id=team)
+        oauth_bot.event({"type": "app_home_opened", "user": "U1", "tab": "home", "channel": "D1"}, team=team)
+    publishes = oauth_bot.slack.wait_for("views.publish", count=2)
+    tokens = {c.token for c in publishes}
+    assert len(tokens) == 2, "each workspace is served with the bot token from its own installation"
+
+
+def test_a_workspace_that_never_installed_is_not_served(oauth_bot: RunningBot):
+    install(oauth_bot, "code-a", "TA", "Alpha")
+    reply = oauth_bot.command("help", team="TX")
+    # Bolt answers 200 with an empty body (Slack shows nothing) and serves nothing for that workspace.
+    assert reply.body == b""
+    assert not oauth_bot.slack.calls_to("views.publish")
+
+
+def test_a_bad_oauth_state_is_refused(oauth_bot: RunningBot):
+    oauth_bot.slack.set_oauth_team("code-x", "TX", "X")
+    reply = http("GET", f"{oauth_bot.url}/slack/oauth_redirect?code=code-x&state=forged")
+    assert reply.status >= 400
+    assert not oauth_bot.slack.calls_to("oauth.v2.access")
