@@ -292,6 +292,8 @@ class Contact(Base):
     referrals: Mapped[str] = mapped_column(Text, default="", info=PERSON)
     last_talked_at: Mapped[date | None] = mapped_column(Date)
     keep_in_touch_days: Mapped[int | None] = mapped_column(Integer)
+    # the owner's local date the next keep-in-touch reminder is due; None when off or already reminded
+    touch_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -307,6 +309,8 @@ class Promise(Base):
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open / done
     snoozed_until: Mapped[date | None] = mapped_column(Date)
+    nudges_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    nudged_on: Mapped[date | None] = mapped_column(Date)  # the due date the last nudge was for
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
