@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -210,7 +211,9 @@ class RunningBot:
             }
         ).encode()
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.post(body, "application/json", headers=headers)
+        # Slack signs each delivery when it sends it, so a retry carries a later timestamp.
+        timestamp = int(time.time()) + retry if retry else None
+        return self.post(body, "application/json", headers=headers, timestamp=timestamp)
 
     # -- time -------------------------------------------------------------------------------------------
     def tick(self, at: datetime | None = None, *, dry_run: bool = False) -> TickReport:
@@ -239,11 +242,17 @@ def start_bot(
     runtime = build_runtime(settings, clock=clock, db=db)
     app = build_app(runtime, settings.mode)
     server = create_server(make_wsgi(app, db), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread = threading.Thread(target=_serve_quietly, args=(server,), name="waitress", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     bot = RunningBot(runtime=runtime, slack=slack, clock=clock, url=url, dispatcher=build_dispatcher(runtime))
     return bot, server
+
+
+def _serve_quietly(server: Any) -> None:
+    # Closing the listening socket from the test thread makes waitress's select() fail with EBADF.
+    with contextlib.suppress(OSError, ValueError):
+        server.run()
 
 
 def stop_server(server: Any) -> None:

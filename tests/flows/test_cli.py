@@ -133,6 +133,8 @@ def test_run_serves_signed_help_over_http_against_a_fake_slack(
         except subprocess.TimeoutExpired:
             proc.kill()
             _, stderr = proc.communicate()
+    assert proc.returncode == 0, "SIGTERM stops the bot cleanly"
+    assert "Traceback" not in stderr
     first_line = stderr.splitlines()[0]
     assert "starting in HTTP, one workspace mode" in first_line
     assert BOT_TOKEN not in stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.harness import RunningBot
+from tests.harness import RunningBot, sign
 
 
 def block_text(blocks: list[dict]) -> str:
@@ -91,3 +91,17 @@ def test_a_retried_event_is_handled_once(bot: RunningBot):
     assert bot.event(event, event_id="Ev42", retry=1).status == 200
     time.sleep(0.3)
     assert len(bot.slack.calls_to("views.publish")) == 1
+
+
+def test_a_replayed_signed_request_is_refused(bot: RunningBot):
+    body = b"command=%2Fmentor&text=help&team_id=T0001&user_id=U1"
+    headers = sign(body)
+    first = bot.post(body, "application/x-www-form-urlencoded", signed=False, headers=headers)
+    replay = bot.post(body, "application/x-www-form-urlencoded", signed=False, headers=headers)
+    assert first.status == 200
+    assert replay.status == 401
+    assert replay.json()["error"] == "replayed_request"
+
+
+def test_every_answer_carries_a_request_id(bot: RunningBot):
+    assert len(bot.get("/healthz").headers["X-Request-Id"]) == 12
