@@ -137,13 +137,7 @@ def worker(port: int, jobs: queue.Queue, results: list[Sent], slack: SlackStandI
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             status = 0
         # Latency is measured from when the request was due, so a backlog shows up (open loop).
-        results.append(
-            Sent(
-                kind,
-                status,
-                time.perf_counter() - min(start, due) if due < start else time.perf_counter() - start,
-            )
-        )
+        results.append(Sent(kind, status, time.perf_counter() - min(start, due)))
 
 
 def run_load(port: int, rate: int, seconds: float, slack: SlackStandIn, first: int) -> list[Sent]:
