@@ -47,7 +47,8 @@ _PRIVATE_METADATA_MAX = 3000
 _ID_FIELD_MAX = 255
 _BASE_EPOCH = 1_700_000_000
 _DEFAULT_SCOPE = (
-    "chat:write,commands,im:write,mpim:write,users:read,users:read.email,usergroups:read,files:write"
+    "chat:write,commands,im:write,mpim:write,users:read,users:read.email,usergroups:read,files:write,"
+    "reactions:write,team:read"
 )
 
 
@@ -348,6 +349,7 @@ class SlackStandIn:
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
+        self.granted_scopes = _DEFAULT_SCOPE  # what auth.test reports in X-OAuth-Scopes
         self.bot_id = bot_id
         self.app_id = app_id
         self._lock = threading.RLock()
@@ -767,7 +769,7 @@ class SlackStandIn:
 
     def _auth_test(self, call: Call) -> _Reply:
         team = self._team_for(call.token)
-        return _ok(
+        reply = _ok(
             url=f"https://{self._domain(team['name'])}.slack.com/",
             team=team["name"],
             user="bot",
@@ -776,6 +778,9 @@ class SlackStandIn:
             bot_id=self.bot_id,
             is_enterprise_install=False,
         )
+        # Slack tells every caller which scopes its token was granted.
+        reply.headers["X-OAuth-Scopes"] = self.granted_scopes
+        return reply
 
     def _team_info(self, call: Call) -> _Reply:
         team = self._team_for(call.token)
