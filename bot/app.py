@@ -18,7 +18,7 @@ from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
-from handlers import commands, home
+from handlers import admin, commands, home, people
 from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
@@ -72,6 +72,8 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     app.error(_friendly_error)
     commands.register(app, runtime, router)
     home.register(app, runtime, router, sections=[])
+    admin.register(app, runtime, router)
+    people.register(app, runtime, router)
     return router
 
 

@@ -1,4 +1,4 @@
-"""mentor-bot's command line: run | scheduler | migrate | tick."""
+"""mentor-bot's command line: run | scheduler | migrate | tick | import-org."""
 
 from __future__ import annotations
 
@@ -70,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="list what would be sent; change and send nothing"
     )
     tick.set_defaults(func=cmd_tick)
+
+    import_org = sub.add_parser(
+        "import-org",
+        help="load the org chart (managers, teams, titles, levels) from a CSV file",
+        description="CSV columns: email or slack_id; manager_email or manager_slack_id; team; title; level. "
+        "Exit code 1: some rows were bad or managers form a loop (the good rows are saved). "
+        "Exit code 2: nothing was imported.",
+    )
+    import_org.add_argument("file", help="the CSV file (UTF-8, first line is the header)")
+    import_org.add_argument(
+        "--team", help="workspace id (T...); default: the workspace SLACK_BOT_TOKEN belongs to"
+    )
+    import_org.set_defaults(func=cmd_import_org)
     return parser
 
 
@@ -181,6 +194,54 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
     return 0
+
+
+def cmd_import_org(settings: Settings, args: argparse.Namespace) -> int:
+    from slack_sdk.errors import SlackApiError, SlackClientError
+    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+    from bot.app import build_runtime
+    from bot.org import OrgFileError, import_org
+    from bot.slack import NotInstalledError
+
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"mentor-bot: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    db = _open_database(settings, auto_migrate=False)
+    runtime = build_runtime(settings, db=db)
+    team_id = args.team
+    if not team_id:
+        if not settings.slack_bot_token:
+            print(
+                "mentor-bot: say which workspace with --team T... (no SLACK_BOT_TOKEN is set).",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            team_id = runtime.slack.new_client(settings.slack_bot_token).auth_test()["team_id"]
+        except (SlackApiError, SlackClientError) as exc:
+            print(
+                f"mentor-bot: Slack refused SLACK_BOT_TOKEN ({type(exc).__name__}); use --team.",
+                file=sys.stderr,
+            )
+            return 2
+    try:
+        client = runtime.slack.for_team(team_id)
+    except NotInstalledError as exc:
+        print(f"mentor-bot: {exc}", file=sys.stderr)
+        return 2
+    # An import is a batch job: sit out Slack's rate limits rather than fail rows.
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
+    try:
+        report = import_org(runtime, team_id, client, text, source=args.file)
+    except OrgFileError as exc:
+        print(f"mentor-bot: nothing imported from {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
