@@ -12,13 +12,14 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot import expectations
 from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
-from handlers import admin, commands, home, people
+from handlers import agreements, commands, home
 from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
@@ -71,9 +72,8 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     app.middleware(_once_per_event(runtime))
     app.error(_friendly_error)
     commands.register(app, runtime, router)
-    home.register(app, runtime, router, sections=[])
-    admin.register(app, runtime, router)
-    people.register(app, runtime, router)
+    home.register(app, runtime, router, sections=[agreements.home_section])
+    agreements.register(app, runtime, router)
     return router
 
 
@@ -128,7 +128,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Databas
 
 def planners() -> list[Planner]:
     """Every planner the scheduler runs, in order."""
-    return []
+    return [expectations.plan_expectation_reminders, expectations.plan_term_end]
 
 
 def build_dispatcher(runtime: Runtime) -> Dispatcher:

@@ -1,0 +1,436 @@
+"""The expectation-setting conversation, over signed HTTP to the running app and the fake Slack."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot import expectations, people
+from bot.slack_standin import Call
+from handlers.views import agreements as views
+from storage.models import (
+    Agreement,
+    ExpectationAnswer,
+    MentoringRequest,
+    OutboxMessage,
+    Pairing,
+    Reflection,
+)
+from tests import factories
+from tests.harness import TEAM_ID, RunningBot
+
+MENTEE, MENTOR, OUTSIDER = "U1", "U2", "U3"
+GOALS = "Get better at giving feedback to senior colleagues"
+
+
+@pytest.fixture
+def pair(bot: RunningBot) -> int:
+    """Alex (mentee, Berlin) and Sam (mentor, London), matched and asked to set expectations."""
+    now = bot.clock.now()
+    with bot.runtime.db.transaction() as session:
+        alex = factories.person(session, MENTEE, now, name="alex", real_name="Alex", slack=bot.slack)
+        sam = factories.person(
+            session, MENTOR, now, name="sam", real_name="Sam", tz="Europe/London", slack=bot.slack
+        )
+        factories.person(session, OUTSIDER, now, name="olly", real_name="Olly", slack=bot.slack)
+        request = MentoringRequest(
+            team_id=TEAM_ID,
+            mentee_id=alex.id,
+            goals=GOALS,
+            cadence="weekly",
+            status="matched",
+            created_at=now,
+        )
+        session.add(request)
+        session.flush()
+        pairing = factories.pairing(
+            session, alex, sam, now, state="setting_expectations", cadence=None, request_id=request.id
+        )
+        expectations.start_expectations(bot.runtime, session, pairing)
+        return pairing.id
+
+
+def deliver(bot: RunningBot) -> None:
+    """Run the planners and send what's due, a few seconds on (the outbox paces each channel)."""
+    bot.tick(bot.clock.advance(seconds=5))
+
+
+def posts(bot: RunningBot) -> list[Call]:
+    return bot.slack.calls_to("chat.postMessage")
+
+
+def buttons(call: Call) -> list[dict[str, Any]]:
+    found = []
+    for block in call.args.get("blocks") or []:
+        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
+        if block.get("accessory", {}).get("type") == "button":
+            found.append(block["accessory"])
+    return found
+
+
+def all_text(call: Call) -> str:
+    return str(call.args.get("text", "")) + str(call.args.get("blocks", ""))
+
+
+def open_form(bot: RunningBot, user: str, action: str, value: str) -> dict[str, Any]:
+    before = len(bot.slack.calls_to("views.update"))
+    bot.click(action, user=user, value=value, message={"ts": "1.0", "channel": "GPAIR"})
+    opened = bot.slack.wait_for("views.open", 1)[-1]
+    assert opened.args["view"]["blocks"][0]["text"]["text"].startswith(":hourglass")  # placeholder first
+    return bot.slack.wait_for("views.update", before + 1)[-1].args["view"]
+
+
+def field(kind: str, value: Any) -> dict[str, Any]:
+    if kind == "radio":
+        return {"type": "radio_buttons", "selected_option": {"value": str(value)} if value else None}
+    if kind == "number":
+        return {"type": "number_input", "value": value}
+    if kind == "date":
+        return {"type": "datepicker", "selected_date": value}
+    if kind == "time":
+        return {"type": "timepicker", "selected_time": value}
+    if kind == "checks":
+        return {"type": "checkboxes", "selected_options": [{"value": str(v)} for v in value]}
+    return {"type": "plain_text_input", "value": value}
+
+
+def answers(role: str, **changes: Any) -> dict[str, Any]:
+    a: dict[str, Any] = {
+        "relationship_kind": "copilot",
+        "cadence": "weekly",
+        "meeting_minutes": 45,
+        "meeting_format": "video",
+        "meetings": "6",
+        "organiser": "mentee",
+        "goals": GOALS,
+        "offer": "Ten years of code review and feedback practice",
+        "expectations": "Come prepared" if role == "mentor" else "Honest feedback",
+        "confidentiality": True,
+        "days": [],
+        "start": None,
+        "end": None,
+    }
+    a.update(changes)
+    values = {
+        key: {"value": field("radio", a[key])}
+        for key in ("relationship_kind", "cadence", "meeting_minutes", "meeting_format", "organiser")
+    }
+    values["length_meetings"] = {"value": field("number", a["meetings"])}
+    values["length_end_date"] = {"value": field("date", None)}
+    values["goals" if role == "mentee" else "offer"] = {
+        "value": field("text", a["goals" if role == "mentee" else "offer"])
+    }
+    values["expectations"] = {"value": field("text", a["expectations"])}
+    values["confidentiality"] = {"value": field("checks", ["yes"] if a["confidentiality"] else [])}
+    values["preferred_days"] = {"value": field("checks", a["days"])}
+    values["time_window_start"] = {"value": field("time", a["start"])}
+    values["time_window_end"] = {"value": field("time", a["end"])}
+    return values
+
+
+def answer(bot: RunningBot, pairing_id: int, user: str, role: str, **changes: Any) -> dict[str, Any]:
+    view = open_form(bot, user, views.OPEN_QUESTIONNAIRE, str(pairing_id))
+    assert view["callback_id"] == views.QUESTIONNAIRE_CALLBACK
+    reply = bot.submit(view, answers(role, **changes), user=user)
+    assert reply.status == 200
+    return reply.json()
+
+
+def last_post_with(bot: RunningBot, action_id: str) -> Call:
+    return [c for c in posts(bot) if any(b["action_id"] == action_id for b in buttons(c))][-1]
+
+
+def button_value(call: Call, action_id: str) -> str:
+    return next(b["value"] for b in buttons(call) if b["action_id"] == action_id)
+
+
+def ephemerals(bot: RunningBot) -> list[str]:
+    return [c.args.get("text", "") for c in bot.slack.calls_to("response_url")]
+
+
+def stored(bot: RunningBot, pairing_id: int) -> tuple[Pairing, list[Agreement]]:
+    with bot.runtime.db.transaction() as session:
+        pairing = session.get(Pairing, pairing_id)
+        rows = list(
+            session.scalars(
+                select(Agreement).where(Agreement.pairing_id == pairing_id).order_by(Agreement.version)
+            )
+        )
+        assert pairing is not None
+        return pairing, rows
+
+
+def confirm_both(bot: RunningBot) -> None:
+    value = button_value(last_post_with(bot, views.CONFIRM), views.CONFIRM)
+    seen = len(bot.slack.calls_to("response_url"))
+    bot.click(views.CONFIRM, user=MENTEE, value=value)
+    bot.slack.wait_for("response_url", seen + 1)
+    assert "Waiting for Sam" in ephemerals(bot)[-1]
+    bot.click(views.CONFIRM, user=MENTOR, value=value)
+    bot.slack.wait_for("response_url", seen + 2)
+    bot.click(views.CONFIRM, user=MENTOR, value=value)  # a double click changes nothing
+    bot.slack.wait_for("response_url", seen + 3)
+    assert "already" in ephemerals(bot)[-1]
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active(bot, pair):
+    deliver(bot)
+    kickoff = posts(bot)[0]
+    assert kickoff.args["channel"].startswith("G")  # the group DM of the two, opened by the dispatcher
+    assert button_value(kickoff, views.OPEN_QUESTIONNAIRE) == str(pair)
+
+    form = open_form(bot, MENTEE, views.OPEN_QUESTIONNAIRE, str(pair))
+    goals = next(b for b in form["blocks"] if b.get("block_id") == "goals")
+    assert goals["element"]["initial_value"] == GOALS  # prefilled from the request
+    organiser = next(b for b in form["blocks"] if b.get("block_id") == "organiser")
+    assert organiser["element"]["initial_option"]["value"] == "mentee"
+    # the confidentiality box must be ticked: the error is on that field and nothing is stored
+    reply = bot.submit(form, answers("mentee", confidentiality=False, goals="short"), user=MENTEE).json()
+    assert reply["response_action"] == "errors"
+    assert set(reply["errors"]) == {"confidentiality", "goals"}
+
+    assert answer(bot, pair, MENTEE, "mentee")["response_action"] == "update"
+    mentor_form = open_form(bot, MENTOR, views.OPEN_QUESTIONNAIRE, str(pair))
+    assert GOALS not in str(mentor_form)  # nothing of Alex's answers shows in Sam's form
+    assert not any(b.get("block_id") == "goals" for b in mentor_form["blocks"])
+    bot.submit(mentor_form, answers("mentor"), user=MENTOR)
+
+    pairing, rows = stored(bot, pair)
+    assert pairing.state == "setting_expectations" and rows[0].status == "proposed"
+    assert pairing.channel_id == "GPAIR"  # learned from the click in the group DM
+    # answers are locked once both have answered
+    locked = open_form(bot, MENTEE, views.OPEN_QUESTIONNAIRE, str(pair))
+    assert "locked" in locked["blocks"][0]["text"]["text"]
+
+    deliver(bot)
+    confirm = last_post_with(bot, views.CONFIRM)
+    assert "every week" in all_text(confirm) and "6 meetings" in all_text(confirm)
+    confirm_both(bot)
+
+    pairing, rows = stored(bot, pair)
+    assert pairing.state == "active" and pairing.activated_at is not None
+    assert (pairing.cadence, pairing.organiser) == ("weekly", "mentee")
+    # one week on from Monday 2 March, at 10:00 in Berlin
+    assert pairing.next_checkin_at == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    assert rows[0].status == "confirmed" and rows[0].mentee_confirmed_at and rows[0].mentor_confirmed_at
+
+    deliver(bot)
+    summary = last_post_with(bot, views.REVISIT)
+    assert summary.args["channel"] == "GPAIR" and "Your agreement" in all_text(summary)
+    nudge = [c for c in posts(bot) if c.args["channel"] == MENTEE][-1]
+    assert "Mentoring is mentee-driven" in all_text(nudge) and "<@U2>" in all_text(nudge)
+
+
+def test_differences_are_resolved_by_proposal_counter_proposal_and_accept(bot, pair):
+    answer(bot, pair, MENTEE, "mentee", cadence="weekly", relationship_kind="copilot")
+    answer(bot, pair, MENTOR, "mentor", cadence="monthly", relationship_kind="networking")
+    deliver(bot)
+    differences = posts(bot)[-1]
+    text = all_text(differences)
+    assert text.index("Talk about this one first") < text.index("Alex said every week, Sam said every month")
+    resolve = {b["value"].split(":")[2]: b["value"] for b in buttons(differences)}
+    assert set(resolve) == {"relationship_kind", "cadence"}
+
+    # Alex suggests every two weeks; Sam counters with every month; Alex accepts.
+    view = open_form(bot, MENTEE, views.RESOLVE, resolve["cadence"])
+    assert view["callback_id"] == views.PROPOSAL_CALLBACK
+    bot.submit(view, {"cadence": {"value": field("radio", "biweekly")}}, user=MENTEE)
+    deliver(bot)
+    proposal = last_post_with(bot, views.ACCEPT)
+    assert "suggests *every two weeks*" in all_text(proposal)
+    first_value = button_value(proposal, views.ACCEPT)
+    bot.click(views.ACCEPT, user=MENTEE, value=first_value)  # one's own suggestion can't be accepted
+    bot.slack.wait_for("response_url", 1)
+    assert "other person" in ephemerals(bot)[-1]
+
+    view = open_form(bot, MENTOR, views.COUNTER, first_value)
+    bot.submit(view, {"cadence": {"value": field("radio", "monthly")}}, user=MENTOR)
+    deliver(bot)
+    counter = last_post_with(bot, views.ACCEPT)
+    assert "suggests *every month*" in all_text(counter)
+    bot.click(views.ACCEPT, user=MENTOR, value=first_value)  # the replaced suggestion is stale
+    bot.slack.wait_for("response_url", 2)
+    assert "newer" in ephemerals(bot)[-1]
+    bot.click(views.ACCEPT, user=MENTEE, value=button_value(counter, views.ACCEPT))
+    settled = bot.slack.wait_for("response_url", 3)[-1]
+    assert settled.args["replace_original"] is True and "every month" in settled.args["text"]
+
+    view = open_form(bot, MENTOR, views.RESOLVE, resolve["relationship_kind"])
+    bot.submit(view, {"relationship_kind": {"value": field("radio", "copilot")}}, user=MENTOR)
+    deliver(bot)
+    bot.click(views.ACCEPT, user=MENTEE, value=button_value(last_post_with(bot, views.ACCEPT), views.ACCEPT))
+    bot.slack.wait_for("response_url", 4)
+
+    _, rows = stored(bot, pair)
+    assert rows[0].status == "proposed" and rows[0].proposals == {}
+    assert (rows[0].terms["cadence"], rows[0].terms["relationship_kind"]) == ("monthly", "copilot")
+    deliver(bot)
+    confirm_both(bot)
+    pairing, rows = stored(bot, pair)
+    assert pairing.state == "active" and pairing.cadence == "monthly" and rows[0].status == "confirmed"
+
+
+def test_reminders_at_two_and_five_working_days_then_the_pairing_lapses(bot, pair):
+    deliver(bot)
+    answer(bot, pair, MENTEE, "mentee")
+
+    def reminders() -> list[Call]:
+        return [c for c in posts(bot) if "reminder" in c.args["text"]]
+
+    bot.tick(datetime(2026, 3, 4, 8, 59, tzinfo=UTC))
+    assert reminders() == []
+    bot.tick(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))  # Wednesday 10:00 in London is 10:00 UTC... Sam is UK
+    bot.tick(datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
+    first = reminders()
+    assert [c.args["channel"] for c in first] == [MENTOR]  # only the one who hasn't answered
+    assert "Alex has answered" in all_text(first[0])
+    bot.tick(datetime(2026, 3, 6, 10, 0, tzinfo=UTC))
+    assert len(reminders()) == 1
+    bot.tick(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))  # 5 working days: Monday 9 March
+    assert len(reminders()) == 2 and "last friendly reminder" in reminders()[-1].args["text"]
+
+    bot.tick(datetime(2026, 3, 12, 8, 0, tzinfo=UTC))
+    assert stored(bot, pair)[0].state == "setting_expectations"
+    bot.tick(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))  # 10 days after the kickoff
+    pairing, rows = stored(bot, pair)
+    assert (pairing.state, pairing.end_reason, rows[0].status) == ("lapsed", "lapsed", "lapsed")
+    with bot.runtime.db.transaction() as session:
+        assert session.scalar(select(MentoringRequest.status)) == "open"
+    told = {c.args["channel"]: c.args["text"] for c in posts(bot)[-2:]}
+    assert set(told) == {MENTEE, MENTOR} and "request is open again" in told[MENTEE]
+
+
+def test_revisit_makes_version_two_and_keeps_version_one(bot, pair):
+    with bot.runtime.db.transaction() as session:
+        pairing = session.get(Pairing, pair)
+        assert pairing is not None
+        pairing.state, pairing.activated_at, pairing.cadence = "active", bot.clock.now(), "weekly"
+        first = session.scalar(select(Agreement).where(Agreement.pairing_id == pair))
+        assert first is not None
+        first.status, first.terms, first.confirmed_at = (
+            "confirmed",
+            factories.standard_terms(),
+            bot.clock.now(),
+        )
+        session.execute(OutboxMessage.__table__.delete())
+    bot.click(views.REVISIT, user=MENTOR, value=str(pair))
+    bot.slack.wait_for("response_url")
+    bot.click(views.REVISIT, user=MENTEE, value=str(pair))  # already open: no third version
+    bot.slack.wait_for("response_url", 2)
+    assert "already open" in ephemerals(bot)[-1]
+    deliver(bot)
+    assert "fresh look" in all_text(last_post_with(bot, views.OPEN_QUESTIONNAIRE))
+
+    answer(bot, pair, MENTEE, "mentee", cadence="biweekly")
+    answer(bot, pair, MENTOR, "mentor", cadence="biweekly")
+    assert stored(bot, pair)[0].state == "active"  # still active while they revisit
+    deliver(bot)
+    confirm_both(bot)
+    pairing, rows = stored(bot, pair)
+    assert [(r.version, r.status) for r in rows] == [(1, "confirmed"), (2, "confirmed")]
+    assert rows[0].terms["cadence"] == "weekly" and rows[1].terms["cadence"] == "biweekly"
+    assert pairing.state == "active" and pairing.cadence == "biweekly"
+
+
+def test_ending_with_a_private_reflection_tells_the_partner_kindly(bot, pair):
+    bot.command("end <@U2|sam>", user=MENTEE)
+    view = bot.slack.wait_for("views.update")[-1].args["view"]
+    assert view["callback_id"] == views.END_CALLBACK and "Sam" in str(view["blocks"])
+    reply = bot.submit(
+        view, {"reflection": {"value": field("text", "I asked for too much at once")}}, user=MENTEE
+    )
+    assert reply.json()["response_action"] == "update"
+    pairing, rows = stored(bot, pair)
+    assert (pairing.state, pairing.end_reason) == ("ended", "by_mentee")
+    assert rows[0].status == "withdrawn"
+    with bot.runtime.db.transaction() as session:
+        assert session.scalars(select(Reflection.text)).all() == ["I asked for too much at once"]
+    deliver(bot)
+    told = [c for c in posts(bot) if c.args["channel"] == MENTOR]
+    assert len(told) == 1 and "ended your mentoring" in told[0].args["text"] + all_text(told[0])
+    assert "too much" not in all_text(told[0])  # the reflection is private
+    # the kickoff was still pending when the pairing ended: it was withdrawn, not sent
+    assert not any(c.args["channel"].startswith("G") for c in posts(bot))
+
+
+def test_a_third_person_cannot_open_resolve_accept_or_confirm(bot, pair):
+    answer(bot, pair, MENTEE, "mentee", cadence="weekly")
+    answer(bot, pair, MENTOR, "mentor", cadence="monthly")
+    deliver(bot)
+    resolve_value = button_value(posts(bot)[-1], views.RESOLVE)
+    view = open_form(bot, MENTEE, views.RESOLVE, resolve_value)
+    bot.submit(view, {"cadence": {"value": field("radio", "biweekly")}}, user=MENTEE)
+    deliver(bot)
+    accept_value = button_value(last_post_with(bot, views.ACCEPT), views.ACCEPT)
+
+    with bot.runtime.db.transaction() as session:
+        before = (
+            session.scalars(select(ExpectationAnswer.answers)).all(),
+            session.scalars(select(Agreement.terms)).all(),
+        )
+    for refused, (action, value) in enumerate(
+        (
+            (views.OPEN_QUESTIONNAIRE, str(pair)),
+            (views.RESOLVE, resolve_value),
+            (views.COUNTER, accept_value),
+            (views.ACCEPT, accept_value),
+            (views.CONFIRM, f"{pair}:1"),
+            (views.REVISIT, str(pair)),
+        ),
+        start=1,
+    ):
+        bot.click(action, user=OUTSIDER, value=value)
+        note = bot.slack.wait_for("response_url", refused)[-1].args["text"]
+        assert "another pair" in note and "Nothing was changed" in note
+        for private in ("Alex", "Sam", GOALS, "every"):
+            assert private not in note
+    outsider_form = bot.submit(view, {"cadence": {"value": field("radio", "weekly")}}, user=OUTSIDER).json()
+    assert outsider_form["response_action"] == "update"
+    with bot.runtime.db.transaction() as session:
+        after = (
+            session.scalars(select(ExpectationAnswer.answers)).all(),
+            session.scalars(select(Agreement.terms)).all(),
+        )
+        proposals = session.scalar(select(Agreement.proposals))
+    assert after == before and proposals["cadence"]["value"] == "biweekly"
+
+
+def test_a_leaver_ends_their_pairings_and_the_partner_is_told(bot, pair):
+    # what the user_change event (or a users.list sync) does when Slack says someone left
+    people.apply_user_change(
+        bot.runtime, TEAM_ID, {"id": MENTOR, "name": "sam", "real_name": "Sam", "deleted": True}
+    )
+    pairing, _ = stored(bot, pair)
+    assert (pairing.state, pairing.end_reason) == ("ended", "person_left")
+    deliver(bot)
+    told = [c for c in posts(bot) if c.args["channel"] == MENTEE]
+    assert len(told) == 1 and "Sam has left the workspace" in all_text(told[0])
+
+
+def test_app_home_shows_the_pairing_and_pauses_it_until_a_date(bot, pair):
+    with bot.runtime.db.transaction() as session:
+        pairing = session.get(Pairing, pair)
+        assert pairing is not None
+        pairing.state, pairing.activated_at = "active", bot.clock.now()
+    bot.event({"type": "app_home_opened", "user": MENTEE, "tab": "home"})
+    home = bot.slack.wait_for("views.publish")[-1].args["view"]
+    assert "Your mentoring" in str(home) and f"pairing_{pair}" in str(home)
+    bot.click(views.PAUSE, user=MENTEE, block_id=f"pairing_{pair}", selected_date="2026-04-01", view=home)
+    note = bot.slack.wait_for("chat.postMessage")[-1]
+    assert note.args["channel"] == MENTEE and "Paused until" in note.args["text"]
+    pairing, _ = stored(bot, pair)
+    assert pairing.state == "paused" and str(pairing.paused_until) == "2026-04-01"
