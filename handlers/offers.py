@@ -1,0 +1,103 @@
+"""The proposed copilot's answer: Accept, or Decline with an optional private reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.matchmaking import ACCEPTED, DECLINED, PENDING, accept_offer, decline_offer, offer_check
+from bot.runtime import Runtime
+from handlers.router import CommandRouter
+from handlers.views.offers import (
+    ACCEPT_ACTION,
+    DECLINE_ACTION,
+    DECLINE_CALLBACK,
+    accepted_blocks,
+    decline_metadata,
+    decline_modal,
+    decline_reason_from,
+    declined_blocks,
+    stale_text,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _offer_id(body: dict[str, Any]) -> int | None:
+    try:
+        return int(body["actions"][0].get("value") or "")
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str]:
+    """The channel and ts of the offer message that was clicked."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts", "")
+    return channel, ts
+
+
+def _update_offer_message(
+    client: WebClient, channel: str | None, ts: str | None, text: str, blocks: list[Any]
+) -> None:
+    if not channel or not ts:
+        return
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as exc:  # the answer is stored; only the old buttons stay visible
+        log.warning("could not update the offer message (%s)", exc.response.get("error"))
+
+
+def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
+    @app.action(ACCEPT_ACTION)
+    def accept(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        offer_id = _offer_id(body)
+        answer = (
+            accept_offer(runtime, body["team"]["id"], body["user"]["id"], offer_id)
+            if offer_id is not None
+            else None
+        )
+        if answer is None or answer.outcome != ACCEPTED:
+            outcome = answer.outcome if answer else "not_found"
+            respond(text=stale_text(outcome), response_type="ephemeral", replace_original=False)
+            return
+        channel, ts = _where(body)
+        text, blocks = accepted_blocks(answer.mentee_user_id)
+        _update_offer_message(client, channel, ts, text, blocks)
+
+    @app.action(DECLINE_ACTION)
+    def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        offer_id = _offer_id(body)
+        answer = (
+            offer_check(runtime, body["team"]["id"], body["user"]["id"], offer_id)
+            if offer_id is not None
+            else None
+        )
+        if answer is None or answer.outcome != PENDING or offer_id is None:
+            outcome = answer.outcome if answer else "not_found"
+            respond(text=stale_text(outcome), response_type="ephemeral", replace_original=False)
+            return
+        channel, ts = _where(body)
+        client.views_open(trigger_id=body["trigger_id"], view=decline_modal(offer_id, channel, ts))
+
+    @app.view(DECLINE_CALLBACK)
+    def declined(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        offer_id, channel, ts = decline_metadata(body["view"])
+        if offer_id is None:
+            return
+        reason = decline_reason_from(body["view"]["state"]["values"])
+        answer = decline_offer(runtime, body["team"]["id"], user_id, offer_id, reason)
+        if answer.outcome == DECLINED:
+            text, blocks = declined_blocks(answer.mentee_user_id)
+            _update_offer_message(client, channel, ts, text, blocks)
+        else:
+            client.chat_postMessage(channel=user_id, text=stale_text(answer.outcome))
