@@ -91,7 +91,8 @@ def test_mentor_slash_command_declared(manifest):
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert "/mentor" in commands
     mentor = commands["/mentor"]
-    assert mentor["should_escape"] is False
+    # Escaped mentions (<@U123|name>) name people unambiguously in `/mentor request @sam`.
+    assert mentor["should_escape"] is True
     for sub in ("request", "volunteer", "status", "intro", "end", "help"):
         assert sub in mentor["usage_hint"]
 
