@@ -1,0 +1,480 @@
+"""Copilot matching: hard rules, explained scores, ranking and whole-round assignment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from bot.matching import (
+    MATCH_BONUS,
+    MAX_SCORE,
+    BlockReason,
+    MatchHistory,
+    MatchRules,
+    MenteeProfile,
+    OrgChart,
+    RoundResult,
+    VolunteerPool,
+    VolunteerProfile,
+    assign_round,
+    blocking_reason,
+    explain_block,
+    find_manager_cycles,
+    greedy_round,
+    in_reporting_line,
+    rank_candidates,
+    score_match,
+)
+
+NO_HISTORY = MatchHistory()
+RULES = MatchRules()
+FLAT_ORG = OrgChart({})
+
+
+def mentee(person_id: int = 1, request_id: int | None = None, **changes: object) -> MenteeProfile:
+    base = MenteeProfile(
+        request_id=request_id if request_id is not None else 1000 + person_id,
+        person_id=person_id,
+        topics=frozenset({"code review", "public speaking"}),
+        team="payments",
+        level=3,
+        utc_offset_minutes=0,
+    )
+    return replace(base, **changes)
+
+
+def volunteer(person_id: int = 2, **changes: object) -> VolunteerProfile:
+    base = VolunteerProfile(
+        person_id=person_id,
+        topics=frozenset({"code review", "public speaking"}),
+        team="search",
+        level=3,
+        utc_offset_minutes=0,
+        capacity=2,
+        current_load=0,
+    )
+    return replace(base, **changes)
+
+
+def block(
+    m: MenteeProfile | None = None,
+    v: VolunteerProfile | None = None,
+    org: OrgChart = FLAT_ORG,
+    history: MatchHistory = NO_HISTORY,
+    rules: MatchRules = RULES,
+) -> BlockReason | None:
+    return blocking_reason(m or mentee(), v or volunteer(), org, history, rules)
+
+
+# --- Hard rules ------------------------------------------------------------------------------------
+
+# 1 <- 2 <- 3 <- 4 (4 reports to 3, 3 to 2, 2 to 1)
+CHAIN = OrgChart({1: None, 2: 1, 3: 2, 4: 3})
+
+
+def test_an_ordinary_pair_is_allowed() -> None:
+    assert block() is None
+
+
+def test_self_is_blocked_even_when_they_volunteer() -> None:
+    assert block(mentee(person_id=7), volunteer(person_id=7)) is BlockReason.SELF
+
+
+def test_own_manager_is_blocked() -> None:
+    assert block(mentee(person_id=4), volunteer(person_id=3), org=CHAIN) is BlockReason.REPORTING_LINE
+
+
+def test_managers_manager_is_blocked_with_unlimited_depth() -> None:
+    assert block(mentee(person_id=4), volunteer(person_id=1), org=CHAIN) is BlockReason.REPORTING_LINE
+
+
+def test_depth_limits_how_far_up_the_line_is_blocked() -> None:
+    two_levels = MatchRules(reporting_line_depth=2)
+    assert (
+        block(mentee(person_id=4), volunteer(person_id=2), CHAIN, rules=two_levels)
+        is BlockReason.REPORTING_LINE
+    )
+    assert block(mentee(person_id=4), volunteer(person_id=1), CHAIN, rules=two_levels) is None
+    assert in_reporting_line(CHAIN, 4, 2, 2) and not in_reporting_line(CHAIN, 4, 1, 2)
+
+
+def test_a_report_is_blocked_downward_too() -> None:
+    assert block(mentee(person_id=1), volunteer(person_id=4), org=CHAIN) is BlockReason.REPORTING_LINE
+    assert not block(
+        mentee(person_id=1), volunteer(person_id=4), CHAIN, rules=MatchRules(reporting_line_depth=2)
+    )
+
+
+def test_peers_under_one_manager_are_not_in_each_others_line() -> None:
+    org = OrgChart({1: None, 2: 1, 3: 1})
+    assert block(mentee(person_id=2), volunteer(person_id=3), org=org) is None
+
+
+def test_full_copilot_is_blocked() -> None:
+    assert block(v=volunteer(capacity=2, current_load=2)) is BlockReason.NO_CAPACITY
+
+
+def test_paused_copilot_is_blocked() -> None:
+    assert block(v=volunteer(paused=True)) is BlockReason.PAUSED
+
+
+def test_deactivated_copilot_is_blocked() -> None:
+    assert block(v=volunteer(deactivated=True)) is BlockReason.DEACTIVATED
+
+
+def test_bot_is_blocked() -> None:
+    assert block(v=volunteer(is_bot=True)) is BlockReason.BOT
+
+
+def test_guests_are_blocked_unless_allowed() -> None:
+    assert block(v=volunteer(is_guest=True)) is BlockReason.GUEST
+    assert block(m=mentee(is_guest=True)) is BlockReason.GUEST
+    allow = MatchRules(allow_guests=True)
+    assert block(mentee(is_guest=True), volunteer(is_guest=True), rules=allow) is None
+
+
+def test_recent_decline_is_blocked() -> None:
+    history = MatchHistory(recently_declined=frozenset({(1, 2)}))
+    assert (
+        block(mentee(person_id=1), volunteer(person_id=2), history=history) is BlockReason.RECENTLY_DECLINED
+    )
+    assert block(mentee(person_id=1), volunteer(person_id=3), history=history) is None
+
+
+def test_current_pair_is_blocked() -> None:
+    history = MatchHistory(current_pairs=frozenset({(1, 2)}))
+    assert block(mentee(person_id=1), volunteer(person_id=2), history=history) is BlockReason.ALREADY_PAIRED
+
+
+def test_time_zone_gap_over_the_limit_is_blocked() -> None:
+    london, tokyo, new_york = 0, 9 * 60, -5 * 60
+    assert (
+        block(mentee(utc_offset_minutes=london), volunteer(utc_offset_minutes=tokyo))
+        is BlockReason.TIME_ZONE_GAP
+    )
+    assert block(mentee(utc_offset_minutes=london), volunteer(utc_offset_minutes=new_york)) is None
+    # Auckland (+13) and Honolulu (-10) are 23 hours apart on paper but 1 hour apart on the clock.
+    assert block(mentee(utc_offset_minutes=13 * 60), volunteer(utc_offset_minutes=-10 * 60)) is None
+
+
+@pytest.mark.parametrize(
+    ("preference", "mentee_team", "volunteer_team", "open_to_other_teams", "blocked"),
+    [
+        ("same", "payments", "search", True, True),
+        ("same", "payments", "payments", True, False),
+        ("same", None, None, True, True),
+        ("other", "payments", "payments", True, True),
+        ("other", "payments", "search", True, False),
+        ("either", "payments", "search", False, True),
+        ("either", "payments", "payments", False, False),
+        ("either", "payments", "search", True, False),
+    ],
+)
+def test_team_preference(
+    preference: str,
+    mentee_team: str | None,
+    volunteer_team: str | None,
+    open_to_other_teams: bool,
+    blocked: bool,
+) -> None:
+    m = mentee(team=mentee_team, team_preference=preference)
+    v = volunteer(team=volunteer_team, open_to_other_teams=open_to_other_teams)
+    assert block(m, v) is (BlockReason.TEAM_PREFERENCE if blocked else None)
+
+
+def test_every_reason_has_a_kind_named_explanation() -> None:
+    for reason in BlockReason:
+        text = explain_block(reason, "Sam")
+        assert text.endswith(".") and "{" not in text
+        if reason is not BlockReason.SELF:
+            assert "Sam" in text
+    assert explain_block(BlockReason.REPORTING_LINE, "Sam").startswith("Sam is in your reporting line.")
+    assert "Sam is already mentoring as many people as they offered to" in explain_block(
+        BlockReason.NO_CAPACITY, "Sam"
+    )
+
+
+# --- Org chart cycles ------------------------------------------------------------------------------
+
+
+def test_find_manager_cycles_reports_each_cycle_once() -> None:
+    managers = {1: 2, 2: 3, 3: 1, 4: 1, 5: 5, 6: None, 7: 6, 8: 9, 9: 8}
+    assert find_manager_cycles(managers) == [[1, 2, 3], [5], [8, 9]]
+    assert find_manager_cycles({1: None, 2: 1}) == []
+
+
+def test_chain_walks_stop_on_a_cycle() -> None:
+    org = OrgChart({1: 2, 2: 3, 3: 1, 4: 1})
+    assert org.reporting_line(4) == (1, 2, 3)
+    assert org.reporting_line(1) == (2, 3)
+    assert org.reports_under(1) == {2, 3, 4}
+    assert in_reporting_line(org, 4, 3, None)
+    assert not in_reporting_line(org, 4, 99, None)
+    assert block(mentee(person_id=4), volunteer(person_id=99), org=org) is None
+
+
+# --- Scores ----------------------------------------------------------------------------------------
+
+
+def test_a_perfect_match_scores_the_maximum_and_explains_every_part() -> None:
+    score = score_match(mentee(), volunteer(), NO_HISTORY, RULES)
+    assert score.total == MAX_SCORE == 100
+    assert [p.key for p in score.parts] == ["topics", "working_hours", "level", "team", "load", "new_pair"]
+    assert sum(p.points for p in score.parts) == pytest.approx(score.total)
+    assert score.part("topics").reason == "You both care about code review and public speaking."
+    assert score.part("working_hours").reason == "Your working days line up completely (8 hours)."
+    assert score.part("new_pair").reason == "You haven't been paired before."
+
+
+def test_score_parts_follow_the_facts() -> None:
+    m = mentee(topics=frozenset({"code review", "public speaking", "hiring"}), level=3)
+    v = volunteer(topics=frozenset({"code review"}), utc_offset_minutes=-2 * 60, level=5, current_load=1)
+    history = MatchHistory(past_pairs=frozenset({(m.person_id, v.person_id)}))
+    score = score_match(m, v, history, RULES)
+    assert score.part("topics").points == pytest.approx(35 / 3, abs=0.01)
+    assert score.part("topics").reason == "You both care about code review."
+    assert score.part("working_hours").points == pytest.approx(15.0)
+    assert score.part("working_hours").reason == "Your working days overlap by 6 hours."
+    assert score.part("level").points == pytest.approx(7.5)
+    assert score.part("load").points == pytest.approx(5.0)
+    assert score.part("load").reason == "The copilot is mentoring 1 of up to 2 people right now."
+    assert score.part("new_pair").points == 0
+    assert score.part("new_pair").reason == "You've been paired before."
+    assert 0 <= score.total <= MAX_SCORE
+
+
+def test_prefer_senior_rewards_a_copilot_one_or_two_levels_ahead() -> None:
+    senior = MatchRules(prefer_senior=True)
+    ahead = score_match(mentee(level=3), volunteer(level=5), NO_HISTORY, senior).part("level")
+    peer = score_match(mentee(level=3), volunteer(level=3), NO_HISTORY, senior).part("level")
+    assert ahead.points == 15 and peer.points < ahead.points
+    assert "2 levels ahead" in ahead.reason
+    peers_preferred = score_match(mentee(level=3), volunteer(level=5), NO_HISTORY, RULES).part("level")
+    assert (
+        peers_preferred.points
+        < score_match(mentee(level=3), volunteer(level=3), NO_HISTORY, RULES).part("level").points
+    )
+
+
+def test_no_overlapping_hours_scores_zero_for_hours() -> None:
+    part = score_match(
+        mentee(utc_offset_minutes=0), volunteer(utc_offset_minutes=12 * 60), NO_HISTORY, RULES
+    ).part("working_hours")
+    assert part.points == 0
+    assert "don't overlap" in part.reason
+
+
+# --- Ranking ---------------------------------------------------------------------------------------
+
+
+def test_ranking_is_best_first_and_skips_blocked_volunteers() -> None:
+    volunteers = [
+        volunteer(10, topics=frozenset({"hiring"})),
+        volunteer(11),
+        volunteer(12, paused=True),
+        volunteer(13, current_load=1),
+        volunteer(1),  # the mentee themselves
+    ]
+    ranked = rank_candidates(mentee(person_id=1), volunteers, FLAT_ORG, NO_HISTORY, RULES)
+    assert [c.volunteer_id for c in ranked] == [11, 13, 10]
+    assert [c.score.total for c in ranked] == sorted((c.score.total for c in ranked), reverse=True)
+    assert (
+        rank_candidates(mentee(person_id=1), volunteers, FLAT_ORG, NO_HISTORY, RULES, limit=1)[0].volunteer_id
+        == 11
+    )
+
+
+def test_ties_are_broken_by_the_seed_deterministically() -> None:
+    volunteers = [volunteer(person_id) for person_id in range(10, 40)]  # all identical scores
+
+    def order(seed: int) -> list[int]:
+        rules = MatchRules(seed=seed)
+        return [
+            c.volunteer_id
+            for c in rank_candidates(mentee(), volunteers, FLAT_ORG, NO_HISTORY, rules, limit=30)
+        ]
+
+    assert order(0) == order(0)
+    assert order(0) != order(1)
+    assert sorted(order(0)) == list(range(10, 40))
+    assert order(0) == [
+        c.volunteer_id
+        for c in rank_candidates(
+            mentee(), VolunteerPool.build(volunteers), FLAT_ORG, NO_HISTORY, MatchRules(seed=0), limit=30
+        )
+    ]
+
+
+# --- Rounds ----------------------------------------------------------------------------------------
+
+
+def test_round_beats_greedy_when_first_come_first_served_strands_someone() -> None:
+    # Ana (asks first) likes Ben a bit more than Cy; Dee can only have Ben (Cy is her manager).
+    ben = volunteer(20, capacity=1)
+    cy = volunteer(30, capacity=1, level=4)
+    ana = mentee(1, request_id=101)
+    dee = mentee(2, request_id=102)
+    org = OrgChart({2: 30})
+    greedy = greedy_round([ana, dee], [ben, cy], org, NO_HISTORY, RULES)
+    best = assign_round([ana, dee], [ben, cy], org, NO_HISTORY, RULES)
+
+    assert [(p.request_id, p.volunteer_id) for p in greedy.pairs] == [(101, 20)]
+    assert greedy.unmatched == (102,)
+    assert [(p.request_id, p.volunteer_id) for p in best.pairs] == [(101, 30), (102, 20)]
+    assert best.unmatched == ()
+    ana_cy = score_match(ana, cy, NO_HISTORY, RULES).total
+    dee_ben = score_match(dee, ben, NO_HISTORY, RULES).total
+    assert (ana_cy, dee_ben) == (96.25, 100.0)  # Cy is one level apart: 15 x 0.75 level points
+    assert best.total_score == 196.25 and greedy.total_score == 100.0
+    assert best.objective == 196.25 + 2 * MATCH_BONUS
+
+
+def test_round_prefers_a_higher_total_when_counts_are_equal() -> None:
+    # Both can have either copilot; the optimum puts each with the copilot who shares their topic.
+    a = mentee(1, topics=frozenset({"rust"}))
+    b = mentee(2, topics=frozenset({"go"}))
+    go = volunteer(20, topics=frozenset({"go", "rust"}), capacity=1)
+    rust = volunteer(30, topics=frozenset({"rust"}), capacity=1, current_load=0)
+    result = assign_round([a, b], [go, rust], FLAT_ORG, NO_HISTORY, RULES)
+    assert {(p.mentee_id, p.volunteer_id) for p in result.pairs} == {(1, 30), (2, 20)}
+
+
+def test_round_respects_remaining_capacity() -> None:
+    mentees = [mentee(person_id) for person_id in range(1, 9)]
+    volunteers = [volunteer(100, capacity=3, current_load=1), volunteer(101, capacity=1)]
+    result = assign_round(mentees, volunteers, FLAT_ORG, NO_HISTORY, RULES)
+    counts = {v: sum(p.volunteer_id == v for p in result.pairs) for v in (100, 101)}
+    assert counts == {100: 2, 101: 1}
+    assert len(result.unmatched) == 5
+    assert sorted([p.request_id for p in result.pairs] + list(result.unmatched)) == [
+        m.request_id for m in mentees
+    ]
+
+
+def test_round_never_pairs_someone_with_themselves() -> None:
+    both = 5
+    result = assign_round([mentee(both)], [volunteer(both)], FLAT_ORG, NO_HISTORY, RULES)
+    assert result.pairs == () and result.unmatched == (1005,)
+
+
+def test_round_is_deterministic() -> None:
+    mentees = [mentee(p, topics=frozenset({"a", "b", "c"} - {"abc"[p % 3]})) for p in range(1, 30)]
+    volunteers = [volunteer(100 + p, topics=frozenset({"abc"[p % 3]}), capacity=1 + p % 3) for p in range(12)]
+    runs = [assign_round(mentees, volunteers, FLAT_ORG, NO_HISTORY, MatchRules(seed=3)) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_empty_round() -> None:
+    assert assign_round([], [], FLAT_ORG, NO_HISTORY, RULES) == RoundResult(pairs=(), unmatched=())
+    assert assign_round([mentee()], [], FLAT_ORG, NO_HISTORY, RULES).unmatched == (1001,)
+
+
+# --- Property test ---------------------------------------------------------------------------------
+
+TOPICS = ("code review", "hiring", "public speaking", "rust", "career")
+OFFSETS = (-480, -300, 0, 60, 330, 600)
+
+
+@st.composite
+def worlds(
+    draw: st.DrawFn,
+) -> tuple[list[MenteeProfile], list[VolunteerProfile], OrgChart, MatchHistory, MatchRules]:
+    people = draw(st.integers(2, 14))
+    managers = {p: draw(st.one_of(st.none(), st.integers(0, people - 1))) for p in range(people)}
+    person = st.integers(0, people - 1)
+    topics = st.frozensets(st.sampled_from(TOPICS), max_size=3)
+    team = st.one_of(st.none(), st.sampled_from(("a", "b", "c")))
+    volunteer_ids = draw(st.lists(person, max_size=7, unique=True))
+    volunteers = []
+    for p in volunteer_ids:
+        capacity = draw(st.integers(1, 5))
+        volunteers.append(
+            VolunteerProfile(
+                person_id=p,
+                topics=draw(topics),
+                team=draw(team),
+                level=draw(st.one_of(st.none(), st.integers(1, 8))),
+                utc_offset_minutes=draw(st.sampled_from(OFFSETS)),
+                capacity=capacity,
+                current_load=draw(st.integers(0, capacity)),
+                open_to_other_teams=draw(st.booleans()),
+                paused=draw(st.booleans()) and draw(st.booleans()),
+                deactivated=draw(st.integers(0, 9)) == 0,
+                is_bot=draw(st.integers(0, 9)) == 0,
+                is_guest=draw(st.integers(0, 9)) == 0,
+            )
+        )
+    mentees = [
+        MenteeProfile(
+            request_id=500 + i,
+            person_id=draw(person),
+            topics=draw(topics),
+            team=draw(team),
+            level=draw(st.one_of(st.none(), st.integers(1, 8))),
+            utc_offset_minutes=draw(st.sampled_from(OFFSETS)),
+            team_preference=draw(st.sampled_from(("same", "other", "either"))),
+            is_guest=draw(st.integers(0, 9)) == 0,
+        )
+        for i in range(draw(st.integers(0, 9)))
+    ]
+    pairs = st.frozensets(st.tuples(person, person), max_size=6)
+    history = MatchHistory(recently_declined=draw(pairs), current_pairs=draw(pairs), past_pairs=draw(pairs))
+    rules = MatchRules(
+        reporting_line_depth=draw(st.one_of(st.none(), st.integers(0, 3))),
+        max_tz_gap_hours=draw(st.sampled_from((3.0, 8.0, 12.0))),
+        allow_guests=draw(st.booleans()),
+        prefer_senior=draw(st.booleans()),
+        seed=draw(st.integers(0, 5)),
+    )
+    return mentees, volunteers, OrgChart(managers), history, rules
+
+
+def exact_best_objective(mentees, volunteers, org, history, rules) -> float:
+    """Independent check: linear_sum_assignment over one column per free seat plus a 'no copilot' column each."""
+    seats = [v for v in volunteers for _ in range(v.remaining_capacity)]
+    if not mentees:
+        return 0.0
+    value = np.full((len(mentees), len(seats) + len(mentees)), -1e9)
+    for i, m in enumerate(mentees):
+        value[i, len(seats) + i] = 0.0
+        for j, v in enumerate(seats):
+            if blocking_reason(m, v, org, history, rules) is None:
+                value[i, j] = score_match(m, v, history, rules).total + MATCH_BONUS
+    rows, cols = linear_sum_assignment(value, maximize=True)
+    return float(value[rows, cols].sum())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds())
+def test_round_properties(world) -> None:
+    mentees, volunteers, org, history, rules = world
+    result = assign_round(mentees, volunteers, org, history, rules)
+    greedy = greedy_round(mentees, volunteers, org, history, rules)
+    by_request = {m.request_id: m for m in mentees}
+    by_person = {v.person_id: v for v in volunteers}
+
+    requests = [p.request_id for p in result.pairs]
+    assert len(requests) == len(set(requests))
+    assert sorted(requests + list(result.unmatched)) == sorted(by_request)
+    for pair in result.pairs:
+        m, v = by_request[pair.request_id], by_person[pair.volunteer_id]
+        assert pair.mentee_id == m.person_id
+        assert blocking_reason(m, v, org, history, rules) is None
+        assert pair.score == score_match(m, v, history, rules)
+    for v in volunteers:
+        assert sum(p.volunteer_id == v.person_id for p in result.pairs) <= v.remaining_capacity
+
+    assert result.objective >= greedy.objective - 1e-6
+    # Small rounds use every allowed pairing, so the solver's answer is the true optimum.
+    assert result.objective == pytest.approx(exact_best_objective(mentees, volunteers, org, history, rules))
+    assert result == assign_round(mentees, volunteers, org, history, rules)
+
+    for m in mentees[:2]:
+        ranked = rank_candidates(m, volunteers, org, history, rules, limit=len(volunteers))
+        allowed = {v.person_id for v in volunteers if blocking_reason(m, v, org, history, rules) is None}
+        assert {c.volunteer_id for c in ranked} == allowed
