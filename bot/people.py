@@ -310,3 +310,16 @@ def reports_of(session: Session, person_id: int, depth: int | None = None) -> li
         frontier = next_level
         level += 1
     return found
+
+
+def sync_known_workspaces(runtime: Runtime) -> dict[str, SyncReport]:
+    """Daily: refresh everyone in every workspace the bot has met, so leavers' pairings end and tz changes land."""
+    with runtime.db.transaction() as session:
+        team_ids = list(session.scalars(select(Person.team_id).distinct()))
+    reports: dict[str, SyncReport] = {}
+    for team_id in team_ids:
+        try:
+            reports[team_id] = sync_workspace(runtime, team_id, runtime.slack.for_team(team_id))
+        except Exception as exc:  # one workspace's outage must not stop the others
+            log.warning("people sync for %s failed: %s", team_id, type(exc).__name__)
+    return reports

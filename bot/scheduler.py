@@ -132,4 +132,15 @@ def build_scheduler(
         **common,
     )
     scheduler.add_job(dispatch_job, "interval", seconds=DISPATCH_EVERY_SECONDS, id="dispatch", **common)
+
+    def people_job() -> None:
+        from bot.people import sync_known_workspaces
+
+        try:
+            sync_known_workspaces(runtime)
+        except Exception as exc:
+            log.error("people sync failed: %s", type(exc).__name__, exc_info=exc)
+
+    # Slack's user_change events keep people current; the daily sync catches any event that was missed.
+    scheduler.add_job(people_job, "interval", hours=24, id="people-sync", **common)
     return scheduler

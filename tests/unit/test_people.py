@@ -231,3 +231,20 @@ def test_reporting_lines_stop_at_a_cycle(runtime):
     with runtime.db.transaction() as session:
         assert reporting_chain(session, ids["A"]) == [ids["C"], ids["B"]]
         assert sorted(reports_of(session, ids["A"])) == sorted([ids["B"], ids["C"]])
+
+
+def test_the_daily_sync_refreshes_every_known_workspace(db, slack, clock, database_url):
+    from bot.app import build_runtime
+    from bot.people import sync_known_workspaces
+    from storage.models import Person
+    from tests.factories import person
+    from tests.harness import test_settings
+
+    with db.transaction() as session:
+        person(session, "U1", clock.now(), slack=slack)
+    slack.add_user("U2", name="newcomer")
+    runtime = build_runtime(test_settings(slack, database_url), clock=clock, db=db)
+    reports = sync_known_workspaces(runtime)
+    assert reports["T0001"].added == 1
+    with db.transaction() as session:
+        assert {p.slack_user_id for p in session.query(Person)} >= {"U1", "U2"}
