@@ -12,6 +12,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot import checkins as checkin_service
 from bot import expectations
 from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
@@ -19,7 +20,7 @@ from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
-from handlers import agreements, commands, home, introductions
+from handlers import agreements, checkins, commands, home, introductions
 from handlers import network as network_handlers
 from handlers.router import CommandRouter
 from storage.db import Database, connect
@@ -73,6 +74,7 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     app.middleware(_once_per_event(runtime))
     app.error(_friendly_error)
     commands.register(app, runtime, router)
+    checkins.register(app, runtime)
     sections = [agreements.home_section, introductions.home_section, network_handlers.home_section]
     home.register(app, runtime, router, sections=sections)
     agreements.register(app, runtime, router)
@@ -135,10 +137,18 @@ def planners() -> list[Planner]:
     return [
         expectations.plan_expectation_reminders,
         expectations.plan_term_end,
+        checkin_service.plan_checkins,
+        checkin_service.plan_stalled_pairings,
+        checkin_service.plan_health_reviews,
         *introductions.planners(),
         *network_handlers.planners(),
     ]
 
 
 def build_dispatcher(runtime: Runtime) -> Dispatcher:
-    return Dispatcher(db=runtime.db, slack=runtime.slack)
+    return Dispatcher(
+        db=runtime.db,
+        slack=runtime.slack,
+        grace=checkin_service.grace_from_program(runtime),
+        on_failure=checkin_service.pause_when_unreachable(runtime),
+    )
