@@ -13,7 +13,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot import checkins as checkin_service
-from bot import expectations
+from bot import digests, expectations
 from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
 from bot.outbox import Dispatcher
@@ -22,6 +22,8 @@ from bot.scheduler import Planner
 from bot.slack import SlackClients
 from handlers import agreements, checkins, commands, home, introductions
 from handlers import network as network_handlers
+from handlers import program_settings as program_settings_handlers
+from handlers import summaries as summary_handlers
 from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
@@ -76,10 +78,13 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     commands.register(app, runtime, router)
     checkins.register(app, runtime)
     sections = [agreements.home_section, introductions.home_section, network_handlers.home_section]
+    sections += [summary_handlers.team_section, summary_handlers.program_section]
     home.register(app, runtime, router, sections=sections)
     agreements.register(app, runtime, router)
     introductions.register(app, runtime, router)
     network_handlers.register(app, runtime, router, sections)
+    summary_handlers.register(app, runtime, router)
+    program_settings_handlers.register(app, runtime, router)
     return router
 
 
@@ -142,6 +147,7 @@ def planners() -> list[Planner]:
         checkin_service.plan_health_reviews,
         *introductions.planners(),
         *network_handlers.planners(),
+        digests.plan_digests,
     ]
 
 
@@ -151,4 +157,5 @@ def build_dispatcher(runtime: Runtime) -> Dispatcher:
         slack=runtime.slack,
         grace=checkin_service.grace_from_program(runtime),
         on_failure=checkin_service.pause_when_unreachable(runtime),
+        after_send={digests.DIGEST_KIND: digests.send_chart_after_digest(runtime)},
     )

@@ -83,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--team", help="workspace id (T...); default: the workspace SLACK_BOT_TOKEN belongs to"
     )
     import_org.set_defaults(func=cmd_import_org)
+
+    export = sub.add_parser(
+        "export",
+        help="write a CSV of every pairing in a workspace (program-level fields only)",
+        description="Columns: pairing id, mentee, mentor (names and Slack ids), teams, state, health, created, "
+        "activated, ended, end_reason, cadence, last_met, meetings, cross_team. Never goals, answers or notes.",
+    )
+    export.add_argument("--team", required=True, help="workspace id (T...)")
+    export.add_argument("--format", choices=["csv"], default="csv", help="only csv for now")
+    export.add_argument("--output", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
@@ -242,6 +253,25 @@ def cmd_import_org(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_runtime
+    from bot.export import export_pairings
+
+    db = _open_database(settings, auto_migrate=False)
+    export = export_pairings(build_runtime(settings, db=db), args.team)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as f:
+                f.write(export.csv_text)
+        except OSError as exc:
+            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+        print(f"Wrote {export.rows} pairing(s) of {args.team} to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(export.csv_text)
+    return 0
 
 
 def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:

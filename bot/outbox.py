@@ -178,6 +178,9 @@ class DispatchReport:
 
 # Called with (session, row, error) when a row fails for good, inside the transaction that records it.
 FailureHook = Callable[[Session, OutboxMessage, str], None]
+# Called with (client, row, chat.postMessage response) after a row of its kind was sent, e.g. to attach a
+# file. A hook that fails is logged and ignored: the message itself has gone out and stays recorded.
+AfterSendHook = Callable[[Any, OutboxMessage, Mapping[str, Any]], None]
 
 
 @dataclass
@@ -188,6 +191,7 @@ class Dispatcher:
     slack: SlackClients
     grace: Callable[[str], timedelta] = lambda _team: timedelta(hours=12)
     on_failure: FailureHook | None = None
+    after_send: Mapping[str, AfterSendHook] = field(default_factory=dict)
     pace_per_channel: timedelta = timedelta(seconds=1)
     batch_size: int = 200
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -239,6 +243,12 @@ class Dispatcher:
             sent_at=now,
         )
         report.sent += 1
+        hook = self.after_send.get(row.kind)
+        if hook is not None:
+            try:
+                hook(client, row, response)
+            except Exception as exc:
+                log.warning("outbox %s: after-send step for %s failed: %s", row.id, row.kind, type(exc).__name__)
 
     def _resolve_channel(self, client: Any, channel: str) -> str:
         if not channel.startswith(GROUP_PREFIX):

@@ -360,6 +360,34 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
 
 
+class LeadUsergroup(Base):
+    """A Slack user group an admin put in a lead's care: the lead sees its members' pairings."""
+
+    __tablename__ = "lead_usergroups"
+    __table_args__ = (UniqueConstraint("team_id", "lead_person_id", "usergroup_id"),)
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    lead_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    usergroup_id: Mapped[str] = mapped_column(String(32))
+    # Slack user ids from usergroups.users.list, refreshed whenever the lead asks for a summary
+    member_user_ids: Mapped[list[Any]] = mapped_column(default=list)
+    members_synced_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class LeadDigest(Base):
+    """What one weekly digest reported (program-level ids and counts), so next week can say what changed."""
+
+    __tablename__ = "lead_digests"
+    __table_args__ = (UniqueConstraint("lead_person_id", "week"),)
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    lead_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(10))  # ISO week of the lead's Monday, e.g. 2026-W10
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
 class HandledEvent(Base):
     """Slack event ids already handled, so a retried delivery is handled once."""
 

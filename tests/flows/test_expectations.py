@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from bot.slack_standin import Call
 from handlers.views import agreements as views
 from storage.models import (
     Agreement,
+    CheckIn,
+    Contact,
     ExpectationAnswer,
     MentoringRequest,
     OutboxMessage,
@@ -434,3 +437,63 @@ def test_app_home_shows_the_pairing_and_pauses_it_until_a_date(bot, pair):
     assert note.args["channel"] == MENTEE and "Paused until" in note.args["text"]
     pairing, _ = stored(bot, pair)
     assert pairing.state == "paused" and str(pairing.paused_until) == "2026-04-01"
+
+
+def test_both_confirming_at_the_same_moment_activates_exactly_once(bot, pair):
+    with bot.runtime.db.transaction() as session:
+        first = session.scalar(select(Agreement).where(Agreement.pairing_id == pair))
+        assert first is not None
+        first.status, first.terms = "proposed", factories.standard_terms()
+    start = threading.Barrier(4)
+    errors: list[str] = []
+
+    def click(user: str) -> None:
+        start.wait()
+        try:
+            expectations.confirm_agreement(bot.runtime, TEAM_ID, user, pair, 1)
+        except Exception as exc:  # any error here is a failure of the row lock
+            errors.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=click, args=(u,)) for u in (MENTEE, MENTOR, MENTEE, MENTOR)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pairing, rows = stored(bot, pair)
+    assert errors == [] and pairing.state == "active" and rows[0].status == "confirmed"
+    deliver(bot)
+    deliver(bot)  # the kickoff goes first; the group DM is paced at one message a second
+    assert len([c for c in posts(bot) if "Your agreement" in all_text(c)]) == 1
+
+
+def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
+    with bot.runtime.db.transaction() as session:
+        pairing = session.get(Pairing, pair)
+        assert pairing is not None
+        pairing.state, pairing.activated_at = "active", bot.clock.now()
+        first = session.scalar(select(Agreement).where(Agreement.pairing_id == pair))
+        assert first is not None
+        first.status, first.terms = "confirmed", factories.standard_terms(length={"meetings": 2})
+        for cycle in (1, 2):
+            session.add(
+                CheckIn(team_id=TEAM_ID, pairing_id=pair, cycle=cycle, due_at=bot.clock.now(), status="met")
+            )
+        session.execute(OutboxMessage.__table__.delete())
+    deliver(bot)
+    asked = {c.args["channel"]: c for c in posts(bot) if "term with" in c.args["text"]}
+    assert set(asked) == {MENTEE, MENTOR}
+    value = button_value(asked[MENTEE], views.TERM_END_PREFIX + "networking")
+    bot.click(views.TERM_END_PREFIX + "networking", user=MENTEE, value=value)
+    assert "once Sam has chosen" in bot.slack.wait_for("response_url")[-1].args["text"]
+    assert stored(bot, pair)[0].state == "active"
+    bot.click(views.TERM_END_PREFIX + "renew", user=MENTOR, value=value)  # the lighter choice wins
+    bot.slack.wait_for("response_url", 2)
+    pairing, _ = stored(bot, pair)
+    assert (pairing.state, pairing.end_reason) == ("ended", "term_complete")
+    with bot.runtime.db.transaction() as session:
+        kept = session.execute(
+            select(Contact.owner_id, Contact.slack_user_id, Contact.keep_in_touch_days)
+        ).all()
+    assert sorted(k[1] for k in kept) == [MENTEE, MENTOR] and {k[2] for k in kept} == {90}
+    deliver(bot)
+    assert len([c for c in posts(bot) if "term with" in c.args["text"]]) == 2  # asked once, not again
