@@ -13,17 +13,29 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot import checkins as checkin_service
-from bot import digests, expectations
+from bot import digests, expectations, matchmaking
 from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
-from handlers import agreements, checkins, commands, home, introductions
+from handlers import (
+    admin,
+    agreements,
+    checkins,
+    commands,
+    home,
+    introductions,
+    offers,
+    people,
+    requests,
+    volunteers,
+)
 from handlers import network as network_handlers
 from handlers import program_settings as program_settings_handlers
 from handlers import summaries as summary_handlers
+from handlers.registry import MentorApp
 from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
@@ -48,7 +60,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
     s = runtime.settings
     if mode is Mode.OAUTH:
         installation_store, state_store = oauth_stores(runtime)
-        app = App(
+        app = MentorApp(
             signing_secret=s.slack_signing_secret,
             client=runtime.slack.new_client(),
             oauth_settings=OAuthSettings(
@@ -60,7 +72,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
             ),
         )
     else:
-        app = App(
+        app = MentorApp(
             signing_secret=s.slack_signing_secret or "socket-mode-has-no-signing-secret",
             client=runtime.slack.new_client(s.slack_bot_token),
             token_verification_enabled=token_verification,
@@ -77,10 +89,16 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     app.error(_friendly_error)
     commands.register(app, runtime, router)
     checkins.register(app, runtime)
-    sections = [agreements.home_section, introductions.home_section, network_handlers.home_section]
+    sections = [agreements.home_section, volunteers.home_section, requests.matching_section]
+    sections += [introductions.home_section, network_handlers.home_section]
     sections += [summary_handlers.team_section, summary_handlers.program_section]
     home.register(app, runtime, router, sections=sections)
+    admin.register(app, runtime, router)
+    people.register(app, runtime, router)
     agreements.register(app, runtime, router)
+    volunteers.register(app, runtime, router, sections)
+    requests.register(app, runtime, router, sections)
+    offers.register(app, runtime, router)
     introductions.register(app, runtime, router)
     network_handlers.register(app, runtime, router, sections)
     summary_handlers.register(app, runtime, router)
@@ -142,6 +160,7 @@ def planners() -> list[Planner]:
     return [
         expectations.plan_expectation_reminders,
         expectations.plan_term_end,
+        matchmaking.plan_offer_expiries,
         checkin_service.plan_checkins,
         checkin_service.plan_stalled_pairings,
         checkin_service.plan_health_reviews,

@@ -84,6 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_org.set_defaults(func=cmd_import_org)
 
+    match = sub.add_parser(
+        "match",
+        help="pair every waiting copilot request at once (a matching round)",
+        description="Each proposed copilot gets an offer to accept or decline. "
+        "With --dry-run, print the proposed pairs with scores and reasons and change nothing.",
+    )
+    match.add_argument("--round", action="store_true", required=True, help="run a matching round")
+    match.add_argument(
+        "--team", action="append", help="workspace id (T...); repeat for several; default: every workspace"
+    )
+    match.add_argument(
+        "--dry-run", action="store_true", help="print the proposed pairs; change and send nothing"
+    )
+    match.add_argument("--seed", type=int, default=0, help="tie-break seed, to reproduce a round (default 0)")
+    match.set_defaults(func=cmd_match)
+
     export = sub.add_parser(
         "export",
         help="write a CSV of every pairing in a workspace (program-level fields only)",
@@ -175,17 +191,20 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
                 args.host,
                 server.effective_port,
             )
-            _stop_on_sigterm(server.close)
-            server.run()
+            _exit_on_sigterm()
+            server.run()  # returns after SIGTERM or Ctrl-C: waitress closes itself on SystemExit
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
     return 0
 
 
-def _stop_on_sigterm(stop) -> None:  # type: ignore[no-untyped-def]
+def _exit_on_sigterm() -> None:
+    def stop(*_: object) -> None:
+        raise SystemExit(0)
+
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop())
+        signal.signal(signal.SIGTERM, stop)
 
 
 def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
@@ -271,6 +290,22 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Wrote {export.rows} pairing(s) of {args.team} to {args.output}.", file=sys.stderr)
     else:
         sys.stdout.write(export.csv_text)
+    return 0
+
+
+def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_runtime
+    from bot.matchmaking import run_round, teams_with_open_requests
+
+    db = _open_database(settings, auto_migrate=False)
+    runtime = build_runtime(settings, db=db)
+    teams = args.team or teams_with_open_requests(runtime)
+    if not teams:
+        print("No copilot requests are waiting; nothing to match.")
+        return 0
+    for team_id in teams:
+        report = run_round(runtime, team_id, seed=args.seed, dry_run=args.dry_run)
+        print("\n".join(report.lines()))
     return 0
 
 

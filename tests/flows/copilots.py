@@ -87,11 +87,13 @@ def _profile_saved(bot: RunningBot, user: str) -> bool:
     return volunteer_summary(bot.runtime, bot.team_id, user) is not None
 
 
-def request_via_form(bot: RunningBot, user: str, text: str = "request", **values: Any) -> int:
+def request_via_form(
+    bot: RunningBot, user: str, text: str = "request", *, newer_than: int = 0, **values: Any
+) -> int:
     view = open_form(bot, text, user)
     reply = bot.submit(view, request_values(**values), user=user)
     assert reply.status == 200 and not reply.body.strip(b"null"), reply.text
-    return eventually(lambda: latest_request(bot, user))
+    return eventually(lambda: (latest_request(bot, user) or 0) > newer_than and latest_request(bot, user))
 
 
 def latest_request(bot: RunningBot, user: str) -> int | None:
