@@ -1,0 +1,220 @@
+"""Dispatcher and check-in planner throughput. Run on demand; prints a markdown table of medians.
+
+    python bench/bench_dispatcher.py [--rows 100000] [--pairings 100000] [--runs 3]
+                                     [--database-url postgresql+psycopg://...]
+
+Dispatcher: N due rows, distinct channels, pacing off, sent (a) to the fake Slack over HTTP
+(bot/slack_standin.py) and (b) to an in-process fake client, which isolates the dispatcher's own
+overhead (claiming, recording) from the stand-in's HTTP server.
+Planner: time for plan_checkins to plan the next cycle for N active pairings all due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text
+
+from bot.checkins import plan_checkins
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.outbox import Dispatcher
+from bot.runtime import Runtime
+from bot.slack import SlackClients
+from bot.slack_standin import SlackStandIn
+from storage.db import Database, connect, migrate
+from storage.models import Agreement, Base, OutboxMessage, Pairing, Person
+
+NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+TEAM = "TBENCH"
+
+
+class _Response(dict[str, Any]):
+    pass
+
+
+class InProcessSlack:
+    """A WebClient stand-in answering chat.postMessage instantly, without HTTP."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+
+    def chat_postMessage(self, **kwargs: Any) -> _Response:
+        self.posts += 1
+        return _Response(ok=True, channel=kwargs["channel"], ts=f"{self.posts}.000")
+
+
+@dataclass
+class InProcessClients:
+    client: InProcessSlack = field(default_factory=InProcessSlack)
+
+    def for_team(self, _team_id: str) -> InProcessSlack:
+        return self.client
+
+
+def fresh_database(url: str | None) -> tuple[Database, str]:
+    if url is None:
+        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    db = connect(url)
+    if not db.is_sqlite:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    migrate(db)
+    return db, url
+
+
+def empty(db: Database) -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def seed_outbox(db: Database, rows: int) -> None:
+    values = [
+        dict(
+            team_id=TEAM,
+            dedupe_key=f"bench:{n}",
+            kind="bench",
+            channel=f"C{n:07d}",
+            payload={"text": f"message {n}", "blocks": []},
+            due_at=NOW,
+            status="pending",
+            attempts=0,
+            created_at=NOW,
+        )
+        for n in range(rows)
+    ]
+    with db.transaction() as session:
+        for start in range(0, rows, 5000):
+            session.execute(insert(OutboxMessage), values[start : start + 5000])
+
+
+def seed_pairings(db: Database, count: int) -> None:
+    activated = NOW - timedelta(days=7)
+    with db.transaction() as session:
+        people = [
+            dict(
+                team_id=TEAM,
+                slack_user_id=f"U{n:07d}",
+                name=f"p{n}",
+                real_name=f"P {n}",
+                tz=("Europe/Berlin", "America/New_York", "Asia/Kolkata")[n % 3],
+                tz_offset=0,
+                created_at=activated,
+            )
+            for n in range(count * 2)
+        ]
+        for start in range(0, len(people), 5000):
+            session.execute(insert(Person), people[start : start + 5000])
+        ids = [row[0] for row in session.execute(text("SELECT id FROM people ORDER BY id"))]
+        pairings = [
+            dict(
+                team_id=TEAM,
+                mentee_id=ids[2 * n],
+                mentor_id=ids[2 * n + 1],
+                state="active",
+                cadence="weekly",
+                organiser="mentee",
+                created_at=activated,
+                activated_at=activated,
+                next_checkin_at=NOW,
+                version=0,
+            )
+            for n in range(count)
+        ]
+        for start in range(0, count, 5000):
+            session.execute(insert(Pairing), pairings[start : start + 5000])
+        pairing_ids = [row[0] for row in session.execute(text("SELECT id FROM pairings ORDER BY id"))]
+        agreements = [
+            dict(
+                team_id=TEAM,
+                pairing_id=pid,
+                version=1,
+                status="confirmed",
+                terms={"cadence": "weekly", "organiser": "mentee"},
+                proposals={},
+                created_at=activated,
+                confirmed_at=activated,
+            )
+            for pid in pairing_ids
+        ]
+        for start in range(0, count, 5000):
+            session.execute(insert(Agreement), agreements[start : start + 5000])
+
+
+def time_dispatch(db: Database, rows: int, clients: Any) -> float:
+    empty(db)
+    seed_outbox(db, rows)
+    dispatcher = Dispatcher(db=db, slack=clients, pace_per_channel=timedelta(0), batch_size=500)
+    started = time.perf_counter()
+    report = dispatcher.run_once(NOW)
+    elapsed = time.perf_counter() - started
+    assert report.sent == rows, report
+    return rows / elapsed
+
+
+def time_planner(db: Database, url: str, count: int) -> float:
+    empty(db)
+    seed_pairings(db, count)
+    runtime = Runtime(
+        settings=Settings(database_url=url),
+        db=db,
+        clock=FixedClock(NOW),
+        slack=None,  # type: ignore[arg-type]
+    )
+    started = time.perf_counter()
+    with db.transaction() as session:
+        added = plan_checkins(runtime, session, NOW)
+    elapsed = time.perf_counter() - started
+    assert added == count, added
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--pairings", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is wiped!); default SQLite")
+    args = parser.parse_args()
+    db, url = fresh_database(args.database_url)
+    backend = "PostgreSQL" if not db.is_sqlite else "SQLite"
+    results: list[tuple[str, str]] = []
+    with SlackStandIn() as standin:
+        clients = SlackClients(Settings(slack_bot_token="xoxb-bench", slack_api_url=standin.api_url))
+        http = [time_dispatch(db, args.rows, clients) for _ in range(args.runs)]
+    results.append(
+        (f"dispatcher → fake Slack over HTTP, {args.rows:,} rows", f"{statistics.median(http):,.0f} posts/s")
+    )
+    local = [time_dispatch(db, args.rows, InProcessClients()) for _ in range(args.runs)]
+    results.append(
+        (f"dispatcher → in-process client, {args.rows:,} rows", f"{statistics.median(local):,.0f} posts/s")
+    )
+    plans = [time_planner(db, url, args.pairings) for _ in range(args.runs)]
+    results.append(
+        (f"plan_checkins, {args.pairings:,} active pairings due", f"{statistics.median(plans):.1f} s")
+    )
+    empty(db)
+    db.dispose()
+    print(f"| {backend} (median of {args.runs}) | result |")
+    print("|---|---|")
+    for name, value in results:
+        print(f"| {name} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
