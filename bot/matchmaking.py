@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot import program
+from bot import expectations, program
 from bot.cadence import NudgeWindow, add_working_days, local_date
 from bot.matching import (
     MatchHistory,
@@ -619,6 +619,7 @@ def _hand_over_to_expectations(runtime: Runtime, session: Session, pairing: Pair
         now=now,
         pairing_id=pairing.id,
     )
+    expectations.start_expectations(runtime, session, pairing)
 
 
 # --- Expiry ----------------------------------------------------------------------------------------
