@@ -61,6 +61,7 @@ PERSON_GONE_ERRORS = frozenset(
 )
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=5)
+SENT_FLUSH = 25  # sent rows recorded per transaction
 GROUP_PREFIX = "users:"
 
 
@@ -197,17 +198,34 @@ class Dispatcher:
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     _last_sent: dict[str, datetime] = field(default_factory=dict, repr=False)
     _opened: dict[str, str] = field(default_factory=dict, repr=False)
+    _sent: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def run_once(self, now: datetime) -> DispatchReport:
         report = DispatchReport()
+        self._forget_paced_channels(now)
         while True:
             rows = claim(self.db, now, self.worker, self.batch_size)
             if not rows:
                 return report
-            for row in rows:
-                self._deliver(row, now, report)
+            try:
+                for row in rows:
+                    self._deliver(row, now, report)
+            finally:
+                self._record_sent()
             if len(rows) < self.batch_size:
                 return report
+
+    def _forget_paced_channels(self, now: datetime) -> None:
+        if self._last_sent:
+            self._last_sent = {c: t for c, t in self._last_sent.items() if now - t < self.pace_per_channel}
+
+    def _record_sent(self) -> None:
+        """Write the sent rows' results in one transaction instead of one commit per message."""
+        if not self._sent:
+            return
+        batch, self._sent = self._sent, []
+        with self.db.transaction() as session:
+            session.execute(update(OutboxMessage), batch)
 
     def _deliver(self, row: OutboxMessage, now: datetime, report: DispatchReport) -> None:
         if row.kind.startswith("nudge") and now - row.due_at > self.grace(row.team_id):
@@ -235,20 +253,28 @@ class Dispatcher:
             self._retry_later(row, now, type(exc).__name__, report)
             return
         self._last_sent[row.channel] = now
-        self._finish(
-            row,
-            status="sent",
-            slack_ts=response.get("ts"),
-            slack_channel=response.get("channel"),
-            sent_at=now,
+        self._sent.append(
+            {
+                "id": row.id,
+                "status": "sent",
+                "attempts": row.attempts + 1,
+                "slack_ts": response.get("ts"),
+                "slack_channel": response.get("channel"),
+                "sent_at": now,
+            }
         )
+        # Bounds what a crash mid-batch could send twice (a claim expires and is retried after 5 min).
+        if len(self._sent) >= SENT_FLUSH:
+            self._record_sent()
         report.sent += 1
         hook = self.after_send.get(row.kind)
         if hook is not None:
             try:
                 hook(client, row, response)
             except Exception as exc:
-                log.warning("outbox %s: after-send step for %s failed: %s", row.id, row.kind, type(exc).__name__)
+                log.warning(
+                    "outbox %s: after-send step for %s failed: %s", row.id, row.kind, type(exc).__name__
+                )
 
     def _resolve_channel(self, client: Any, channel: str) -> str:
         if not channel.startswith(GROUP_PREFIX):
