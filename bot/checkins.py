@@ -40,7 +40,7 @@ from bot.cadence import (
     safe_zone,
     to_utc,
 )
-from bot.outbox import PERSON_GONE_ERRORS, FailureHook, enqueue, group_channel
+from bot.outbox import PERSON_GONE_ERRORS, FailureHook, OutboxRow, enqueue, enqueue_many, group_channel
 from bot.pairings import (
     ACTIVE,
     PAUSED,
@@ -273,8 +273,15 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
         if not batch:
             return added
         latest = _latest_checkins(session, [p.id for p in batch])
+        planned: list[tuple[Pair, CheckIn, date | None]] = []
         for pair in _pairs(session, batch, settings):
-            added += _plan_pair(session, pair, latest.get(pair.pairing.id), now)
+            planned.extend(_plan_pair(session, pair, latest.get(pair.pairing.id), now))
+        # One flush gives every new check-in its id; then the nudges go in as one multi-row insert.
+        session.flush()
+        added += enqueue_many(
+            session,
+            [_checkin_nudge(pair, checkin, scheduled_for, now) for pair, checkin, scheduled_for in planned],
+        )
         last_id = batch[-1].id
 
 
@@ -293,11 +300,14 @@ def _latest_checkins(session: Session, pairing_ids: list[int]) -> dict[int, Chec
     return {row.pairing_id: row for row in rows}
 
 
-def _plan_pair(session: Session, pair: Pair, previous: CheckIn | None, now: datetime) -> int:
+def _plan_pair(
+    session: Session, pair: Pair, previous: CheckIn | None, now: datetime
+) -> list[tuple[Pair, CheckIn, date | None]]:
+    """Create the pair's due check-in rows; return the ones still worth a nudge (not missed)."""
     p = pair.pairing
     cycle = previous.cycle + 1 if previous else 1
     grace = timedelta(hours=pair.program.grace_hours)
-    added = 0
+    to_nudge: list[tuple[Pair, CheckIn, date | None]] = []
     for _ in range(MAX_CATCH_UP_CYCLES):
         due = p.next_checkin_at
         if due is None or due > now + LOOKAHEAD:
@@ -311,17 +321,14 @@ def _plan_pair(session: Session, pair: Pair, previous: CheckIn | None, now: date
             status=MISSED if due < now - grace else PENDING,
         )
         session.add(checkin)
-        session.flush()
         if checkin.status == PENDING:
-            added += _enqueue_checkin(session, pair, checkin, scheduled_for, now)
+            to_nudge.append((pair, checkin, scheduled_for))
         p.next_checkin_at = following_checkin_at(pair, cycle + 1, after=due)
         previous, cycle = checkin, cycle + 1
-    return added
+    return to_nudge
 
 
-def _enqueue_checkin(
-    session: Session, pair: Pair, checkin: CheckIn, scheduled_for: date | None, now: datetime
-) -> int:
+def _checkin_nudge(pair: Pair, checkin: CheckIn, scheduled_for: date | None, now: datetime) -> OutboxRow:
     organiser = pair.organiser(checkin.cycle)
     partner = pair.partner_of(organiser)
     since = pair.pairing.last_met_at or pair.agreed_at or pair.pairing.activated_at or checkin.due_at
@@ -339,18 +346,15 @@ def _enqueue_checkin(
         if in_group
         else organiser.slack_user_id
     )
-    return int(
-        enqueue(
-            session,
-            team_id=pair.pairing.team_id,
-            key=_checkin_key(pair.pairing.id, checkin.cycle),
-            kind=CHECKIN_KIND,
-            channel=channel,
-            message=message,
-            due_at=checkin.due_at,
-            now=now,
-            pairing_id=pair.pairing.id,
-        )
+    return OutboxRow(
+        team_id=pair.pairing.team_id,
+        key=_checkin_key(pair.pairing.id, checkin.cycle),
+        kind=CHECKIN_KIND,
+        channel=channel,
+        message=message,
+        due_at=checkin.due_at,
+        now=now,
+        pairing_id=pair.pairing.id,
     )
 
 

@@ -7,6 +7,7 @@ Two dispatchers on PostgreSQL never claim the same row (FOR UPDATE SKIP LOCKED).
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import uuid
@@ -79,6 +80,34 @@ def group_channel(user_ids: Sequence[str]) -> str:
     return GROUP_PREFIX + ",".join(sorted(user_ids))
 
 
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message to enqueue (see enqueue)."""
+
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    message: Message
+    due_at: datetime
+    now: datetime
+    pairing_id: int | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id,
+            "dedupe_key": self.key,
+            "kind": self.kind,
+            "channel": self.channel,
+            "payload": self.message.payload(),
+            "pairing_id": self.pairing_id,
+            "due_at": self.due_at,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": self.now,
+        }
+
+
 def enqueue(
     session: Session,
     *,
@@ -92,27 +121,28 @@ def enqueue(
     pairing_id: int | None = None,
 ) -> bool:
     """Add a row unless one with this dedupe key exists. Returns True when a row was added."""
-    values = dict(
-        team_id=team_id,
-        dedupe_key=key,
-        kind=kind,
-        channel=channel,
-        payload=message.payload(),
-        pairing_id=pairing_id,
-        due_at=due_at,
-        status="pending",
-        attempts=0,
-        created_at=now,
-    )
-    dialect = session.get_bind().dialect.name
+    row = OutboxRow(team_id, key, kind, channel, message, due_at, now, pairing_id)
+    return session.execute(_insert_once(session.get_bind().dialect.name), row.values()).scalar() is not None
+
+
+def enqueue_many(session: Session, rows: Sequence[OutboxRow]) -> int:
+    """enqueue() for many rows in one multi-row statement (planners). Returns how many were added."""
+    if not rows:
+        return 0
+    result = session.execute(_insert_once(session.get_bind().dialect.name), [r.values() for r in rows])
+    return len(result.all())
+
+
+@functools.cache
+def _insert_once(dialect: str) -> Any:
+    # One statement per dialect, run with parameters: SQLAlchemy compiles it once and caches it, where
+    # .values(**row) would build and coerce a new statement for every message.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
+    return (
         insert(OutboxMessage)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     )
-    return session.execute(stmt).scalar() is not None
 
 
 def cancel(session: Session, key_prefix: str) -> int:
