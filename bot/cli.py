@@ -110,7 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], default="csv", help="only csv for now")
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(func=cmd_export)
+
+    doctor = sub.add_parser(
+        "doctor", help="check settings, database, migrations, Slack credentials and scopes"
+    )
+    doctor.set_defaults(func=cmd_doctor)
     return parser
+
+
+def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.doctor import run_checks
+
+    checks = run_checks(settings)
+    for check in checks:
+        print(check.line())
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def _open_database(settings: Settings, *, auto_migrate: bool):  # type: ignore[no-untyped-def]

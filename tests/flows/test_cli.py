@@ -138,3 +138,20 @@ def test_run_serves_signed_help_over_http_against_a_fake_slack(
     first_line = stderr.splitlines()[0]
     assert "starting in HTTP, one workspace mode" in first_line
     assert BOT_TOKEN not in stderr
+
+
+def test_doctor_prints_a_line_per_check_and_fails_on_a_problem(tmp_path: Path, slack: SlackStandIn):
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'd.db'}",
+    )
+    assert mentor_bot("migrate", env=env, cwd=tmp_path).returncode == 0
+    healthy = mentor_bot("doctor", env=env, cwd=tmp_path)
+    assert healthy.returncode == 0, healthy.stdout
+    assert "✓ slack auth.test" in healthy.stdout and "✓ scopes: match the manifest" in healthy.stdout
+    slack.fail("auth.test", error="invalid_auth")
+    broken = mentor_bot("doctor", env=env, cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "✗ slack auth.test: Slack refused the token (invalid_auth)" in broken.stdout
