@@ -216,11 +216,53 @@ def match_history(session: Session, team_id: str, now: datetime) -> MatchHistory
     )
 
 
+class _PeopleOnDemand(dict[int, Person]):
+    """Volunteers' rows up front; anyone else (a mentee, a named colleague) loaded when first needed.
+
+    Loading every person of a large workspace as ORM rows was most of the time of offering a copilot.
+    """
+
+    def __init__(self, session: Session, team_id: str, volunteer_ids: Iterable[int]) -> None:
+        ids = list(volunteer_ids)
+        super().__init__()
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            self.update(
+                (p.id, p)
+                for p in session.scalars(
+                    select(Person).where(Person.team_id == team_id, Person.id.in_(chunk))
+                )
+            )
+        self._session = session
+        self._team_id = team_id
+
+    def __missing__(self, person_id: int) -> Person:
+        person = self._session.scalar(
+            select(Person).where(Person.team_id == self._team_id, Person.id == person_id)
+        )
+        if person is None:
+            raise KeyError(person_id)
+        self[person_id] = person
+        return person
+
+    def get(self, person_id: int, default: Person | None = None) -> Person | None:  # type: ignore[override]
+        try:
+            return self[person_id]
+        except KeyError:
+            return default
+
+
 def load_match_data(session: Session, team_id: str, now: datetime, *, seed: int = 0) -> MatchData:
     settings = program.load(session, team_id)
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.team_id == team_id))}
     profiles = {
         p.person_id: p for p in session.scalars(select(MentorProfile).where(MentorProfile.team_id == team_id))
+    }
+    people = _PeopleOnDemand(session, team_id, profiles)
+    managers = {
+        person_id: manager_id
+        for person_id, manager_id in session.execute(
+            select(Person.id, Person.manager_id).where(Person.team_id == team_id)
+        )
     }
     loads = mentor_loads(session, team_id)
     workspace = {normalise_tag(name): name for name in workspace_topics(session, team_id)}
@@ -237,7 +279,7 @@ def load_match_data(session: Session, team_id: str, now: datetime, *, seed: int 
         volunteers=volunteers,
         profiles=profiles,
         loads=loads,
-        org=OrgChart({p.id: p.manager_id for p in people.values()}),
+        org=OrgChart(managers),
         history=match_history(session, team_id, now),
         workspace_topics=workspace,
         now=now,
