@@ -6,6 +6,7 @@ The authorization tests walk this registry, so a new button or modal is covered 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
@@ -13,8 +14,18 @@ from slack_bolt import App
 Constraint = str | re.Pattern[str]
 
 
+# Bolt runs every listener on this pool and waits for its ack. Its default (cores + 4 threads) fills up
+# with work done after the ack (publishing App Home, answering on response_url), and then new requests
+# cannot even be acked: at 200 requests/s p99 went past Slack's 3 s limit.
+LISTENER_THREADS = 64
+
+
 class MentorApp(App):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "listener_executor",
+            ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        )
         super().__init__(*args, **kwargs)
         self.action_ids: list[Constraint] = []
         self.callback_ids: list[Constraint] = []
