@@ -25,6 +25,7 @@ from handlers import (
     agreements,
     checkins,
     commands,
+    data_rights,
     home,
     introductions,
     offers,
@@ -103,6 +104,7 @@ def register_all(app: App, runtime: Runtime) -> CommandRouter:
     network_handlers.register(app, runtime, router, sections)
     summary_handlers.register(app, runtime, router)
     program_settings_handlers.register(app, runtime, router)
+    data_rights.register(app, runtime, router)
     return router
 
 

@@ -111,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(func=cmd_export)
 
+    export_person = sub.add_parser(
+        "export-person",
+        help="one person's own mentoring data as JSON (what they wrote, not their partner's notes)",
+    )
+    export_person.add_argument("--team", required=True, help="workspace id (T...)")
+    export_person.add_argument("--user", required=True, help="the person's Slack user id (U...)")
+    export_person.add_argument("--output", help="file to write (default: standard output)")
+    export_person.set_defaults(func=cmd_export_person)
+
     doctor = sub.add_parser(
         "doctor", help="check settings, database, migrations, Slack credentials and scopes"
     )
@@ -304,6 +313,30 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Wrote {export.rows} pairing(s) of {args.team} to {args.output}.", file=sys.stderr)
     else:
         sys.stdout.write(export.csv_text)
+    return 0
+
+
+def cmd_export_person(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_runtime
+    from bot.data_rights import NoSuchPerson, export_json, export_person
+
+    db = _open_database(settings, auto_migrate=False)
+    try:
+        data = export_person(build_runtime(settings, db=db), args.team, args.user)
+    except NoSuchPerson:
+        print(f"mentor-bot: {args.user} has no mentoring data in {args.team}.", file=sys.stderr)
+        return 1
+    text = export_json(data)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:
+            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+        print(f"Wrote the mentoring data of {args.user} in {args.team} to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

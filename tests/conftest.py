@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -94,6 +95,19 @@ def clock() -> FixedClock:
 @pytest.fixture
 def bot(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Iterator[RunningBot]:
     running, server = start_bot(test_settings(slack, database_url), db, slack, clock)
+    try:
+        yield running
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture
+def tracked(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Iterator[Any]:
+    """The bot with its listener threads counted: `tracked.settle()` waits until all have finished.
+    Program admin: UADMIN. Used by the hardening tests (authorization, hostile input, double submits)."""
+    from tests.flows.hardening import start_tracked
+
+    running, server = start_tracked(db, slack, clock, database_url)
     try:
         yield running
     finally:
