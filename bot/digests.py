@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import program
-from bot.cadence import local_date, next_weekly_time
+from bot.cadence import local_date, safe_zone, to_utc
 from bot.chart import health_chart
 from bot.outbox import Message, enqueue
 from bot.roles import lead_scope
@@ -48,7 +48,13 @@ def iso_week(day: Any) -> str:
 
 def this_weeks_digest_time(now: datetime, tz: str) -> datetime:
     """The latest Monday 09:00 in `tz` at or before now."""
-    return next_weekly_time(now - timedelta(days=7), tz, DIGEST_WEEKDAY, DIGEST_HOUR)
+    # Count back in local days, not 7 x 24 hours: the week the clocks change is an hour shorter or longer.
+    day = local_date(now, tz)
+    monday = day - timedelta(days=(day.weekday() - DIGEST_WEEKDAY) % 7)
+    due = to_utc(datetime.combine(monday, time(DIGEST_HOUR)), safe_zone(tz))
+    if due > now:
+        due = to_utc(datetime.combine(monday - timedelta(days=7), time(DIGEST_HOUR)), safe_zone(tz))
+    return due
 
 
 def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:

@@ -568,7 +568,9 @@ def _why_not(session: Session, team_id: str, user_id: str, offer_id: int) -> Off
     outcome = {ACCEPTED: "already_accepted", DECLINED: "already_declined"}.get(offer.status, offer.status)
     pairing_id = None
     if offer.status == ACCEPTED:
-        pairing_id = session.scalar(select(Pairing.id).where(Pairing.request_id == offer.request_id))
+        pairing_id = session.scalar(
+            select(Pairing.id).where(Pairing.team_id == team_id, Pairing.request_id == offer.request_id)
+        )
     return OfferAnswer(outcome, mentee.slack_user_id if mentee else "", pairing_id)
 
 

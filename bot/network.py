@@ -517,7 +517,10 @@ def introductions_of(runtime: Runtime, team_id: str, user_id: str, limit: int = 
         def user(person_id: int) -> str:
             if person_id not in people:
                 people[person_id] = (
-                    session.scalar(select(Person.slack_user_id).where(Person.id == person_id)) or ""
+                    session.scalar(
+                        select(Person.slack_user_id).where(Person.team_id == team_id, Person.id == person_id)
+                    )
+                    or ""
                 )
             return people[person_id]
 

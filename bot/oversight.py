@@ -83,7 +83,12 @@ def my_status(session: Session, team_id: str, user_id: str) -> MyStatus:
         .order_by(Pairing.id)
     ).all()
     partner_ids = {r.mentor_id if r.mentee_id == person.id else r.mentee_id for r in pairing_rows}
-    partners = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(partner_ids or {-1})))}
+    partners = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.team_id == team_id, Person.id.in_(partner_ids or {-1}))
+        )
+    }
     confirmed = {
         r.pairing_id: r.confirmed_at
         for r in session.execute(
