@@ -85,6 +85,8 @@ def checkin_message(
     else:
         question = f"{you}have you met with {mention(partner_user_id)} since {local_day(since)}?"
         fallback = f"Have you met with <@{partner_user_id}> since {day_words(since)}?"
+    if not in_group:
+        question = question[:1].upper() + question[1:]
     return Message(
         fallback,
         [
