@@ -71,6 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tick.set_defaults(func=cmd_tick)
 
+    demo = sub.add_parser(
+        "demo",
+        help="try mentor-bot without Slack: a simulated program, printed as a chat transcript",
+        description="Runs a five-week story (volunteers, requests, matching, expectations, check-ins, an "
+        "introduction, a lead's summary) against the real app and a local Slack stand-in, on a temporary "
+        "database that is removed afterwards. Needs no Slack credentials and changes nothing.",
+    )
+    demo.add_argument("--seed", type=int, default=0, help="shuffle the cast's first names (default 0)")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary, not the transcript")
+    demo.add_argument("--output", help="write the transcript to this file instead of standard output")
+    demo.set_defaults(func=cmd_demo)
+
     import_org = sub.add_parser(
         "import-org",
         help="load the org chart (managers, teams, titles, levels) from a CSV file",
@@ -381,4 +393,28 @@ def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
         f"At {now.isoformat()}: planned {report.planned}; sent {d.sent}, retry later {d.retried}, "
         f"rate-limited {d.rate_limited}, failed {d.failed}, expired {d.expired}, deferred {d.deferred}."
     )
+    return 0
+
+
+def cmd_demo(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import DemoError, run_demo
+
+    # The demo's HTTP requests and Slack calls would drown the transcript in INFO lines.
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    try:
+        result = run_demo(seed=args.seed)
+    except DemoError as exc:
+        print(f"mentor-bot demo stopped: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(result.transcript)
+        except OSError as exc:
+            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+        print(f"Wrote the transcript to {args.output}.")
+    elif not args.quiet:
+        print(result.transcript)
+    print(result.summary)
     return 0
