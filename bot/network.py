@@ -361,8 +361,8 @@ def plan_intro_follow_ups(
         else:
             assert intro.resolved_at is not None
             start = intro.resolved_at + timedelta(days=SECOND_ASK_DAYS)
-        if start > now:
-            continue
+        # due_moment compares local dates, so a follow-up for an introduction made at 11:45 still goes out
+        # at the nudge hour (10:00) a week later, not at the first tick after 11:45.
         moment = due_moment(local_date(start, introduced.tz), now, introduced.tz, settings)
         if moment is None:
             continue

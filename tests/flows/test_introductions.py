@@ -251,3 +251,14 @@ def test_the_volume_guard_speaks_up_but_does_not_block(bot: RunningBot, pair):
     reply = bot.submit(view, values("UANA", "UBO", "Retros"), user="UMO").json()
     assert "keeping track of 11 open introductions and promises" in str(reply["view"])
     assert len(intros(bot)) == 11
+
+
+def test_the_follow_up_comes_at_the_nudge_hour_even_for_a_late_morning_introduction(bot: RunningBot, pair):
+    bot.clock.set(datetime(2026, 3, 2, 10, 45, tzinfo=UTC))  # 11:45 in Berlin
+    bot.command("intro @bo", user="UMO")
+    view = opened_view(bot)
+    bot.submit(view, values("UANA", "UBO", "Bo ran our retros for two years"), user="UMO")
+    bot.tick()
+    tick(bot, datetime(2026, 3, 9, 9, 0, tzinfo=UTC))  # a week later, 10:00 in Berlin
+    follow_up, _ = message_with(bot, "intro_met")
+    assert follow_up["channel"] == "UANA"
