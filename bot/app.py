@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from bot import checkins as checkin_service
 from bot import digests, expectations, matchmaking
@@ -36,16 +35,13 @@ from handlers import (
 from handlers import network as network_handlers
 from handlers import program_settings as program_settings_handlers
 from handlers import summaries as summary_handlers
+from handlers.errors import friendly_error
 from handlers.registry import MentorApp
 from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
 
 log = logging.getLogger(__name__)
-
-DB_DOWN_TEXT = (
-    "mentor-bot can't reach its database right now. Nothing was lost: please try again in a moment."
-)
 
 
 def oauth_stores(runtime: Runtime) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
@@ -87,7 +83,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
 def register_all(app: App, runtime: Runtime) -> CommandRouter:
     router = CommandRouter()
     app.middleware(_once_per_event(runtime))
-    app.error(_friendly_error)
+    app.error(friendly_error)
     commands.register(app, runtime, router)
     checkins.register(app, runtime)
     sections = [agreements.home_section, volunteers.home_section, requests.matching_section]
@@ -127,23 +123,6 @@ def _once_per_event(runtime: Runtime):  # type: ignore[no-untyped-def]
         return next()
 
     return middleware
-
-
-def _friendly_error(error: Exception, body: dict[str, Any], respond: Any = None) -> None:
-    reference = uuid.uuid4().hex[:8]
-    # Log the type and where, never the payload: it may hold private mentoring text or tokens.
-    log.error("handler failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
-    if respond is None or not body.get("response_url"):
-        return
-    text = (
-        DB_DOWN_TEXT
-        if isinstance(error, OperationalError)
-        else f"Something went wrong on our side (ref {reference}). Please try again."
-    )
-    try:
-        respond(text=text, response_type="ephemeral", replace_original=False)
-    except Exception:
-        log.warning("could not tell the user about error %s", reference)
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +17,10 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
 from bot.slack_standin import SlackStandIn
+from handlers.errors import DB_DOWN_TEXT
 from storage.db import Database, connect
-from tests.harness import RunningBot, start_bot, stop_server, test_settings
+from tests.flows.copilots import open_form, volunteer_values, volunteer_via_form
+from tests.harness import Reply, RunningBot, start_bot, stop_server, test_settings
 from tests.tcp_proxy import TcpProxy
 
 
@@ -68,3 +74,61 @@ def test_healthz_503_while_the_database_is_down_and_recovers_by_itself(outage_bo
     assert bot.command("help").status == 200
     outage.restore()
     assert bot.get("/healthz").status == 200
+
+
+def told_to_try_again(bot: RunningBot, reply: Reply) -> bool:
+    """The friendly answer came in the HTTP reply itself, or on the response_url just after."""
+    if DB_DOWN_TEXT in reply.text:
+        return True
+    try:
+        calls = bot.slack.wait_for("response_url", timeout=5)
+    except AssertionError:
+        return False
+    return any(DB_DOWN_TEXT in str(c.args) for c in calls)
+
+
+def test_while_the_database_is_down_people_are_told_to_try_again_and_their_form_is_kept(
+    outage_bot: tuple[RunningBot, Outage],
+):
+    bot, outage = outage_bot
+    bot.slack.add_user("U1")
+    form = open_form(bot, "volunteer", "U1")
+    outage.cut()
+    status = bot.command("status", user="U1")
+    assert status.status == 200
+    assert told_to_try_again(bot, status)
+    submitted = bot.submit(form, volunteer_values(), user="U1")
+    assert submitted.status == 200
+    answer = submitted.json()
+    # A note is pushed over the form, so closing it returns to everything the person typed.
+    assert answer["response_action"] == "push"
+    assert DB_DOWN_TEXT in json.dumps(answer["view"])
+    outage.restore()
+    assert bot.get("/healthz").status == 200
+    volunteer_via_form(bot, "U1")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_PG_CONTROL"),
+    reason="needs TEST_PG_CONTROL (set by .ci/run) to stop and start the real PostgreSQL server",
+)
+def test_postgresql_stopped_for_30_seconds_and_restarted(bot: RunningBot):
+    control = os.environ["TEST_PG_CONTROL"]
+    bot.slack.add_user("U1")
+    assert bot.get("/healthz").status == 200
+    subprocess.run([control, "stop"], check=True)
+    try:
+        stopped_at = time.monotonic()
+        assert bot.get("/healthz").status == 503
+        answers = []
+        while time.monotonic() - stopped_at < 30:
+            answers.append(bot.command("status", user="U1"))
+            assert bot.get("/healthz").status == 503
+            time.sleep(3)
+        assert all(a.status == 200 for a in answers)
+        assert told_to_try_again(bot, answers[-1])
+    finally:
+        subprocess.run([control, "start"], check=True)
+    assert bot.get("/healthz").status == 200
+    # Nothing half-written: the bot serves a full flow again by itself.
+    volunteer_via_form(bot, "U1")
