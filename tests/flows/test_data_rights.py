@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.data_rights import FORGOTTEN_PREFIX
 from storage.models import Agreement, Offer, OutboxMessage, Pairing, Person
 from tests.flows.test_cli import clean_env, mentor_bot
@@ -153,6 +156,8 @@ def test_export_person_gives_their_own_data_not_the_partners_notes(
     spaces: tuple[Workspace, Workspace],  # noqa: F811
     database_url: str,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ):
     a, b = spaces
     env = clean_env(DATABASE_URL=database_url)
@@ -186,9 +191,13 @@ def test_export_person_gives_their_own_data_not_the_partners_notes(
     [active] = [p for p in data["pairings"] if p["id"] == a.ids["pairing"]]
     assert active["role"] == "mentee" and active["partner"] == "U2"
 
-    # To standard output, and a clear refusal for someone the bot never met.
-    assert json.loads(mentor_bot("export-person", "--team", B, "--user", "U2", env=env, cwd=tmp_path).stdout)[
-        "person"
-    ]["name"] == b.text("nameU2")
-    missing = mentor_bot("export-person", "--team", A, "--user", "UNOBODY", env=env, cwd=tmp_path)
-    assert missing.returncode == 1 and "no mentoring data" in missing.stderr
+    # In-process too (no second interpreter start-up): to standard output, and a clear refusal for
+    # someone the bot never met.
+    for key in [k for k in os.environ if k.startswith(("SLACK_", "ADMIN_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export-person", "--team", B, "--user", "U2"]) == 0
+    assert json.loads(capsys.readouterr().out)["person"]["name"] == b.text("nameU2")
+    assert main(["export-person", "--team", A, "--user", "UNOBODY"]) == 1
+    assert "no mentoring data" in capsys.readouterr().err
