@@ -61,6 +61,9 @@ def register(app: App, runtime: Runtime) -> None:
         if checkin_id is None:
             ack()
             return
+        if len(text) > views.REPORT_MAX:  # Slack enforces max_length, but a forged submission may not
+            ack(response_action="errors", errors={views.REPORT_BLOCK: _too_long(views.REPORT_MAX)})
+            return
         try:
             saved = checkins.save_report_back(runtime, team_id, user_id, checkin_id, text, share)
         except NotInPairing:
@@ -177,6 +180,9 @@ def register(app: App, runtime: Runtime) -> None:
         if pulse_id is None:
             ack()
             return
+        if len(comment) > views.COMMENT_MAX:
+            ack(response_action="errors", errors={views.COMMENT_BLOCK: _too_long(views.COMMENT_MAX)})
+            return
         try:
             checkins.comment_on_pulse(runtime, team_id, user_id, pulse_id, comment)
         except NotInPairing:
@@ -224,6 +230,10 @@ def _answer(respond: Respond, act: Callable[[], Answer]) -> Answer | None:
     except CheckinClosed as exc:
         _private(respond, str(exc))
     return None
+
+
+def _too_long(limit: int) -> str:
+    return f"Please keep this under {limit:,} characters. Nothing was saved yet."
 
 
 def _private(respond: Respond, text: str) -> None:

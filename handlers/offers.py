@@ -16,6 +16,9 @@ from handlers.views.offers import (
     ACCEPT_ACTION,
     DECLINE_ACTION,
     DECLINE_CALLBACK,
+    DECLINE_REASON_ACTION,
+    DECLINE_REASON_BLOCK,
+    DECLINE_REASON_MAX,
     accepted_blocks,
     decline_metadata,
     decline_modal,
@@ -89,6 +92,12 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
 
     @app.view(DECLINE_CALLBACK)
     def declined(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        typed = (body["view"]["state"]["values"].get(DECLINE_REASON_BLOCK) or {}).get(DECLINE_REASON_ACTION)
+        if len(((typed or {}).get("value") or "").strip()) > DECLINE_REASON_MAX:
+            # Slack enforces max_length; a forged or replayed submission is refused, not silently cut.
+            too_long = f"Please keep the reason under {DECLINE_REASON_MAX} characters."
+            ack(response_action="errors", errors={DECLINE_REASON_BLOCK: too_long})
+            return
         ack()
         user_id = body["user"]["id"]
         offer_id, channel, ts = decline_metadata(body["view"])
