@@ -26,6 +26,7 @@ from handlers import (
     commands,
     data_rights,
     home,
+    installation,
     introductions,
     offers,
     people,
@@ -77,6 +78,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
             request_verification_enabled=mode is not Mode.SOCKET,
         )
     register_all(app, runtime)
+    installation.register(app, mode)
     return app
 
 

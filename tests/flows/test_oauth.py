@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 from collections.abc import Iterator
 
 import pytest
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.clock import FixedClock
 from bot.slack_standin import SlackStandIn
@@ -71,3 +73,18 @@ def test_a_bad_oauth_state_is_refused(oauth_bot: RunningBot):
     reply = http("GET", f"{oauth_bot.url}/slack/oauth_redirect?code=code-x&state=forged")
     assert reply.status >= 400
     assert not oauth_bot.slack.calls_to("oauth.v2.access")
+
+
+def test_an_uninstalled_workspace_is_forgotten(oauth_bot: RunningBot):
+    install(oauth_bot, "code-a", "TA", "Alpha")
+    reply = oauth_bot.event({"type": "app_uninstalled"}, team="TA")
+    assert reply.status == 200
+    store = SQLAlchemyInstallationStore(client_id="111.222", engine=oauth_bot.runtime.db.engine)
+    deadline = time.monotonic() + 5
+    while store.find_bot(enterprise_id=None, team_id="TA") is not None:
+        assert time.monotonic() < deadline, "the installation was not deleted"
+        time.sleep(0.05)
+
+
+def test_a_single_workspace_bot_acknowledges_an_uninstall(bot: RunningBot):
+    assert bot.event({"type": "app_uninstalled"}).status == 200
