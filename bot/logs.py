@@ -36,3 +36,5 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     # slack_sdk logs request bodies at DEBUG; they can hold private mentoring text and tokens.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # Alembic narrates every plugin it loads at INFO; operators only need its warnings.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
