@@ -246,6 +246,7 @@ def start_bot(
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     bot = RunningBot(runtime=runtime, slack=slack, clock=clock, url=url, dispatcher=build_dispatcher(runtime))
+    server.mentor_bot_app = app  # stop_server waits for its listener threads
     return bot, server
 
 
@@ -256,4 +257,9 @@ def _serve_quietly(server: Any) -> None:
 
 
 def stop_server(server: Any) -> None:
+    """Stop serving, then wait for work Bolt still runs after its acks: a listener outliving its test
+    would talk to the next test's fake Slack and database."""
     server.close()
+    app = getattr(server, "mentor_bot_app", None)
+    if app is not None:
+        app.listener_runner.listener_executor.shutdown(wait=True)
