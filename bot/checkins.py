@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time as monotonic_time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -778,7 +778,16 @@ def pause_from_checkin(runtime: Runtime, team_id: str, user_id: str, checkin_id:
         if until > today + timedelta(days=MAX_PAUSE_DAYS):
             raise CheckinClosed("Pick a day within the next six months.")
         p = pair.pairing
-        changed = not (p.state == PAUSED and p.paused_until == until)
+        answer = Answer(
+            checkin_id=checkin.id,
+            status=PAUSED_CHECKIN,
+            by_user_id=user_id,
+            partner_name=display_name(pair.partner_of(person)),
+            changed=True,
+            on=until,
+        )
+        if p.state == PAUSED and p.paused_until == until:
+            return replace(answer, changed=False)  # the same pause again: a double submit
         if not pause_pairing(p, until):
             raise CheckinClosed("This pairing isn't active any more, so there's nothing to pause.")
         if checkin.status in ANSWERABLE or checkin.status == PAUSED_CHECKIN:
@@ -789,14 +798,7 @@ def pause_from_checkin(runtime: Runtime, team_id: str, user_id: str, checkin_id:
         _withdraw_later(session, pair, checkin)
         _cancel_pending_nudges(session, p.id)
         p.next_checkin_at = None
-        return Answer(
-            checkin_id=checkin.id,
-            status=PAUSED_CHECKIN,
-            by_user_id=user_id,
-            partner_name=display_name(pair.partner_of(person)),
-            changed=changed,
-            on=until,
-        )
+        return answer
 
 
 def _cancel_pending_nudges(session: Session, pairing_id: int) -> None:

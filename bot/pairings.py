@@ -126,7 +126,10 @@ def end_pairing(session: Session, pairing: Pairing, *, reason: str, now: datetim
 
 
 def pause_pairing(pairing: Pairing, until: date) -> bool:
+    """Pause until a date. False when nothing changes: the wrong state, or already paused until then."""
     if pairing.state not in (ACTIVE, STALLED, PAUSED):
+        return False
+    if pairing.state == PAUSED and pairing.paused_until == until:
         return False
     pairing.state = PAUSED
     pairing.paused_until = until

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot import network
 from bot.runtime import Runtime
 from bot.scheduler import Planner
+from bot.submissions import claim_view, release_view
 from handlers.router import CommandCall, CommandRouter
 from handlers.views.introductions import (
     INTRO_CALLBACK,
@@ -114,17 +115,25 @@ def register(app: App, runtime: Runtime, router: CommandRouter) -> None:
             ack(response_action="errors", errors=errors)
             return
         assert introduced and contact
-        made = network.make_introduction(
-            runtime,
-            client,
-            team_id,
-            user_id,
-            introduced,
-            contact,
-            reason,
-            include_me=include_me,
-            render=intro_message,
-        )
+        view_id = body["view"]["id"]
+        if not claim_view(runtime, team_id, view_id):
+            ack()  # the same form again: the first submission made the introduction
+            return
+        try:
+            made = network.make_introduction(
+                runtime,
+                client,
+                team_id,
+                user_id,
+                introduced,
+                contact,
+                reason,
+                include_me=include_me,
+                render=intro_message,
+            )
+        except Exception:
+            release_view(runtime, view_id)
+            raise
         ack(response_action="update", view=intro_sent_modal(introduced, contact, include_me, made.volume))
 
     def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot import network
 from bot.runtime import Runtime
 from bot.scheduler import Planner
+from bot.submissions import claim_view, release_view
 from handlers.home import HomeSection, publish_home
 from handlers.router import CommandCall, CommandRouter
 from handlers.views.network import (
@@ -236,9 +237,17 @@ def register(app: App, runtime: Runtime, router: CommandRouter, sections: list[H
             ack(response_action="errors", errors=errors)
             return
         assert due is not None
-        saved = network.add_promise(
-            runtime, client, team_id, user_id, text=text, due_on=due, to_user_id=to_user, to_name=to_name
-        )
+        view_id = body["view"]["id"]
+        if not claim_view(runtime, team_id, view_id):
+            ack()  # the same form again: the first submission stored the promise
+            return
+        try:
+            saved = network.add_promise(
+                runtime, client, team_id, user_id, text=text, due_on=due, to_user_id=to_user, to_name=to_name
+            )
+        except Exception:
+            release_view(runtime, view_id)
+            raise
         ack()
         reply, blocks = promise_saved_text(text, saved.due_on, saved.volume)
         client.chat_postMessage(channel=user_id, text=reply, blocks=blocks)

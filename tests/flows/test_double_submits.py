@@ -8,21 +8,13 @@ import pytest
 from tests.flows.hardening import Bot, changes, fill, modals, seed_world, snapshot
 from tests.flows.test_authorization import CALLBACK_IDS, RIGHTFUL, _answers
 
-# Known double-submit bugs, left for the owners of these flows (see the hardening report).
-KNOWN_DOUBLES = {
-    "intro_modal": "a second submit makes a second introduction and a second group DM",
-    "promise_modal": "a second submit stores the promise twice",
-    "checkin_pause_until": "a second submit pauses again and bumps the pairing's version",
-}
-
 
 def _params() -> list[object]:
     found: list[object] = []
     for callback_id in CALLBACK_IDS:
         if RIGHTFUL.get(callback_id) is None:
             continue
-        marks = [pytest.mark.xfail(reason=KNOWN_DOUBLES.get(callback_id, ""), strict=True)]
-        found.append(pytest.param(callback_id, marks=marks if callback_id in KNOWN_DOUBLES else []))
+        found.append(pytest.param(callback_id))
     return found
 
 
