@@ -100,7 +100,7 @@ class Person(Base):
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
     is_workspace_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     org_team: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[int | None] = mapped_column(Integer)
@@ -144,7 +144,7 @@ class MentoringRequest(Base):
     cadence: Mapped[str] = mapped_column(String(16))
     length_text: Mapped[str] = mapped_column(String(100), default="")
     team_preference: Mapped[str] = mapped_column(String(8), default="either")
-    named_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    named_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     # open → offered → matched, or cancelled / unmatched
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[datetime]
@@ -173,7 +173,9 @@ class Pairing(Base):
     __tablename__ = "pairings"
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="SET NULL"))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_requests.id", ondelete="SET NULL"), index=True
+    )
     mentee_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     # setting_expectations → active ⇄ paused → stalled → ended, or lapsed
@@ -198,7 +200,7 @@ class ExpectationAnswer(Base):
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
     answers: Mapped[dict[str, Any]] = mapped_column(info=PAIR)
     submitted_at: Mapped[datetime]
@@ -233,7 +235,7 @@ class CheckIn(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     met_at: Mapped[datetime | None]
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     answered_at: Mapped[datetime | None]
 
 
@@ -242,8 +244,8 @@ class ReportBack(Base):
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
-    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, info=PAIR)
     shared_with_mentor: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
@@ -256,7 +258,7 @@ class Reflection(Base):
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, info=PERSON)
     created_at: Mapped[datetime]
 
@@ -267,8 +269,8 @@ class Introduction(Base):
     team_id: Mapped[str] = _team()
     introducer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     introduced_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="SET NULL"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="SET NULL"), index=True)
     reason: Mapped[str] = mapped_column(Text, default="", info=PAIR)
     include_introducer: Mapped[bool] = mapped_column(Boolean, default=True)
     channel_id: Mapped[str | None] = mapped_column(String(32))
@@ -323,7 +325,7 @@ class Pulse(Base):
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     round: Mapped[int] = mapped_column(Integer)
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, info=PAIR)
@@ -346,7 +348,7 @@ class OutboxMessage(Base):
     # a user id (DM), a channel id, or "users:U1,U2" for a group DM the dispatcher opens first
     channel: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(info=PAIR)
-    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"))
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
     due_at: Mapped[datetime]
     # pending → sending → sent, or failed (permanent) / expired (missed its grace period)
     status: Mapped[str] = mapped_column(String(16), default="pending")
