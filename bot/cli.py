@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot import __version__
 from bot.clock import parse_instant
@@ -183,7 +184,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     mode = resolve_mode(settings)
     log.info(
-        "mentor-bot %s starting in %s mode (Slack API %s, database %s)",
+        "mentor-bot %s starting: %s (Slack API %s, database %s)",
         __version__,
         mode.title,
         settings.slack_api_url,
@@ -216,7 +217,16 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if mode is Mode.SOCKET:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            SocketModeHandler(app, settings.slack_app_token).start()
+            try:
+                SocketModeHandler(app, settings.slack_app_token).start()
+            except SlackApiError as exc:
+                print(
+                    "mentor-bot cannot open a Socket Mode connection: Slack answered "
+                    f"{exc.response.get('error')!r} to apps.connections.open. Check that SLACK_APP_TOKEN is an "
+                    "app-level token with connections:write and that Socket Mode is on for the app.",
+                    file=sys.stderr,
+                )
+                return 2
         else:
             from bot.web import create_server, make_wsgi
 

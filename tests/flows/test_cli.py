@@ -136,7 +136,7 @@ def test_run_serves_signed_help_over_http_against_a_fake_slack(
     assert proc.returncode == 0, "SIGTERM stops the bot cleanly"
     assert "Traceback" not in stderr
     first_line = stderr.splitlines()[0]
-    assert "starting in HTTP, one workspace mode" in first_line
+    assert "starting: HTTP, one workspace" in first_line
     assert BOT_TOKEN not in stderr
 
 
@@ -155,3 +155,19 @@ def test_doctor_prints_a_line_per_check_and_fails_on_a_problem(tmp_path: Path, s
     broken = mentor_bot("doctor", env=env, cwd=tmp_path)
     assert broken.returncode == 1
     assert "✗ slack auth.test: Slack refused the token (invalid_auth)" in broken.stdout
+
+
+def test_socket_mode_names_the_problem_when_slack_refuses_the_app_token(tmp_path: Path, slack: SlackStandIn):
+    slack.fail("apps.connections.open", error="invalid_auth")
+    env = clean_env(
+        SLACK_APP_TOKEN="xapp-1-test",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 's.db'}",
+    )
+    result = mentor_bot("run", "--no-scheduler", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "starting: Socket Mode" in result.stderr
+    assert "cannot open a Socket Mode connection: Slack answered 'invalid_auth'" in result.stderr
+    assert "Traceback" not in result.stderr and "xapp-1-test" not in result.stderr
+    assert slack.calls_to("apps.connections.open")[0].token == "xapp-1-test"
