@@ -144,7 +144,9 @@ class MentoringRequest(Base):
     cadence: Mapped[str] = mapped_column(String(16))
     length_text: Mapped[str] = mapped_column(String(100), default="")
     team_preference: Mapped[str] = mapped_column(String(8), default="either")
-    named_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    named_mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     # open → offered → matched, or cancelled / unmatched
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[datetime]
@@ -235,7 +237,9 @@ class CheckIn(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     met_at: Mapped[datetime | None]
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     answered_at: Mapped[datetime | None]
 
 
