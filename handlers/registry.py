@@ -1,15 +1,20 @@
 """Bolt's App, remembering every interactive action_id, callback_id and shortcut it listens for.
 
-The authorization tests walk this registry, so a new button or modal is covered automatically.
+The authorization tests walk this registry, so a new button or modal is covered automatically. It also
+guards every acking listener against failing after its ack (see _answer_failures_after_ack).
 """
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
+
+from handlers.errors import friendly_error
 
 Constraint = str | re.Pattern[str]
 
@@ -43,8 +48,48 @@ class MentorApp(App):
         self.shortcut_ids.append(_name(constraints, "callback_id"))
         return super().shortcut(constraints, *args, **kwargs)
 
+    def _register_listener(self, functions: Sequence[Callable[..., Any]], *args: Any, **kwargs: Any) -> Any:
+        functions = list(functions)
+        # Bolt passes auto_acknowledgement positionally for events (they are acked before the listener runs).
+        auto_ack = kwargs.get("auto_acknowledgement", args[3] if len(args) > 3 else False)
+        if functions and not auto_ack:
+            functions[0] = _answer_failures_after_ack(functions[0])
+        return super()._register_listener(functions, *args, **kwargs)
+
 
 def _name(constraints: Any, key: str) -> Constraint:
     if isinstance(constraints, dict):
         return constraints.get(key) or constraints.get("block_id") or ""
     return constraints
+
+
+_GUARD_ARGS = ("ack", "body", "respond", "client")
+
+
+def _answer_failures_after_ack(listener: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer a failure that happens after the listener acked, instead of letting it reach Bolt.
+
+    When a listener acks and then raises within a few milliseconds, Bolt's thread runner replaces the ack it
+    already holds with None, and Slack gets a 404 three seconds later instead of the ack. So a failure after
+    the ack is told to the person here; one before the ack still goes to Bolt's error handler, which answers
+    in the HTTP response.
+    """
+    wanted = inspect.getfullargspec(inspect.unwrap(listener)).args
+
+    def guarded(**kwargs: Any) -> Any:
+        try:
+            return listener(**{name: kwargs[name] for name in wanted if name in kwargs})
+        except Exception as error:
+            ack = kwargs["ack"]
+            if ack.response is None:
+                raise
+            friendly_error(error, kwargs["body"], None, kwargs["respond"], kwargs["client"])
+            return None
+
+    names = list(dict.fromkeys([*wanted, *_GUARD_ARGS]))
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    # Bolt passes a listener the arguments its signature names: ask for ours beside the listener's own.
+    guarded.__signature__ = inspect.Signature([inspect.Parameter(n, kind) for n in names])  # type: ignore[attr-defined]
+    guarded.__name__ = getattr(listener, "__name__", "listener")
+    guarded.__qualname__ = getattr(listener, "__qualname__", guarded.__name__)
+    return guarded
