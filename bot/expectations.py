@@ -144,6 +144,8 @@ class HomePairing:
     paused_until: date | None
     agreement_version: int | None
     revisiting: bool
+    next_checkin_on: date | None = None  # in the person's own time zone
+    agreed: str = ""  # the agreement in force, in a few words ("every two weeks · 45 minutes · video")
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -1061,6 +1063,12 @@ def home_pairings(runtime: Runtime, team_id: str, user_id: str) -> list[HomePair
             role: Role = "mentee" if pairing.mentee_id == person.id else "mentor"
             partner = session.get(Person, pairing.mentor_id if role == "mentee" else pairing.mentee_id)
             current = _current(session, pairing)
+            in_force = session.scalar(
+                select(Agreement)
+                .where(Agreement.pairing_id == pairing.id, Agreement.status == CONFIRMED)
+                .order_by(Agreement.version.desc())
+                .limit(1)
+            )
             found.append(
                 HomePairing(
                     pairing.id,
@@ -1070,6 +1078,13 @@ def home_pairings(runtime: Runtime, team_id: str, user_id: str) -> list[HomePair
                     pairing.paused_until,
                     current.version if current else None,
                     bool(current and current.status in UNFINISHED),
+                    local_date(pairing.next_checkin_at, person.tz) if pairing.next_checkin_at else None,
+                    _in_a_few_words(in_force.terms) if in_force else "",
                 )
             )
         return found
+
+
+def _in_a_few_words(terms: dict[str, Any]) -> str:
+    keys = ("cadence", "meeting_minutes", "meeting_format", "length")
+    return " · ".join(rules.format_value(key, terms[key]) for key in keys if terms.get(key) is not None)

@@ -594,6 +594,12 @@ def home_blocks(pairings: Sequence[HomePairing]) -> list[dict[str, Any]]:
         elif p.state in ("active", "stalled"):
             elements.append({"type": "datepicker", "action_id": PAUSE, "placeholder": plain("Pause until…")})
         elements.append(button("End", END, str(p.pairing_id)))
-        blocks.append(section(f"{_who(p.partner_user)} is {who}: *{state}*.{note}"))
+        details = []
+        if p.agreed:
+            details.append(f"Agreed: {escape(p.agreed)}")
+        if p.next_checkin_on and p.state == "active":
+            details.append(f"Next check-in: {p.next_checkin_on:%a %d %b}")
+        more = ("\n" + " · ".join(details)) if details else ""
+        blocks.append(section(f"{_who(p.partner_user)} is {who}: *{state}*.{note}{more}"))
         blocks.append(actions(*elements, block_id=f"pairing_{p.pairing_id}"))
     return blocks

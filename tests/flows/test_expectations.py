@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -497,3 +498,17 @@ def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
     assert sorted(k[1] for k in kept) == [MENTEE, MENTOR] and {k[2] for k in kept} == {90}
     deliver(bot)
     assert len([c for c in posts(bot) if "term with" in c.args["text"]]) == 2  # asked once, not again
+
+
+def test_app_home_shows_my_copilot_the_agreement_in_force_and_the_next_check_in(bot: RunningBot):
+    now = bot.clock.now()
+    with bot.runtime.db.transaction() as session:
+        alex = factories.person(session, "UHALEX", now, slack=bot.slack)
+        sam = factories.person(session, "UHSAM", now, slack=bot.slack)
+        pair = factories.pairing(session, alex, sam, now, next_checkin_at=now + timedelta(days=7))
+        factories.agreement(session, pair, now, terms=factories.standard_terms(cadence="biweekly"))
+    bot.event({"type": "app_home_opened", "user": "UHALEX", "tab": "home", "channel": "D1"})
+    home = json.dumps(bot.slack.wait_for("views.publish")[-1].args["view"])
+    assert "<@UHSAM> is your copilot" in home
+    assert "Agreed: every two weeks" in home and "45 min" in home
+    assert "Next check-in: Mon 09 Mar" in home
