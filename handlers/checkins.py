@@ -35,13 +35,8 @@ def register(app: App, runtime: Runtime) -> None:
     def we_met(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         team_id, user_id, checkin_id = _who(body)
-        try:
-            answer = checkins.record_meeting(runtime, team_id, user_id, checkin_id)
-        except NotInPairing:
-            _private(respond, views.not_yours_text())
-            return
-        except CheckinClosed as exc:
-            _private(respond, str(exc))
+        answer = _answer(respond, lambda: checkins.record_meeting(runtime, team_id, user_id, checkin_id))
+        if answer is None:
             return
         if answer.reported:
             _private(respond, "You already told me how this meeting went. Thank you!")
