@@ -46,8 +46,9 @@ def friendly_error(
         if _is_database_down(error)
         else f"Something went wrong on our side (ref {reference}). Please try again."
     )
-    if response is not None:  # not acked yet: answer in the HTTP response itself
-        return _ack_answer(body, text)
+    not_acked = response is not None
+    if not_acked and (body.get("type") == "view_submission" or body.get("command")):
+        return _ack_answer(body, text)  # answered in the HTTP response itself
     try:
         if respond is not None and body.get("response_url"):
             respond(text=text, response_type="ephemeral", replace_original=False)
@@ -55,7 +56,8 @@ def friendly_error(
             client.chat_postMessage(channel=user, text=text)
     except Exception:
         log.warning("could not tell the user about error %s", reference)
-    return None
+    # A click that failed before its ack still gets one, so Slack shows no error of its own.
+    return BoltResponse(status=200, body="") if not_acked else None
 
 
 def _ack_answer(body: dict[str, Any], text: str) -> BoltResponse:
@@ -68,8 +70,6 @@ def _ack_answer(body: dict[str, Any], text: str) -> BoltResponse:
             "blocks": [section(text)],
         }
         payload: dict[str, Any] = {"response_action": "push", "view": view}
-    elif body.get("command"):
-        payload = {"response_type": "ephemeral", "text": text}
     else:
-        return BoltResponse(status=200, body="")
+        payload = {"response_type": "ephemeral", "text": text}
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
