@@ -110,7 +110,7 @@ class Pair:
 
     @property
     def window(self) -> NudgeWindow:
-        return window_of(self.program)
+        return self.program.nudge_window()
 
     @property
     def anchor(self) -> datetime:
@@ -129,16 +129,6 @@ class Pair:
 
     def in_group(self) -> bool:
         return self.program.checkin_delivery == "group"
-
-
-def window_of(settings: ProgramSettings) -> NudgeWindow:
-    quiet = settings.quiet_start is not None and settings.quiet_end is not None
-    return NudgeWindow(
-        hour=settings.nudge_hour,
-        working_days=frozenset(settings.working_days),
-        quiet_start=settings.quiet_start if quiet and settings.quiet_start != settings.quiet_end else None,
-        quiet_end=settings.quiet_end if quiet and settings.quiet_start != settings.quiet_end else None,
-    )
 
 
 class _Settings:

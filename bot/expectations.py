@@ -151,18 +151,6 @@ class HomePairing:
 # --- small helpers ------------------------------------------------------------------------------
 
 
-def nudge_window(settings: program.ProgramSettings) -> NudgeWindow:
-    quiet = (settings.quiet_start, settings.quiet_end)
-    if None in quiet or settings.quiet_start == settings.quiet_end:
-        quiet = (None, None)
-    return NudgeWindow(
-        hour=settings.nudge_hour,
-        working_days=frozenset(settings.working_days),
-        quiet_start=quiet[0],
-        quiet_end=quiet[1],
-    )
-
-
 def _people(session: Session, pairing: Pairing) -> tuple[Person, Person]:
     mentee = session.get(Person, pairing.mentee_id)
     mentor = session.get(Person, pairing.mentor_id)
@@ -685,7 +673,7 @@ def _schedule_first_checkin(runtime: Runtime, session: Session, pairing: Pairing
         anchor,
         pairing.cadence or "biweekly",  # type: ignore[arg-type]
         organiser.tz if organiser is not None else "UTC",
-        nudge_window(settings),
+        settings.nudge_window(),
     )
 
 
@@ -854,7 +842,7 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
     ).all()
     for agreement, pairing in rows:
         if pairing.team_id not in windows:
-            windows[pairing.team_id] = nudge_window(program.load(session, pairing.team_id))
+            windows[pairing.team_id] = program.load(session, pairing.team_id).nudge_window()
         window = windows[pairing.team_id]
         mentee, mentor = _people(session, pairing)
         if now >= agreement.created_at + LAPSE_AFTER:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot import expectations, program
-from bot.cadence import NudgeWindow, add_working_days, local_date
+from bot.cadence import add_working_days, local_date
 from bot.matching import (
     MatchHistory,
     MatchRules,
@@ -306,10 +306,6 @@ def _history_without(history: MatchHistory, mentee_id: int, asked: Iterable[int]
 # --- Offers ----------------------------------------------------------------------------------------
 
 
-def _window(settings: program.ProgramSettings) -> NudgeWindow:
-    return NudgeWindow(hour=settings.nudge_hour, working_days=frozenset(settings.working_days))
-
-
 def _send(
     runtime: Runtime,
     session: Session,
@@ -347,7 +343,7 @@ def _make_offer(
 ) -> Offer:
     now = data.now
     answer_by = add_working_days(
-        now, data.settings.offer_expiry_working_days, mentor.tz, _window(data.settings)
+        now, data.settings.offer_expiry_working_days, mentor.tz, data.settings.nudge_window()
     )
     offer = Offer(
         team_id=request.team_id,

@@ -71,15 +71,6 @@ def _person(runtime: Runtime, session: Session, client: WebClient, team_id: str,
     return ensure_person(runtime, session, client, team_id, user_id)
 
 
-def nudge_window(settings: program.ProgramSettings) -> NudgeWindow:
-    return NudgeWindow(
-        hour=settings.nudge_hour,
-        working_days=frozenset(settings.working_days),
-        quiet_start=settings.quiet_start,
-        quiet_end=settings.quiet_end,
-    )
-
-
 def today_for(person: Person, now: datetime) -> date:
     return local_date(now, person.tz or "UTC")
 
@@ -309,7 +300,7 @@ def due_moment(due_on: date, now: datetime, tz: str, settings: program.ProgramSe
     Reminders go at the nudge hour on a working day, on or after the due date. A planner that was down
     longer than the grace period waits for the next working day rather than nudging at night.
     """
-    window = nudge_window(settings)
+    window = settings.nudge_window()
     moment = _latest_send_time(now, tz, window)
     if moment is None or local_date(moment, tz) < due_on:
         return None

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.cadence import NudgeWindow
 from bot.config import Settings
 from storage.models import Person, WorkspaceSettings
 
@@ -37,6 +38,16 @@ class ProgramSettings:
     intro_follow_up_days: int = 7
     volume_guard: int = 10
     workspace_admins_are_program_admins: bool = True
+
+    def nudge_window(self) -> NudgeWindow:
+        """When this workspace's nudges may arrive: the nudge hour on working days, outside quiet hours."""
+        quiet = None not in (self.quiet_start, self.quiet_end) and self.quiet_start != self.quiet_end
+        return NudgeWindow(
+            hour=self.nudge_hour,
+            working_days=frozenset(self.working_days),
+            quiet_start=self.quiet_start if quiet else None,
+            quiet_end=self.quiet_end if quiet else None,
+        )
 
 
 # field -> (minimum, maximum) for the numeric settings

@@ -104,3 +104,20 @@ def test_repr_hides_tokens():
     s = settings(SLACK_BOT_TOKEN=SECRET_TOKEN, SLACK_SIGNING_SECRET="sign-secret")
     assert SECRET_TOKEN not in repr(s)
     assert "sign-secret" not in repr(s)
+
+
+def test_the_nudge_window_follows_the_program_settings():
+    from bot.program import ProgramSettings
+
+    window = ProgramSettings(
+        nudge_hour=9, working_days=(6, 0, 1, 2, 3), quiet_start=21, quiet_end=7
+    ).nudge_window()
+    assert (window.hour, window.working_days, window.quiet_start, window.quiet_end) == (
+        9,
+        frozenset({6, 0, 1, 2, 3}),
+        21,
+        7,
+    )
+    # Half-set or empty quiet hours mean none (NudgeWindow refuses a half-set pair).
+    assert ProgramSettings(quiet_start=20, quiet_end=None).nudge_window().quiet_start is None
+    assert ProgramSettings(quiet_start=8, quiet_end=8).nudge_window().quiet_end is None
