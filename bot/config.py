@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -77,6 +78,19 @@ class Settings:
     def mode(self) -> Mode:
         return resolve_mode(self)
 
+    def lists_admin(self, team_id: str, user_id: str) -> bool:
+        """Is this person a program admin by ADMIN_USER_IDS (`U…` anywhere, `T…:U…` in that workspace)?"""
+        return user_id in self.admin_user_ids or f"{team_id}:{user_id}" in self.admin_user_ids
+
+    def admins_of(self, team_id: str) -> list[str]:
+        """The user ids ADMIN_USER_IDS names for this workspace."""
+        found = []
+        for entry in self.admin_user_ids:
+            team, _, user = entry.rpartition(":")
+            if team in ("", team_id):
+                found.append(user)
+        return found
+
 
 def _clean(value: str | None) -> str | None:
     if value is None:
@@ -129,6 +143,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     scopes = tuple(s.strip() for s in scopes_text.split(",") if s.strip()) if scopes_text else DEFAULT_SCOPES
     admins_text = get("ADMIN_USER_IDS") or ""
     admins = tuple(a.strip() for a in admins_text.split(",") if a.strip())
+    for entry in admins:
+        if not re.fullmatch(r"(?:[TE][A-Z0-9]+:)?[UW][A-Z0-9]+", entry):
+            raise ConfigError(
+                f"ADMIN_USER_IDS entries are Slack user ids (U…), or workspace:user (T…:U…) to make someone a "
+                f"program admin in one workspace only; {entry!r} is neither."
+            )
 
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),

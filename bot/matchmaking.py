@@ -430,7 +430,7 @@ def _nobody_available(
     session.flush()
     waiting = _waiting_count(session, request.team_id)
     # Counts only: admins never see who is waiting or what they asked for.
-    for admin in runtime.settings.admin_user_ids:
+    for admin in runtime.settings.admins_of(request.team_id):
         _send(
             runtime,
             session,
@@ -807,13 +807,15 @@ def waiting_and_pending(session: Session, team_id: str) -> tuple[int, int]:
 
 def may_run_rounds(runtime: Runtime, team_id: str, user_id: str) -> bool:
     """Program admins only (ADMIN_USER_IDS, or workspace admins when the program allows it)."""
-    if user_id in runtime.settings.admin_user_ids:
+    if runtime.settings.lists_admin(team_id, user_id):
         return True
     with runtime.db.transaction() as session:
         person = session.scalar(
             select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id)
         )
-        return program.is_program_admin(runtime.settings, program.load(session, team_id), person, user_id)
+        return program.is_program_admin(
+            runtime.settings, program.load(session, team_id), person, team_id, user_id
+        )
 
 
 def matching_counts(runtime: Runtime, team_id: str) -> tuple[int, int]:

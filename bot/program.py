@@ -141,8 +141,8 @@ def save(session: Session, team_id: str, settings: ProgramSettings, now: datetim
 
 
 def is_program_admin(
-    settings: Settings, program: ProgramSettings, person: Person | None, user_id: str
+    settings: Settings, program: ProgramSettings, person: Person | None, team_id: str, user_id: str
 ) -> bool:
-    if user_id in settings.admin_user_ids:
+    if settings.lists_admin(team_id, user_id):
         return True
     return bool(person and program.workspace_admins_are_program_admins and person.is_workspace_admin)

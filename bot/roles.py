@@ -71,7 +71,7 @@ def workspace_scope() -> Scope:
 def viewer(runtime: Runtime, session: Session, team_id: str, user_id: str) -> Viewer:
     person = find_person(session, team_id, user_id)
     settings = program.load(session, team_id)
-    if program.is_program_admin(runtime.settings, settings, person, user_id):
+    if program.is_program_admin(runtime.settings, settings, person, team_id, user_id):
         return Viewer(user_id, person, "admin", workspace_scope())
     if person is not None:
         scope = lead_scope(session, person)
@@ -193,11 +193,13 @@ def groups_of_lead(runtime: Runtime, team_id: str, lead_user_id: str) -> list[st
 
 def is_admin(runtime: Runtime, client: WebClient, team_id: str, user_id: str) -> bool:
     """Program admin? Asks Slack about people we haven't met yet (a workspace admin may count)."""
-    if user_id in runtime.settings.admin_user_ids:
-        return True
+    if runtime.settings.lists_admin(team_id, user_id):
+        return True  # no need to ask Slack
     with runtime.db.transaction() as session:
         try:
             person: Person | None = ensure_person(runtime, session, client, team_id, user_id)
         except UnknownSlackUser:
             person = None
-        return program.is_program_admin(runtime.settings, program.load(session, team_id), person, user_id)
+        return program.is_program_admin(
+            runtime.settings, program.load(session, team_id), person, team_id, user_id
+        )

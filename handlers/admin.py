@@ -14,9 +14,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import program
+from bot import roles
 from bot.org import OrgDetailsRefused, check_org_details, org_details_of, save_org_details
-from bot.people import UnknownSlackUser, ensure_person, find_by_handle
+from bot.people import UnknownSlackUser, find_by_handle
 from bot.runtime import Runtime
 from bot.topics import check_topic_fields, set_topics, workspace_topics
 from handlers import program_settings
@@ -43,14 +43,7 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 
 
 def caller_is_program_admin(runtime: Runtime, client: WebClient, team_id: str, user_id: str) -> bool:
-    if user_id in runtime.settings.admin_user_ids:
-        return True  # no need to ask Slack
-    with runtime.db.transaction() as session:
-        try:
-            person = ensure_person(runtime, session, client, team_id, user_id)
-        except UnknownSlackUser:
-            person = None
-        return program.is_program_admin(runtime.settings, program.load(session, team_id), person, user_id)
+    return roles.is_admin(runtime, client, team_id, user_id)
 
 
 def _target_user(runtime: Runtime, team_id: str, text: str) -> str | None:

@@ -121,3 +121,15 @@ def test_the_nudge_window_follows_the_program_settings():
     # Half-set or empty quiet hours mean none (NudgeWindow refuses a half-set pair).
     assert ProgramSettings(quiet_start=20, quiet_end=None).nudge_window().quiet_start is None
     assert ProgramSettings(quiet_start=8, quiet_end=8).nudge_window().quiet_end is None
+
+
+def test_admin_user_ids_can_name_a_workspace():
+    s = settings(ADMIN_USER_IDS="U1, TA:U2")
+    assert s.lists_admin("TA", "U1") and s.lists_admin("TB", "U1")
+    assert s.lists_admin("TA", "U2") and not s.lists_admin("TB", "U2")
+    assert s.admins_of("TA") == ["U1", "U2"] and s.admins_of("TB") == ["U1"]
+
+
+def test_a_malformed_admin_entry_is_explained():
+    with pytest.raises(ConfigError, match="ADMIN_USER_IDS entries are Slack user ids"):
+        settings(ADMIN_USER_IDS="ana@example.com")
