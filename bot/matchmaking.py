@@ -32,7 +32,7 @@ from bot.matching import (
     rank_candidates,
     score_match,
 )
-from bot.outbox import Message, enqueue
+from bot.outbox import enqueue
 from bot.pairings import CLOSED_STATES, OPEN_STATES, create_pairing
 from bot.runtime import Runtime
 from bot.topics import normalise_tag, tidy, workspace_topics
@@ -306,31 +306,6 @@ def _history_without(history: MatchHistory, mentee_id: int, asked: Iterable[int]
 # --- Offers ----------------------------------------------------------------------------------------
 
 
-def _send(
-    runtime: Runtime,
-    session: Session,
-    *,
-    team_id: str,
-    key: str,
-    kind: str,
-    to: str,
-    message: Message,
-    now: datetime,
-    pairing_id: int | None = None,
-) -> bool:
-    return enqueue(
-        session,
-        team_id=team_id,
-        key=key,
-        kind=kind,
-        channel=to,
-        message=message,
-        due_at=now,
-        now=now,
-        pairing_id=pairing_id,
-    )
-
-
 def _make_offer(
     runtime: Runtime,
     session: Session,
@@ -360,13 +335,12 @@ def _make_offer(
     request.status = OFFERED
     mentee = data.people[request.mentee_id]
     shown_topics = sorted(topic_set(request.topics, data.workspace_topics), key=str.casefold)
-    _send(
-        runtime,
+    enqueue(
         session,
         team_id=request.team_id,
         key=f"offer:{offer.id}",
         kind="offer",
-        to=mentor.slack_user_id,
+        channel=mentor.slack_user_id,
         message=offer_message(
             offer_id=offer.id,
             mentee_user_id=mentee.slack_user_id,
@@ -378,16 +352,17 @@ def _make_offer(
             answer_by=local_date(answer_by, mentor.tz),
             named=request.named_mentor_id == mentor.id,
         ),
+        due_at=now,
         now=now,
     )
-    _send(
-        runtime,
+    enqueue(
         session,
         team_id=request.team_id,
         key=f"request:{request.id}:offer:{offer.id}",
         kind="request_update",
-        to=mentee.slack_user_id,
+        channel=mentee.slack_user_id,
         message=offer_sent_message(first),
+        due_at=now,
         now=now,
     )
     return offer
@@ -415,14 +390,14 @@ def _nobody_available(
 ) -> None:
     request.status = OPEN
     mentee = data.people[request.mentee_id]
-    _send(
-        runtime,
+    enqueue(
         session,
         team_id=request.team_id,
         key=f"request:{request.id}:waiting:{asked}",
         kind="request_update",
-        to=mentee.slack_user_id,
+        channel=mentee.slack_user_id,
         message=nobody_available_message(asked == 0),
+        due_at=data.now,
         now=data.now,
     )
     if not tell_admins:
@@ -431,14 +406,14 @@ def _nobody_available(
     waiting = _waiting_count(session, request.team_id)
     # Counts only: admins never see who is waiting or what they asked for.
     for admin in runtime.settings.admins_of(request.team_id):
-        _send(
-            runtime,
+        enqueue(
             session,
             team_id=request.team_id,
             key=f"admin:{admin}:request:{request.id}:waiting:{asked}",
             kind="admin_waiting",
-            to=admin,
+            channel=admin,
             message=admins_waiting_message(waiting),
+            due_at=data.now,
             now=data.now,
         )
 
@@ -479,14 +454,14 @@ def _close_offer_message(
         .returning(OutboxMessage.id)
     ).first()
     if unsent is None:
-        _send(
-            runtime,
+        enqueue(
             session,
             team_id=offer.team_id,
             key=f"offer:{offer.id}:{why}",
             kind="offer_closed",
-            to=mentor.slack_user_id,
+            channel=mentor.slack_user_id,
             message=offer_closed_message(mentee.slack_user_id, why),
+            due_at=now,
             now=now,
         )
 
@@ -637,25 +612,25 @@ def _hand_over_to_expectations(runtime: Runtime, session: Session, pairing: Pair
     mentor = session.get(Person, pairing.mentor_id)
     assert mentee is not None and mentor is not None
     profile = session.get(MentorProfile, mentor.id)
-    _send(
-        runtime,
+    enqueue(
         session,
         team_id=pairing.team_id,
         key=f"pairing:{pairing.id}:matched:mentee",
         kind="pairing_matched",
-        to=mentee.slack_user_id,
+        channel=mentee.slack_user_id,
         message=mentee_handover_message(mentor.slack_user_id, profile.intro if profile else ""),
+        due_at=now,
         now=now,
         pairing_id=pairing.id,
     )
-    _send(
-        runtime,
+    enqueue(
         session,
         team_id=pairing.team_id,
         key=f"pairing:{pairing.id}:matched:mentor",
         kind="pairing_matched",
-        to=mentor.slack_user_id,
+        channel=mentor.slack_user_id,
         message=mentor_handover_message(mentee.slack_user_id, pairing.cadence or ""),
+        due_at=now,
         now=now,
         pairing_id=pairing.id,
     )
