@@ -3,9 +3,11 @@
     python bench/bench_dispatcher.py [--rows 100000] [--pairings 100000] [--runs 3]
                                      [--database-url postgresql+psycopg://...]
 
-Dispatcher: N due rows, distinct channels, pacing off, sent (a) to the fake Slack over HTTP
-(bot/slack_standin.py) and (b) to an in-process fake client, which isolates the dispatcher's own
-overhead (claiming, recording) from the stand-in's HTTP server.
+Dispatcher: N due rows, distinct channels, pacing off, sent (a) to the Slack stand-in over HTTP
+(bot/demo/slack_standin/, in this process) and (b) to an in-process fake client, which isolates the
+dispatcher's own overhead (claiming, recording). (c) The same N chat.postMessage calls straight from
+slack_sdk to the stand-in, without the dispatcher or the database: the ceiling for any sender over HTTP,
+so the time a post takes over HTTP splits into the HTTP call and the dispatcher's own work.
 Planner: time for plan_checkins to plan the next cycle for N active pairings all due.
 """
 
@@ -25,13 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
-from bot.checkins import plan_checkins
+from bot.checkins.planning import plan_checkins
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.slack import SlackClients
-from bot.slack_standin import SlackStandIn
 from storage.db import Database, connect, migrate
 from storage.models import Agreement, Base, OutboxMessage, Pairing, Person
 
@@ -85,7 +87,7 @@ def seed_outbox(db: Database, rows: int) -> None:
         dict(
             team_id=TEAM,
             dedupe_key=f"bench:{n}",
-            kind="bench",
+            kind="offer",
             channel=f"C{n:07d}",
             payload={"text": f"message {n}", "blocks": []},
             due_at=NOW,
@@ -122,7 +124,7 @@ def seed_pairings(db: Database, count: int) -> None:
             dict(
                 team_id=TEAM,
                 mentee_id=ids[2 * n],
-                mentor_id=ids[2 * n + 1],
+                copilot_id=ids[2 * n + 1],
                 state="active",
                 cadence="weekly",
                 organiser="mentee",
@@ -164,6 +166,14 @@ def time_dispatch(db: Database, rows: int, clients: Any) -> float:
     return rows / elapsed
 
 
+def time_http_calls(clients: SlackClients, rows: int) -> float:
+    client = clients.for_team(TEAM)
+    started = time.perf_counter()
+    for n in range(rows):
+        client.chat_postMessage(channel=f"C{n:07d}", text=f"message {n}", blocks=[], unfurl_links=False)
+    return rows / (time.perf_counter() - started)
+
+
 def time_planner(db: Database, url: str, count: int) -> float:
     empty(db)
     seed_pairings(db, count)
@@ -193,15 +203,28 @@ def main() -> int:
     db, url = fresh_database(args.database_url)
     backend = "PostgreSQL" if not db.is_sqlite else "SQLite"
     results: list[tuple[str, str]] = []
+    http: list[float] = []
+    calls: list[float] = []
     with SlackStandIn() as standin:
         clients = SlackClients(Settings(slack_bot_token="xoxb-bench", slack_api_url=standin.api_url))
-        http = [time_dispatch(db, args.rows, clients) for _ in range(args.runs)]
-    results.append(
-        (f"dispatcher → fake Slack over HTTP, {args.rows:,} rows", f"{statistics.median(http):,.0f} posts/s")
-    )
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            http.append(time_dispatch(db, args.rows, clients))
+            standin.clear()  # the stand-in records every call; keep its memory flat across runs
+            calls.append(time_http_calls(clients, args.rows))
+            standin.clear()
     local = [time_dispatch(db, args.rows, InProcessClients()) for _ in range(args.runs)]
+    for name, runs in (
+        (f"dispatcher → Slack stand-in over HTTP, {args.rows:,} rows", http),
+        (f"dispatcher → in-process client, {args.rows:,} rows", local),
+        (f"slack_sdk → Slack stand-in, no dispatcher, {args.rows:,} calls", calls),
+    ):
+        results.append((name, f"{statistics.median(runs):,.0f} posts/s"))
+    post_us, call_us = 1e6 / statistics.median(http), 1e6 / statistics.median(calls)
     results.append(
-        (f"dispatcher → in-process client, {args.rows:,} rows", f"{statistics.median(local):,.0f} posts/s")
+        (
+            "a post over HTTP: the HTTP call + the dispatcher's own work",
+            f"{post_us:,.0f} µs = {call_us:,.0f} + {post_us - call_us:,.0f} µs",
+        )
     )
     plans = [time_planner(db, url, args.pairings) for _ in range(args.runs)]
     results.append(

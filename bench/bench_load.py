@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, sign
 
 USERS = [f"U{n:04d}" for n in range(200)]

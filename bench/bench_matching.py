@@ -4,7 +4,10 @@
 
 Prints a markdown table. Each size runs in a fresh child process so its peak RSS
 (resource.getrusage ru_maxrss, which includes building the synthetic input) is its own.
-"tracemalloc peak" is the peak traced allocation inside one assign_round call (numpy arrays included).
+assign_round is timed end to end, from the profiles to explained pairs; its split is
+candidates (profiles to arrays, request groups, each copilot's list), solve (every min-cost flow
+and dual check), pricing (the optimality certificate, every pass) and explanations (the words of
+each pair). Greedy uses the same first candidate graph.
 """
 
 from __future__ import annotations
@@ -15,182 +18,62 @@ import resource
 import statistics
 import sys
 import time
-import tracemalloc
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.matching import (
-    MatchHistory,
-    MatchRules,
-    MenteeProfile,
-    OrgChart,
-    RoundResult,
-    VolunteerPool,
-    VolunteerProfile,
-    assign_round,
-    greedy_round,
-    rank_candidates,
-)
+from bot.rules.matching.columns import CopilotPool
+from bot.rules.matching.facts import MatchRules
+from bot.rules.matching.ranking import rank_candidates
+from bot.rules.matching.rounds import RoundResult, assign_round, greedy_round
+from tests.matching_worlds import build_world
 
 SIZES = {"small": (10_000, 2_000), "large": (100_000, 20_000)}
-TOPIC_COUNT = 200
-TOPIC_SKEW = 1.0  # Zipf exponent: the most popular topic is ~17% of all topic picks
-# (offset minutes, share): San Francisco, New York, London, Berlin, Bangalore, Singapore, Sydney
-ZONES = ((-480, 0.25), (-300, 0.25), (0, 0.15), (60, 0.15), (330, 0.1), (480, 0.05), (600, 0.05))
-ORG_DEPTH = 6
+SIZES = {"small": (10_000, 2_000), "large": (100_000, 20_000)}
 RANKING_REQUESTS = 200
+PHASES = ("candidates", "solve", "pricing", "explanations")
 
 
-@dataclass(frozen=True)
-class World:
-    mentees: list[MenteeProfile]
-    volunteers: list[VolunteerProfile]
-    org: OrgChart
-    history: MatchHistory
-
-
-def _pick_topics(rng: np.random.Generator, people: int, low: int, high: int) -> list[frozenset[str]]:
-    """Skewed topics without repeats per person (Gumbel top-k over Zipf weights)."""
-    weights = 1.0 / np.arange(1, TOPIC_COUNT + 1) ** TOPIC_SKEW
-    counts = rng.integers(low, high + 1, size=people)
-    out: list[frozenset[str]] = []
-    for start in range(0, people, 20_000):
-        chunk = min(20_000, people - start)
-        keys = np.log(weights) + rng.gumbel(size=(chunk, TOPIC_COUNT))
-        top = np.argsort(-keys, axis=1)[:, :high]
-        for row, count in zip(top.tolist(), counts[start : start + chunk].tolist(), strict=True):
-            out.append(frozenset(f"topic-{t:03d}" for t in row[:count]))
-    return out
-
-
-def build_world(n_mentees: int, n_volunteers: int, seed: int = 7) -> World:
-    rng = np.random.default_rng(seed)
-    people = n_mentees + n_volunteers
-    # A tree of depth 6: sizes grow ~8x per level; the rest of the people sit at the bottom.
-    managers: dict[int, int | None] = {0: None}
-    depth_of = [0]
-    by_depth: list[list[int]] = [[0]]
-    next_id = 1
-    for depth in range(1, ORG_DEPTH):
-        size = people - next_id if depth == ORG_DEPTH - 1 else min(8**depth, people - next_id)
-        parents = rng.choice(by_depth[-1], size=size)
-        level_people = list(range(next_id, next_id + size))
-        for person, parent in zip(level_people, parents.tolist(), strict=True):
-            managers[person] = parent
-            depth_of.append(depth)
-        by_depth.append(level_people)
-        next_id += size
-    depth_arr = np.array(depth_of)
-    # Team = the depth-3 manager (about 500 teams); senior people are their own "team".
-    team_of = np.arange(people)
-    for person in range(people):
-        walk = person
-        while depth_of[walk] > 3:
-            walk = managers[walk]  # type: ignore[assignment]
-        team_of[person] = walk
-    zone_offsets = np.array([z for z, _ in ZONES])
-    zone_shares = np.array([s for _, s in ZONES])
-    team_zone = rng.choice(zone_offsets, size=people, p=zone_shares)
-    offsets = np.where(rng.random(people) < 0.8, team_zone[team_of], rng.choice(zone_offsets, size=people))
-    levels = np.clip(8 - depth_arr + rng.integers(-2, 2, size=people), 1, 8)
-
-    # Volunteers are persons 0..n_volunteers-1 (seniors first); mentees are the rest, plus a few
-    # volunteers who also ask for a copilot (to exercise the "not yourself" rule).
-    volunteer_people = rng.permutation(people)[:n_volunteers]
-    volunteer_set = set(volunteer_people.tolist())
-    others = np.array([p for p in rng.permutation(people).tolist() if p not in volunteer_set])
-    mentee_people = np.concatenate(
-        [others[: n_mentees - n_mentees // 100], volunteer_people[: n_mentees // 100]]
-    )
-
-    def team(p: int) -> str:
-        return f"team-{team_of[p]}"
-
-    mentee_topics = _pick_topics(rng, n_mentees, 1, 3)
-    preference = rng.choice(["either", "same", "other"], size=n_mentees, p=[0.8, 0.1, 0.1])
-    mentees = [
-        MenteeProfile(
-            request_id=100_000_000 + i,
-            person_id=int(p),
-            topics=mentee_topics[i],
-            team=team(p),
-            level=None if rng.random() < 0.03 else int(levels[p]),
-            utc_offset_minutes=int(offsets[p]),
-            team_preference=str(preference[i]),  # type: ignore[arg-type]
-            is_guest=bool(rng.random() < 0.01),
-        )
-        for i, p in enumerate(mentee_people.tolist())
-    ]
-    volunteer_topics = _pick_topics(rng, n_volunteers, 2, 5)
-    capacity = rng.integers(1, 6, size=n_volunteers)
-    load = np.minimum(capacity, rng.choice([0, 0, 0, 1, 1, 2], size=n_volunteers))
-    flags = rng.random((n_volunteers, 5))
-    volunteers = [
-        VolunteerProfile(
-            person_id=int(p),
-            topics=volunteer_topics[i],
-            team=team(p),
-            level=int(levels[p]),
-            utc_offset_minutes=int(offsets[p]),
-            capacity=int(capacity[i]),
-            current_load=int(load[i]),
-            open_to_other_teams=bool(flags[i, 0] > 0.1),
-            paused=bool(flags[i, 1] < 0.05),
-            deactivated=bool(flags[i, 2] < 0.01),
-            is_bot=bool(flags[i, 3] < 0.002),
-            is_guest=bool(flags[i, 4] < 0.01),
-        )
-        for i, p in enumerate(volunteer_people.tolist())
-    ]
-    m_ids = mentee_people[rng.integers(0, n_mentees, size=n_mentees // 20)]
-    v_ids = volunteer_people[rng.integers(0, n_volunteers, size=n_mentees // 20)]
-    pairs = list(zip(m_ids.tolist(), v_ids.tolist(), strict=True))
-    history = MatchHistory(
-        recently_declined=frozenset(pairs[: len(pairs) // 5]),
-        current_pairs=frozenset(pairs[len(pairs) // 5 : len(pairs) // 3]),
-        past_pairs=frozenset(pairs),
-    )
-    return World(mentees, volunteers, OrgChart(managers), history)
-
-
-def _timed(fn, *args) -> tuple[float, RoundResult]:
+def _timed(fn, *args, **kwargs) -> tuple[float, RoundResult]:
     start = time.perf_counter()
-    result = fn(*args)
+    result = fn(*args, **kwargs)
     return time.perf_counter() - start, result
 
 
-def run_size(size: str, queue: multiprocessing.Queue) -> None:
+def run_size(size: str, runs: int, queue: multiprocessing.Queue) -> None:
     n_mentees, n_volunteers = SIZES[size]
     world = build_world(n_mentees, n_volunteers)
     rules = MatchRules()
     args = (world.mentees, world.volunteers, world.org, world.history, rules)
-    runs = 3 if size == "small" else 1
-    times, result = [], None
+    times, splits, result = [], [], None
     for _ in range(runs):
-        elapsed, result = _timed(assign_round, *args)
+        timings: dict[str, float] = {}
+        elapsed, result = _timed(assign_round, *args, timings=timings)
         times.append(elapsed)
+        splits.append(timings)
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     greedy_time, greedy = _timed(greedy_round, *args)
-    tracemalloc.start()
-    assign_round(*args)
-    _, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     assert result is not None
+    median = statistics.median(times)
+    split = splits[times.index(median)] if runs % 2 else splits[0]
     queue.put(
         {
             "size": f"{size} ({n_mentees:,} requests / {n_volunteers:,} volunteers)",
             "runs": runs,
-            "seconds": statistics.median(times),
+            "seconds": median,
+            "split": {phase: split.get(phase, 0.0) for phase in PHASES},
+            "passes": int(split.get("passes", 0)),
+            "graph_edges": int(split.get("graph_edges", 0)),
+            "final_graph_edges": int(split.get("final_graph_edges", 0)),
+            "scored_by_pricing": int(split.get("scored_by_pricing", 0)),
             "greedy_seconds": greedy_time,
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "traced_mb": traced_peak / 2**20,
+            "maxrss_mb": maxrss_mb,
             "matched": len(result.pairs),
             "greedy_matched": len(greedy.pairs),
-            "total": result.total_score,
-            "greedy_total": greedy.total_score,
+            "objective": result.objective,
+            "greedy_objective": greedy.objective,
             "objective_ratio": result.objective / max(greedy.objective, 1e-9),
             "mean_score": result.total_score / max(1, len(result.pairs)),
             "greedy_mean_score": greedy.total_score / max(1, len(greedy.pairs)),
@@ -201,7 +84,7 @@ def run_size(size: str, queue: multiprocessing.Queue) -> None:
 def run_ranking(queue: multiprocessing.Queue) -> None:
     world = build_world(RANKING_REQUESTS, SIZES["large"][1])
     rules = MatchRules()
-    pool = VolunteerPool.build(world.volunteers)
+    pool = CopilotPool.build(world.volunteers)
     warm, cold = [], []
     for mentee in world.mentees:
         start = time.perf_counter()
@@ -236,28 +119,41 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--size", choices=["small", "large", "all"], default="small")
-    sizes = ["small", "large"] if (size := parser.parse_args().size) == "all" else [size]
+    parser.add_argument("--runs", type=int, default=0, help="runs per size (default: 3 small, 1 large)")
+    options = parser.parse_args()
+    sizes = ["small", "large"] if options.size == "all" else [options.size]
 
     print(
-        "| size | assign_round wall s | greedy wall s | peak RSS MB (ru_maxrss) | tracemalloc peak MB |"
-        " matched (greedy) | total score (greedy) | mean score (greedy) | objective ratio vs greedy |"
+        "| size | assign_round s | candidates s | solve s (passes) | pricing s | explanations s |"
+        " greedy s | peak RSS MB | matched (greedy) | mean score (greedy) | objective vs greedy |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
     for name in sizes:
-        r = _in_child(run_size, name)
-        label = "median of 3" if r["runs"] == 3 else "1 run"
+        runs = options.runs or (3 if name == "small" else 1)
+        r = _in_child(run_size, name, runs)
+        rows.append(r)
+        label = f"median of {runs}" if runs > 1 else "1 run"
+        split = r["split"]
         print(
-            f"| {r['size']} | {r['seconds']:.2f} ({label}) | {r['greedy_seconds']:.2f} | {r['maxrss_mb']:.0f} |"
-            f" {r['traced_mb']:.0f} | {r['matched']:,} ({r['greedy_matched']:,}) |"
-            f" {r['total']:,.0f} ({r['greedy_total']:,.0f}) | {r['mean_score']:.1f} ({r['greedy_mean_score']:.1f}) |"
-            f" {r['objective_ratio']:.4f} |"
+            f"| {r['size']} | {r['seconds']:.2f} ({label}) | {split['candidates']:.2f} |"
+            f" {split['solve']:.2f} ({r['passes']}) | {split['pricing']:.2f} | {split['explanations']:.2f} |"
+            f" {r['greedy_seconds']:.2f} | {r['maxrss_mb']:.0f} | {r['matched']:,} ({r['greedy_matched']:,}) |"
+            f" {r['mean_score']:.1f} ({r['greedy_mean_score']:.1f}) | {r['objective_ratio']:.4f} |"
+        )
+    print()
+    for r in rows:
+        print(
+            f"{r['size']}: objective {r['objective']:,.2f} vs greedy {r['greedy_objective']:,.2f};"
+            f" first graph {r['graph_edges']:,} edges, final {r['final_graph_edges']:,};"
+            f" pricing scored {r['scored_by_pricing']:,} pairs outside the graph"
         )
     ranking = _in_child(run_ranking)
     print()
     print(f"| rank_candidates, 1 request vs {SIZES['large'][1]:,} volunteers | p50 ms | p99 ms |")
     print("|---|---|---|")
     print(
-        f"| prebuilt VolunteerPool ({RANKING_REQUESTS} requests) | {ranking['p50']:.1f} | {ranking['p99']:.1f} |"
+        f"| prebuilt CopilotPool ({RANKING_REQUESTS} requests) | {ranking['p50']:.1f} | {ranking['p99']:.1f} |"
     )
     print(f"| plain list (pool rebuilt per call, 20 requests) | {ranking['cold_p50']:.1f} | - |")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.summaries import (
+from bot.messages.summaries import admin_home_blocks, page_count, summary_blocks, team_home_blocks
+from bot.rules.summary_figures import (
     MeetingFacts,
     PairingFacts,
     PersonFacts,
@@ -28,7 +29,6 @@ from bot.summaries import (
     Scope,
     summarize,
 )
-from handlers.views.summaries import admin_home_blocks, page_count, summary_blocks, team_home_blocks
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STATES = ["active"] * 6 + ["paused", "stalled", "setting_expectations", "ended"]
@@ -52,7 +52,7 @@ def synthetic(pairings: int, seed: int = 7) -> ProgramFacts:
             PairingFacts(
                 id=pid,
                 mentee_id=2 * pid,
-                mentor_id=2 * pid + 1,
+                copilot_id=2 * pid + 1,
                 request_id=pid,
                 state=state,
                 cadence=rng.choice(["weekly", "fortnightly", "monthly"]),

@@ -1,48 +1,130 @@
-"""build_app(): a Bolt App with every handler registered, pointed at SLACK_API_URL."""
+"""The assembly: a Bolt App with every surface registered, the hooks, the App Home and the planners.
+
+This is the one place that sees every capability. Each handlers module has `register(app)`; what its
+listeners need (the runtime, the App Home) reaches them through Bolt's context (see _provide).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError
 
-from bot import checkins as checkin_service
-from bot import digests, expectations, matchmaking
+from bot.checkins.grace import grace_from_program
+from bot.checkins.planning import plan_checkins
+from bot.checkins.pulses import plan_health_reviews
+from bot.checkins.stalls import plan_stalled_pairings
+from bot.checkins.time_zones import move_checkins_to_new_zone
+from bot.checkins.unreachable import pause_when_unreachable
 from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
+from bot.copilots import forget_me as copilots_forget_me
+from bot.copilots import offers as copilot_offers
+from bot.expectations import forget_me as expectations_forget_me
+from bot.expectations.later_life import end_for_leaver
+from bot.expectations.reminders import plan_expectation_reminders
+from bot.expectations.term_end import plan_term_end
+from bot.logs import bolt_request_id, install_request_ids
+from bot.network.follow_ups import plan_intro_follow_ups
+from bot.network.keep_in_touch import plan_keep_in_touch
+from bot.network.promises import plan_promise_nudges
 from bot.outbox import Dispatcher
-from bot.runtime import Runtime
+from bot.oversight import digests
+from bot.runtime import Hooks, Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
 from handlers import (
     admin,
-    agreements,
     checkins,
     commands,
     data_rights,
+    direct_messages,
+    expectations,
     home,
     installation,
     introductions,
+    mentee_requests,
+    network,
     offers,
     people,
-    requests,
-    volunteers,
+    program_settings,
+    summaries,
+    volunteering,
 )
-from handlers import network as network_handlers
-from handlers import program_settings as program_settings_handlers
-from handlers import summaries as summary_handlers
 from handlers.errors import friendly_error
+from handlers.home import Home
 from handlers.registry import MentorApp
-from handlers.router import CommandRouter
 from storage.db import Database, connect
 from storage.models import HandledEvent
 
 log = logging.getLogger(__name__)
+
+# Every surface, in the order `/mentor help` lists their subcommands.
+SURFACES = (
+    commands,
+    checkins,
+    home,
+    admin,
+    people,
+    expectations,
+    volunteering,
+    mentee_requests,
+    offers,
+    introductions,
+    network,
+    summaries,
+    program_settings,
+    data_rights,
+    direct_messages,
+    installation,
+)
+
+# App Home, top to bottom; each section decides for itself whether the viewer sees it.
+HOME = Home(
+    sections=(
+        expectations.home_section,
+        volunteering.home_section,
+        mentee_requests.matching_section,
+        introductions.home_section,
+        network.home_section,
+        summaries.team_section,
+        summaries.program_section,
+    )
+)
+
+
+def hooks() -> Hooks:
+    """What other capabilities do when the people directory learns something about a person."""
+    return Hooks(
+        person_left=[end_for_leaver],
+        tz_changed=[move_checkins_to_new_zone],
+        person_forgotten=[
+            expectations_forget_me.withdraw_unfinished_rounds,
+            copilots_forget_me.withdraw_requests_and_offers,
+        ],
+    )
+
+
+def planners() -> list[Planner]:
+    """Every planner the scheduler runs, in order."""
+    return [
+        plan_expectation_reminders,
+        plan_term_end,
+        copilot_offers.plan_offer_expiries,
+        plan_checkins,
+        plan_stalled_pairings,
+        plan_health_reviews,
+        plan_intro_follow_ups,
+        plan_promise_nudges,
+        plan_keep_in_touch,
+        digests.plan_digests,
+    ]
 
 
 def oauth_stores(runtime: Runtime) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
@@ -55,6 +137,7 @@ def oauth_stores(runtime: Runtime) -> tuple[SQLAlchemyInstallationStore, SQLAlch
 
 
 def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) -> App:
+    install_request_ids()
     s = runtime.settings
     if mode is Mode.OAUTH:
         installation_store, state_store = oauth_stores(runtime)
@@ -77,39 +160,31 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
             # Socket Mode requests come over an authenticated websocket, not signed HTTP.
             request_verification_enabled=mode is not Mode.SOCKET,
         )
-    register_all(app, runtime)
-    installation.register(app, mode)
+    app.middleware(bolt_request_id)
+    app.middleware(_provide(runtime, HOME, app))
+    app.middleware(_once_per_event(runtime))
+    app.error(friendly_error)
+    for surface in SURFACES:
+        surface.register(app)
     return app
 
 
-def register_all(app: App, runtime: Runtime) -> CommandRouter:
-    router = CommandRouter()
-    app.middleware(_once_per_event(runtime))
-    app.error(friendly_error)
-    commands.register(app, runtime, router)
-    checkins.register(app, runtime)
-    sections = [agreements.home_section, volunteers.home_section, requests.matching_section]
-    sections += [introductions.home_section, network_handlers.home_section]
-    sections += [summary_handlers.team_section, summary_handlers.program_section]
-    home.register(app, runtime, router, sections=sections)
-    admin.register(app, runtime, router)
-    people.register(app, runtime, router)
-    agreements.register(app, runtime, router)
-    volunteers.register(app, runtime, router, sections)
-    requests.register(app, runtime, router, sections)
-    offers.register(app, runtime, router)
-    introductions.register(app, runtime, router)
-    network_handlers.register(app, runtime, router, sections)
-    summary_handlers.register(app, runtime, router)
-    program_settings_handlers.register(app, runtime, router)
-    data_rights.register(app, runtime, router)
-    return router
+def _provide(runtime: Runtime, home_page: Home, app: MentorApp) -> Callable[..., BoltResponse | None]:
+    """Bolt passes a listener any context key its signature names: `runtime`, `home` and `router`."""
+
+    def middleware(context: BoltContext, next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+        context["runtime"] = runtime
+        context["home"] = home_page
+        context["router"] = app.router
+        return next()
+
+    return middleware
 
 
-def _once_per_event(runtime: Runtime):  # type: ignore[no-untyped-def]
+def _once_per_event(runtime: Runtime) -> Callable[..., BoltResponse | None]:
     """Slack retries events it thinks were not acked (X-Slack-Retry-Num): handle each event_id once."""
 
-    def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if not event_id:
             return next()
@@ -134,30 +209,18 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Databas
     if settings.slack_client_id and not settings.slack_app_token:
         installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
     return Runtime(
-        settings=settings, db=db, clock=runtime_clock, slack=SlackClients(settings, installation_store)
+        settings=settings,
+        db=db,
+        clock=runtime_clock,
+        slack=SlackClients(settings, installation_store),
+        hooks=hooks(),
     )
-
-
-def planners() -> list[Planner]:
-    """Every planner the scheduler runs, in order."""
-    return [
-        expectations.plan_expectation_reminders,
-        expectations.plan_term_end,
-        matchmaking.plan_offer_expiries,
-        checkin_service.plan_checkins,
-        checkin_service.plan_stalled_pairings,
-        checkin_service.plan_health_reviews,
-        *introductions.planners(),
-        *network_handlers.planners(),
-        digests.plan_digests,
-    ]
 
 
 def build_dispatcher(runtime: Runtime) -> Dispatcher:
     return Dispatcher(
         db=runtime.db,
         slack=runtime.slack,
-        grace=checkin_service.grace_from_program(runtime),
-        on_failure=checkin_service.pause_when_unreachable(runtime),
-        after_send={digests.DIGEST_KIND: digests.send_chart_after_digest(runtime)},
+        grace=grace_from_program(runtime),
+        on_failure=pause_when_unreachable(runtime),
     )

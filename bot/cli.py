@@ -1,4 +1,9 @@
-"""mentor-bot's command line: run | scheduler | migrate | tick | import-org."""
+"""mentor-bot's command line: the parser, and the commands that serve (run, scheduler, migrate, tick, doctor).
+
+Every command that touches the database opens it with `bot.database.open_database`, which answers an
+unreachable server, a missing SQLite folder or pending migrations with one line (password masked).
+The data commands (import-org, match, export, export-person, demo) are in `bot.cli_data`.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +15,36 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import __version__
 from bot.clock import parse_instant
 from bot.config import ConfigError, Mode, Settings, load_settings, resolve_mode
+from bot.database import first_line, open_database, unreachable
+from storage.urls import masked
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 log = logging.getLogger("mentor-bot")
+
+SQLITE_ALONE = (
+    "DATABASE_URL is SQLite, so the web process and the scheduler must share this one file on one machine. "
+    "Processes on separate dynos or containers (the Procfile's release, web and clock) each get their own "
+    "file system, so each would get its own empty database: use PostgreSQL for a multi-process deploy."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # The command's own usage, not the top-level one: `mentor-bot demo --bogus` shows demo's options.
+        getattr(args, "usage_of", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
@@ -40,9 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away in the middle of a command.
+        print(unreachable(settings.database_url, first_line(exc.orig or exc)), file=sys.stderr)
+        return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot import cli_data
+
     parser = argparse.ArgumentParser(
         prog="mentor-bot",
         description="Peer (copilot) mentoring inside Slack. Settings come from the environment and .env.",
@@ -50,94 +77,55 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mentor-bot {__version__}")
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot (Socket Mode or HTTP, chosen from the settings)")
+    def command(name: str, func, **kwargs) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, **kwargs)
+        p.set_defaults(func=func, usage_of=p)
+        return p
+
+    run = command(
+        "run",
+        cmd_run,
+        help="run the bot (Socket Mode or HTTP, chosen from the settings)",
+        description="HTTP mode listens on --host:--port (POST /slack/events, GET /healthz); Socket Mode opens "
+        "a websocket to Slack and listens on no port. The scheduler runs in the same process unless "
+        "--no-scheduler.",
+    )
     run.add_argument(
         "--no-scheduler", action="store_true", help="serve Slack only; run `mentor-bot scheduler` elsewhere"
     )
     run.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
-    run.set_defaults(func=cmd_run)
-
-    scheduler = sub.add_parser(
-        "scheduler", help="run only the scheduler (planners and the outbox dispatcher)"
+    run.add_argument("--port", type=int, help="HTTP mode: port to listen on (default: $PORT, else 3000)")
+    run.add_argument(
+        "--mode",
+        choices=["http", "socket"],
+        help="refuse to start unless the settings select this mode (the Procfile's web process says http)",
     )
-    scheduler.set_defaults(func=cmd_scheduler)
 
-    migrate = sub.add_parser("migrate", help="apply database migrations (Alembic upgrade head)")
-    migrate.set_defaults(func=cmd_migrate)
+    command(
+        "scheduler",
+        cmd_scheduler,
+        help="run only the scheduler (planners and the outbox dispatcher)",
+        description="Needs the same Slack settings as `run`; serves no Slack requests and listens on no port.",
+    )
+    command("migrate", cmd_migrate, help="apply database migrations (Alembic upgrade head)")
 
-    tick = sub.add_parser("tick", help="run one scheduler pass as if it were --now")
+    tick = command("tick", cmd_tick, help="run one scheduler pass as if it were --now")
     tick.add_argument("--now", help="ISO time, e.g. 2026-03-02T10:00:00+01:00 (default: now; naive = UTC)")
     tick.add_argument(
         "--dry-run", action="store_true", help="list what would be sent; change and send nothing"
     )
-    tick.set_defaults(func=cmd_tick)
-
-    demo = sub.add_parser(
-        "demo",
-        help="try mentor-bot without Slack: a simulated program, printed as a chat transcript",
-        description="Runs a five-week story (volunteers, requests, matching, expectations, check-ins, an "
-        "introduction, a lead's summary) against the real app and a local Slack stand-in, on a temporary "
-        "database that is removed afterwards. Needs no Slack credentials and changes nothing.",
+    cli_data.add_commands(command)
+    command(
+        "doctor",
+        cmd_doctor,
+        help="check settings, database, migrations, Slack credentials and scopes",
+        description="One ✓/✗ line per check; a check that can't run says `skipped` and why. Changes and "
+        "creates nothing.",
     )
-    demo.add_argument("--seed", type=int, default=0, help="shuffle the cast's first names (default 0)")
-    demo.add_argument("--quiet", action="store_true", help="print only the summary, not the transcript")
-    demo.add_argument("--output", help="write the transcript to this file instead of standard output")
-    demo.set_defaults(func=cmd_demo)
-
-    import_org = sub.add_parser(
-        "import-org",
-        help="load the org chart (managers, teams, titles, levels) from a CSV file",
-        description="CSV columns: email or slack_id; manager_email or manager_slack_id; team; title; level. "
-        "Exit code 1: some rows were bad or managers form a loop (the good rows are saved). "
-        "Exit code 2: nothing was imported.",
-    )
-    import_org.add_argument("file", help="the CSV file (UTF-8, first line is the header)")
-    import_org.add_argument(
-        "--team", help="workspace id (T...); default: the workspace SLACK_BOT_TOKEN belongs to"
-    )
-    import_org.set_defaults(func=cmd_import_org)
-
-    match = sub.add_parser(
-        "match",
-        help="pair every waiting copilot request at once (a matching round)",
-        description="Each proposed copilot gets an offer to accept or decline. "
-        "With --dry-run, print the proposed pairs with scores and reasons and change nothing.",
-    )
-    match.add_argument("--round", action="store_true", required=True, help="run a matching round")
-    match.add_argument(
-        "--team", action="append", help="workspace id (T...); repeat for several; default: every workspace"
-    )
-    match.add_argument(
-        "--dry-run", action="store_true", help="print the proposed pairs; change and send nothing"
-    )
-    match.add_argument("--seed", type=int, default=0, help="tie-break seed, to reproduce a round (default 0)")
-    match.set_defaults(func=cmd_match)
-
-    export = sub.add_parser(
-        "export",
-        help="write a CSV of every pairing in a workspace (program-level fields only)",
-        description="Columns: pairing id, mentee, mentor (names and Slack ids), teams, state, health, created, "
-        "activated, ended, end_reason, cadence, last_met, meetings, cross_team. Never goals, answers or notes.",
-    )
-    export.add_argument("--team", required=True, help="workspace id (T...)")
-    export.add_argument("--format", choices=["csv"], default="csv", help="only csv for now")
-    export.add_argument("--output", help="file to write (default: standard output)")
-    export.set_defaults(func=cmd_export)
-
-    export_person = sub.add_parser(
-        "export-person",
-        help="one person's own mentoring data as JSON (what they wrote, not their partner's notes)",
-    )
-    export_person.add_argument("--team", required=True, help="workspace id (T...)")
-    export_person.add_argument("--user", required=True, help="the person's Slack user id (U...)")
-    export_person.add_argument("--output", help="file to write (default: standard output)")
-    export_person.set_defaults(func=cmd_export_person)
-
-    doctor = sub.add_parser(
-        "doctor", help="check settings, database, migrations, Slack credentials and scopes"
-    )
-    doctor.set_defaults(func=cmd_doctor)
     return parser
+
+
+# --- the serving commands ---------------------------------------------------------------------------
 
 
 def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
@@ -149,51 +137,45 @@ def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
-def _open_database(settings: Settings, *, auto_migrate: bool):  # type: ignore[no-untyped-def]
-    from storage.db import connect, migrate, pending_migrations
-
-    db = connect(settings.database_url)
-    if not db.ping():
-        raise ConfigError(
-            f"mentor-bot cannot reach the database at {_safe_url(settings.database_url)}. Check DATABASE_URL and that the server is running."
-        )
-    pending = pending_migrations(db)
-    if pending and (auto_migrate or db.is_sqlite):
-        log.info("applying %d database migration(s)", len(pending))
-        migrate(db)
-    elif pending:
-        raise ConfigError(f"The database needs {len(pending)} migration(s). Run `mentor-bot migrate` first.")
-    return db
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from storage.db import connect, migrate
-
-    db = connect(settings.database_url)
-    migrate(db)
-    print(f"Database is up to date ({_safe_url(settings.database_url)}).")
+    open_database(settings, auto_migrate=True).dispose()
+    print(f"Database is up to date ({masked(settings.database_url)}).")
     return 0
 
 
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+def _mode_for(settings: Settings, wanted: str | None) -> Mode:
     mode = resolve_mode(settings)
+    if wanted == "http" and mode is Mode.SOCKET:
+        raise ConfigError(
+            "mentor-bot cannot start: this process serves HTTP (--mode http), but SLACK_APP_TOKEN selects "
+            "Socket Mode, which listens on no port. For Socket Mode run the Procfile's `socket` process "
+            "instead (and scale `web` to 0); for HTTP remove SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET."
+        )
+    if wanted == "socket" and mode is not Mode.SOCKET:
+        raise ConfigError(
+            f"mentor-bot cannot start: this process is for Socket Mode (--mode socket), but the settings "
+            f"select {mode.title}. Set SLACK_APP_TOKEN (xapp-…) for Socket Mode, or run the `web` process."
+        )
+    return mode
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    mode = _mode_for(settings, args.mode)
     log.info(
         "mentor-bot %s starting: %s (Slack API %s, database %s)",
         __version__,
         mode.title,
         settings.slack_api_url,
-        _safe_url(settings.database_url),
+        masked(settings.database_url),
     )
     from bot.app import build_app, build_dispatcher, build_runtime, planners
     from bot.scheduler import SchedulerAlreadyRunning, build_scheduler, sqlite_lock
 
-    db = _open_database(settings, auto_migrate=False)
+    db = open_database(settings)
+    if args.no_scheduler and db.is_sqlite:
+        log.warning(
+            "%s Run `mentor-bot run` alone (it runs the scheduler too), or move to PostgreSQL.", SQLITE_ALONE
+        )
     runtime = build_runtime(settings, db=db)
     try:
         app = build_app(runtime, mode)
@@ -215,36 +197,51 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         if mode is Mode.SOCKET:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            try:
-                SocketModeHandler(app, settings.slack_app_token).start()
-            except SlackApiError as exc:
-                print(
-                    "mentor-bot cannot open a Socket Mode connection: Slack answered "
-                    f"{exc.response.get('error')!r} to apps.connections.open. Check that SLACK_APP_TOKEN is an "
-                    "app-level token with connections:write and that Socket Mode is on for the app.",
-                    file=sys.stderr,
-                )
-                return 2
-        else:
-            from bot.web import create_server, make_wsgi
-
-            server = create_server(make_wsgi(app, db), host=args.host, port=settings.port)
-            log.info(
-                "listening on http://%s:%s (POST /slack/events, GET /healthz)",
-                args.host,
-                server.effective_port,
-            )
-            _exit_on_sigterm()
-            server.run()  # returns after SIGTERM or Ctrl-C: waitress closes itself on SystemExit
+            return _serve_socket_mode(app, settings)
+        return _serve_http(app, db, args.host, settings.port if args.port is None else args.port)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+def _serve_socket_mode(app, settings: Settings) -> int:  # type: ignore[no-untyped-def]
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    _exit_on_sigterm()
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()
+    except SlackApiError as exc:
+        print(
+            "mentor-bot cannot open a Socket Mode connection: Slack answered "
+            f"{exc.response.get('error')!r} to apps.connections.open. Check that SLACK_APP_TOKEN is an "
+            "app-level token with connections:write and that Socket Mode is on for the app.",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+def _serve_http(app, db: Database, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
+    from bot.web import create_server, make_wsgi
+
+    try:
+        server = create_server(make_wsgi(app, db), host=host, port=port)
+    except OSError as exc:
+        print(
+            f"mentor-bot cannot listen on {host}:{port}: {exc.strerror or exc}. Set PORT (or --port) to a "
+            "free port; ports below 1024 need root.",
+            file=sys.stderr,
+        )
+        return 2
+    log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
+    _exit_on_sigterm()
+    server.run()  # returns after SIGTERM or Ctrl-C: waitress closes itself on SystemExit
     return 0
 
 
 def _exit_on_sigterm() -> None:
+    """A platform stops a process with SIGTERM: leave the way Ctrl-C does, through `finally` blocks."""
+
     def stop(*_: object) -> None:
         raise SystemExit(0)
 
@@ -253,128 +250,26 @@ def _exit_on_sigterm() -> None:
 
 
 def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
+    resolve_mode(settings)  # the same Slack settings as `run`: a scheduler without a token sends nothing
     from bot.app import build_dispatcher, build_runtime, planners
     from bot.scheduler import SchedulerAlreadyRunning, build_scheduler, sqlite_lock
 
-    db = _open_database(settings, auto_migrate=False)
+    db = open_database(settings)
+    if db.is_sqlite:
+        log.warning("%s Or run `mentor-bot run`, which runs the scheduler too.", SQLITE_ALONE)
     runtime = build_runtime(settings, db=db)
     try:
         lock = sqlite_lock(runtime)
     except SchedulerAlreadyRunning as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    log.info("mentor-bot %s scheduler starting (database %s)", __version__, _safe_url(settings.database_url))
+    log.info("mentor-bot %s scheduler starting (database %s)", __version__, masked(settings.database_url))
     scheduler = build_scheduler(runtime, planners(), build_dispatcher(runtime), blocking=True)
     _ = lock
+    _exit_on_sigterm()
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    return 0
-
-
-def cmd_import_org(settings: Settings, args: argparse.Namespace) -> int:
-    from slack_sdk.errors import SlackApiError, SlackClientError
-    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-
-    from bot.app import build_runtime
-    from bot.org import OrgFileError, import_org
-    from bot.slack import NotInstalledError
-
-    try:
-        with open(args.file, encoding="utf-8-sig", newline="") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"mentor-bot: cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
-    db = _open_database(settings, auto_migrate=False)
-    runtime = build_runtime(settings, db=db)
-    team_id = args.team
-    if not team_id:
-        if not settings.slack_bot_token:
-            print(
-                "mentor-bot: say which workspace with --team T... (no SLACK_BOT_TOKEN is set).",
-                file=sys.stderr,
-            )
-            return 2
-        try:
-            team_id = runtime.slack.new_client(settings.slack_bot_token).auth_test()["team_id"]
-        except (SlackApiError, SlackClientError) as exc:
-            print(
-                f"mentor-bot: Slack refused SLACK_BOT_TOKEN ({type(exc).__name__}); use --team.",
-                file=sys.stderr,
-            )
-            return 2
-    try:
-        client = runtime.slack.for_team(team_id)
-    except NotInstalledError as exc:
-        print(f"mentor-bot: {exc}", file=sys.stderr)
-        return 2
-    # An import is a batch job: sit out Slack's rate limits rather than fail rows.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
-    try:
-        report = import_org(runtime, team_id, client, text, source=args.file)
-    except OrgFileError as exc:
-        print(f"mentor-bot: nothing imported from {args.file}: {exc}", file=sys.stderr)
-        return 2
-    print("\n".join(report.lines()))
-    return 0 if report.ok else 1
-
-
-def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build_runtime
-    from bot.export import export_pairings
-
-    db = _open_database(settings, auto_migrate=False)
-    export = export_pairings(build_runtime(settings, db=db), args.team)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="") as f:
-                f.write(export.csv_text)
-        except OSError as exc:
-            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
-            return 2
-        print(f"Wrote {export.rows} pairing(s) of {args.team} to {args.output}.", file=sys.stderr)
-    else:
-        sys.stdout.write(export.csv_text)
-    return 0
-
-
-def cmd_export_person(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build_runtime
-    from bot.data_rights import NoSuchPerson, export_json, export_person
-
-    db = _open_database(settings, auto_migrate=False)
-    try:
-        data = export_person(build_runtime(settings, db=db), args.team, args.user)
-    except NoSuchPerson:
-        print(f"mentor-bot: {args.user} has no mentoring data in {args.team}.", file=sys.stderr)
-        return 1
-    text = export_json(data)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as exc:
-            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
-            return 2
-        print(f"Wrote the mentoring data of {args.user} in {args.team} to {args.output}.", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build_runtime
-    from bot.matchmaking import run_round, teams_with_open_requests
-
-    db = _open_database(settings, auto_migrate=False)
-    runtime = build_runtime(settings, db=db)
-    teams = args.team or teams_with_open_requests(runtime)
-    if not teams:
-        print("No copilot requests are waiting; nothing to match.")
-        return 0
-    for team_id in teams:
-        report = run_round(runtime, team_id, seed=args.seed, dry_run=args.dry_run)
-        print("\n".join(report.lines()))
+    log.info("scheduler stopped")
     return 0
 
 
@@ -390,7 +285,7 @@ def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
             f"--now must be an ISO time such as 2026-03-02T10:00:00+01:00, not {args.now!r}", file=sys.stderr
         )
         return 2
-    db = _open_database(settings, auto_migrate=False)
+    db = open_database(settings)
     runtime = build_runtime(settings, clock=FixedClock(now), db=db)
     report = run_tick(runtime, planners(), build_dispatcher(runtime), now, dry_run=args.dry_run)
     if args.dry_run:
@@ -403,28 +298,4 @@ def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
         f"At {now.isoformat()}: planned {report.planned}; sent {d.sent}, retry later {d.retried}, "
         f"rate-limited {d.rate_limited}, failed {d.failed}, expired {d.expired}, deferred {d.deferred}."
     )
-    return 0
-
-
-def cmd_demo(_settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import DemoError, run_demo
-
-    # The demo's HTTP requests and Slack calls would drown the transcript in INFO lines.
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
-    try:
-        result = run_demo(seed=args.seed)
-    except DemoError as exc:
-        print(f"mentor-bot demo stopped: {exc}", file=sys.stderr)
-        return 1
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(result.transcript)
-        except OSError as exc:
-            print(f"mentor-bot: cannot write {args.output}: {exc}", file=sys.stderr)
-            return 2
-        print(f"Wrote the transcript to {args.output}.")
-    elif not args.quiet:
-        print(result.transcript)
-    print(result.summary)
     return 0

@@ -14,11 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from storage.urls import DEFAULT_DATABASE_URL, UnsupportedDatabaseURL, database_url
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-DEFAULT_DATABASE_URL = "sqlite:///mentor-bot.db"
 DEFAULT_SCOPES = (
     "commands",
     "chat:write",
@@ -28,8 +27,7 @@ DEFAULT_SCOPES = (
     "users:read.email",
     "usergroups:read",
     "files:write",
-    "reactions:write",
-    "team:read",
+    "im:history",
 )
 
 MODES_HELP = (
@@ -124,14 +122,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     if log_format not in ("text", "json"):
         raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {log_format!r}.")
 
-    database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
     try:
-        make_url(database_url)
-    except ArgumentError:
-        raise ConfigError(
-            "DATABASE_URL is not a database URL. Examples: sqlite:///mentor-bot.db or "
-            "postgresql+psycopg://user:password@localhost:5432/mentorbot"
-        ) from None
+        db_url = database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL).render_as_string(
+            hide_password=False
+        )
+    except UnsupportedDatabaseURL as exc:
+        raise ConfigError(str(exc)) from None
 
     api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
@@ -158,7 +154,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         slack_client_secret=get("SLACK_CLIENT_SECRET"),
         slack_scopes=scopes,
         slack_api_url=api_url,
-        database_url=database_url,
+        database_url=db_url,
         port=port,
         log_level=log_level,
         log_format=log_format,

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import func, select
 
+from bot import outbox
 from bot.clock import Clock, SystemClock
 from bot.config import DEFAULT_SCOPES, ConfigError, Mode, Settings, resolve_mode
 from bot.slack import SlackClients
 from storage.db import Database, connect, pending_migrations
-from storage.models import OutboxMessage
+from storage.urls import masked, sqlite_file
 
 # A due message older than this means no dispatcher is running.
 SCHEDULER_LATE = timedelta(minutes=10)
@@ -24,12 +24,19 @@ class Check:
     name: str
     ok: bool
     detail: str
+    skipped: bool = False
 
     def line(self) -> str:
-        return f"{'✓' if self.ok else '✗'} {self.name}: {self.detail}"
+        mark = "–" if self.skipped else "✓" if self.ok else "✗"
+        return f"{mark} {self.name}: {self.detail}"
+
+
+def _skipped(name: str, why: str) -> Check:
+    return Check(name, True, f"skipped: {why}", skipped=True)
 
 
 def run_checks(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> list[Check]:
+    """One check per line; a check that cannot run says so and why. Creates nothing (no SQLite file)."""
     clock = clock or SystemClock()
     checks: list[Check] = []
     try:
@@ -39,32 +46,62 @@ def run_checks(settings: Settings, clock: Clock | None = None, db: Database | No
         mode = None
         checks.append(Check("settings", False, str(exc).splitlines()[0]))
 
-    db = db or connect(settings.database_url)
-    if not db.ping():
-        checks.append(
-            Check("database", False, "unreachable: check DATABASE_URL and that the server is running")
-        )
-        return checks
-    checks.append(Check("database", True, f"reachable ({db.engine.dialect.name})"))
-    pending = pending_migrations(db)
-    checks.append(
-        Check(
-            "migrations",
-            not pending,
-            "up to date" if not pending else f"{len(pending)} pending: run `mentor-bot migrate`",
-        )
-    )
-    if mode in (Mode.SOCKET, Mode.HTTP):
-        checks.extend(
-            _slack_checks(lambda: SlackClients(settings).new_client(settings.slack_bot_token).auth_test())
-        )
-    elif mode is Mode.OAUTH:
-        checks.append(
-            Check("slack", True, "OAuth mode: tokens come from installations (checked per workspace at use)")
-        )
-    if not pending:
-        checks.append(_scheduler_check(db, clock))
+    opened_here = db is None
+    database, no_database = _database_check(settings, db)
+    checks.append(database)
+    db = None if no_database else (db or connect(settings.database_url))
+    try:
+        pending = pending_migrations(db) if db is not None else []
+        if db is None:
+            checks.append(_skipped("migrations", no_database or ""))
+        else:
+            checks.append(
+                Check(
+                    "migrations",
+                    not pending,
+                    "up to date" if not pending else f"{len(pending)} pending: run `mentor-bot migrate`",
+                )
+            )
+        checks.extend(_slack_checks_for(settings, mode))
+        if db is None:
+            checks.append(_skipped("scheduler", no_database or ""))
+        elif pending:
+            checks.append(_skipped("scheduler", "the database needs its migrations first"))
+        else:
+            checks.append(_scheduler_check(db, clock))
+    finally:
+        if opened_here and db is not None:
+            db.dispose()
     return checks
+
+
+def _database_check(settings: Settings, db: Database | None) -> tuple[Check, str | None]:
+    """The database line, and why the checks that need the database can't run (None: they can)."""
+    path = sqlite_file(settings.database_url)
+    if db is None and path is not None and path.parent.is_dir() and not path.exists():
+        detail = f"no database file at {path.resolve()} yet: `mentor-bot migrate` (or `run`) creates it"
+        return Check("database", False, detail), "no database yet"
+    probe = db or connect(settings.database_url)
+    try:
+        reason, dialect = probe.unreachable_because(), probe.engine.dialect.name
+    finally:
+        if db is None:
+            probe.dispose()
+    if reason is not None:
+        detail = f"cannot reach {masked(settings.database_url)}: {reason}"
+        return Check("database", False, detail), "the database is unreachable"
+    return Check("database", True, f"reachable ({dialect}, {masked(settings.database_url)})"), None
+
+
+def _slack_checks_for(settings: Settings, mode: Mode | None) -> list[Check]:
+    if mode in (Mode.SOCKET, Mode.HTTP):
+        return _slack_checks(lambda: SlackClients(settings).new_client(settings.slack_bot_token).auth_test())
+    if mode is Mode.OAUTH:
+        return [
+            Check("slack", True, "OAuth mode: tokens come from installations (checked per workspace at use)")
+        ]
+    why = "no SLACK_BOT_TOKEN" if not settings.slack_bot_token else "the settings above are not valid"
+    return [_skipped("slack auth.test", why), _skipped("scopes", why)]
 
 
 def _slack_checks(auth_test: Callable[[], object]) -> list[Check]:
@@ -96,12 +133,8 @@ def _slack_checks(auth_test: Callable[[], object]) -> list[Check]:
 def _scheduler_check(db: Database, clock: Clock) -> Check:
     now = clock.now()
     with db.transaction() as session:
-        oldest = session.scalar(
-            select(func.min(OutboxMessage.due_at)).where(
-                OutboxMessage.status == "pending", OutboxMessage.due_at <= now
-            )
-        )
-        failed = session.scalar(select(func.count()).where(OutboxMessage.status == "failed")) or 0
+        waiting = outbox.backlog(session, now)
+    oldest, failed = waiting.oldest_due, waiting.failed
     if oldest is not None and now - oldest > SCHEDULER_LATE:
         minutes = int((now - oldest).total_seconds() // 60)
         return Check(

@@ -1,6 +1,4 @@
-"""The pairing lifecycle shared by every flow.
-
-setting_expectations → active ⇄ paused → stalled → ended, or lapsed (expectations never agreed).
+"""The pairing lifecycle shared by every flow (its states: bot.rules.lifecycle).
 Each transition happens inside the caller's transaction, so a crash leaves the old state or the new one.
 """
 
@@ -9,24 +7,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxMessage, Pairing, Person
+from bot import outbox
+from bot.rules.lifecycle import CLOSED_STATES, OPEN_STATES, PairingState
+from storage.models import Pairing, Person
 
-SETTING_EXPECTATIONS = "setting_expectations"
-ACTIVE = "active"
-PAUSED = "paused"
-STALLED = "stalled"
-ENDED = "ended"
-LAPSED = "lapsed"
-OPEN_STATES = (SETTING_EXPECTATIONS, ACTIVE, PAUSED, STALLED)
-CLOSED_STATES = (ENDED, LAPSED)
+# The states are defined once, in bot.rules.lifecycle; these short names are the flows' spelling of them.
+SETTING_EXPECTATIONS = PairingState.SETTING_EXPECTATIONS
+ACTIVE = PairingState.ACTIVE
+PAUSED = PairingState.PAUSED
+STALLED = PairingState.STALLED
+ENDED = PairingState.ENDED
+LAPSED = PairingState.LAPSED
 
-Role = Literal["mentee", "mentor"]
+Role = Literal["mentee", "copilot"]
 
 # end_reason codes: program-level, never free text
-END_REASONS = ("by_mentee", "by_mentor", "term_complete", "person_left", "lapsed", "forgotten", "admin")
+END_REASONS = ("by_mentee", "by_copilot", "term_complete", "person_left", "lapsed", "forgotten", "admin")
 
 
 class NotInPairing(PermissionError):
@@ -38,7 +37,7 @@ def create_pairing(
     *,
     team_id: str,
     mentee: Person,
-    mentor: Person,
+    copilot: Person,
     now: datetime,
     request_id: int | None = None,
     cadence: str | None = None,
@@ -47,10 +46,10 @@ def create_pairing(
         team_id=team_id,
         request_id=request_id,
         mentee_id=mentee.id,
-        mentor_id=mentor.id,
+        copilot_id=copilot.id,
         state=SETTING_EXPECTATIONS,
         cadence=cadence,
-        cross_team=bool(mentee.org_team and mentor.org_team and mentee.org_team != mentor.org_team),
+        cross_team=bool(mentee.org_team and copilot.org_team and mentee.org_team != copilot.org_team),
         created_at=now,
     )
     session.add(pairing)
@@ -61,8 +60,8 @@ def create_pairing(
 def role_of(pairing: Pairing, person_id: int) -> Role | None:
     if person_id == pairing.mentee_id:
         return "mentee"
-    if person_id == pairing.mentor_id:
-        return "mentor"
+    if person_id == pairing.copilot_id:
+        return "copilot"
     return None
 
 
@@ -75,7 +74,7 @@ def require_member(pairing: Pairing | None, person_id: int) -> tuple[Pairing, Ro
 
 
 def partner_id(pairing: Pairing, person_id: int) -> int:
-    return pairing.mentor_id if person_id == pairing.mentee_id else pairing.mentee_id
+    return pairing.copilot_id if person_id == pairing.mentee_id else pairing.mentee_id
 
 
 def get_pairing(
@@ -94,20 +93,11 @@ def open_pairings_of(session: Session, team_id: str, person_id: int) -> list[Pai
             .where(
                 Pairing.team_id == team_id,
                 Pairing.state.in_(OPEN_STATES),
-                or_(Pairing.mentee_id == person_id, Pairing.mentor_id == person_id),
+                or_(Pairing.mentee_id == person_id, Pairing.copilot_id == person_id),
             )
             .order_by(Pairing.id)
         )
     )
-
-
-def cancel_pending_messages(session: Session, pairing_id: int) -> int:
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.pairing_id == pairing_id, OutboxMessage.status == "pending")
-        .values(status="cancelled")
-    )
-    return result.rowcount
 
 
 def end_pairing(session: Session, pairing: Pairing, *, reason: str, now: datetime) -> bool:
@@ -121,7 +111,7 @@ def end_pairing(session: Session, pairing: Pairing, *, reason: str, now: datetim
     pairing.end_reason = reason
     pairing.next_checkin_at = None
     pairing.version += 1
-    cancel_pending_messages(session, pairing.id)
+    outbox.cancel_for_pairing(session, pairing.id)
     return True
 
 

@@ -1,13 +1,38 @@
-"""What every handler and service needs: settings, the database, the clock and Slack clients."""
+"""What every handler and service needs: settings, the database, the clock, Slack clients and the hooks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.slack import SlackClients
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.models import Person
+
+# Called inside the transaction that changed the person, so a failing hook rolls the change back.
+PersonHook = Callable[["Runtime", "Session", "Person"], None]
+
+
+@dataclass
+class Hooks:
+    """What other capabilities do when the people directory learns something about a person.
+
+    bot/app.py (build_runtime) lists them; a bare Runtime has none. Lists rather than tuples so a test can
+    swap one in on a running bot.
+    """
+
+    person_left: list[PersonHook] = field(default_factory=list)  # marked deleted: they left the workspace
+    tz_changed: list[PersonHook] = field(default_factory=list)  # a new time zone was stored
+    # They asked to be forgotten (forget-me): each capability withdraws what it still had in flight for
+    # them. Runs after their open pairings have ended and before what they wrote is cleared.
+    person_forgotten: list[PersonHook] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -16,3 +41,4 @@ class Runtime:
     db: Database
     clock: Clock
     slack: SlackClients
+    hooks: Hooks = field(default_factory=Hooks)

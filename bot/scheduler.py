@@ -6,7 +6,7 @@ import fcntl
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.logs import new_request_id, request_scope
 from bot.outbox import Dispatcher, DispatchReport, due_rows
 from bot.runtime import Runtime
 
@@ -106,19 +107,30 @@ def sqlite_lock(runtime: Runtime) -> IO[str] | None:
 def build_scheduler(
     runtime: Runtime, planners: list[Planner], dispatcher: Dispatcher, *, blocking: bool
 ) -> BaseScheduler:
+    # APScheduler logs "Running job" and "executed successfully" at INFO for every pass (two lines every
+    # 5 seconds); a pass logs its own outcome below when it did something, and APScheduler's warnings
+    # (a missed run) and errors still show.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     scheduler: BaseScheduler = (
         BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
     )
 
     def plan_job() -> None:
         try:
-            plan(runtime, planners, runtime.clock.now())
+            with request_scope(new_request_id("tick-")):
+                added = plan(runtime, planners, runtime.clock.now())
+                if added:
+                    log.info("planner pass: %d new message(s) queued", added)
         except Exception as exc:
             log.error("planner pass failed: %s", type(exc).__name__, exc_info=exc)
 
     def dispatch_job() -> None:
         try:
-            dispatcher.run_once(runtime.clock.now())
+            with request_scope(new_request_id("send-")):
+                report = dispatcher.run_once(runtime.clock.now())
+                outcome = ", ".join(f"{name} {n}" for name, n in asdict(report).items() if n)
+                if outcome:
+                    log.info("outbox pass: %s", outcome)
         except Exception as exc:
             log.error("dispatch pass failed: %s", type(exc).__name__, exc_info=exc)
 
@@ -134,10 +146,11 @@ def build_scheduler(
     scheduler.add_job(dispatch_job, "interval", seconds=DISPATCH_EVERY_SECONDS, id="dispatch", **common)
 
     def people_job() -> None:
-        from bot.people import sync_known_workspaces
+        from bot.people.directory import sync_known_workspaces
 
         try:
-            sync_known_workspaces(runtime)
+            with request_scope(new_request_id("sync-")):
+                sync_known_workspaces(runtime)
         except Exception as exc:
             log.error("people sync failed: %s", type(exc).__name__, exc_info=exc)
 

@@ -6,7 +6,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,6 +15,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from bot.logs import new_request_id, request_scope
 from storage.db import Database
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -59,7 +59,9 @@ def make_wsgi(app: App, db: Database, replay_guard: ReplayGuard | None = None) -
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
-        request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex[:12]
+        request_id = environ.get("HTTP_X_REQUEST_ID") or new_request_id()
+        # Bolt sees the id as a header and its middleware puts it on every log line of this request.
+        environ["HTTP_X_REQUEST_ID"] = request_id
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         status_holder: list[str] = []
 
@@ -69,30 +71,35 @@ def make_wsgi(app: App, db: Database, replay_guard: ReplayGuard | None = None) -
             status_holder.append(status)
             return start_response(status, [*headers, ("X-Request-Id", request_id)], exc_info)
 
-        try:
-            if path == "/healthz" and method in ("GET", "HEAD"):
-                healthy = db.ping()
-                return respond(
-                    recording_start_response,
-                    "200 OK" if healthy else "503 Service Unavailable",
-                    {"ok": healthy, "database": "ok" if healthy else "unreachable"},
+        with request_scope(request_id):
+            try:
+                return serve(environ, recording_start_response, path, method)
+            finally:
+                # Method, path, status and time only: bodies may hold private mentoring text or tokens.
+                access_log.info(
+                    "%s %s %s %.1fms",
+                    method,
+                    path,
+                    (status_holder[0] if status_holder else "-").split(" ")[0],
+                    (time.perf_counter() - started) * 1000,
                 )
-            signature = environ.get("HTTP_X_SLACK_SIGNATURE")
-            if method == "POST" and signature and not guard.first_time(signature):
-                return respond(
-                    recording_start_response, "401 Unauthorized", {"ok": False, "error": "replayed_request"}
-                )
-            return slack(environ, recording_start_response)
-        finally:
-            # Method, path, status and time only: bodies may hold private mentoring text or tokens.
-            access_log.info(
-                "%s %s %s %.1fms",
-                method,
-                path,
-                (status_holder[0] if status_holder else "-").split(" ")[0],
-                (time.perf_counter() - started) * 1000,
-                extra={"request_id": request_id},
+
+    def serve(
+        environ: dict[str, Any], recording_start_response: Callable[..., Any], path: str, method: str
+    ) -> Iterable[bytes]:
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            healthy = db.ping()
+            return respond(
+                recording_start_response,
+                "200 OK" if healthy else "503 Service Unavailable",
+                {"ok": healthy, "database": "ok" if healthy else "unreachable"},
             )
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+        if method == "POST" and signature and not guard.first_time(signature):
+            return respond(
+                recording_start_response, "401 Unauthorized", {"ok": False, "error": "replayed_request"}
+            )
+        return slack(environ, recording_start_response)
 
     return wsgi
 

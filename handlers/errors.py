@@ -16,7 +16,7 @@ from slack_bolt import BoltResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handlers.views.text import plain, section
+from bot.messages.text import plain, section
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,8 @@
-"""The /mentor command router: one entry per subcommand, each registered by its surface's module."""
+"""The /mentor command router: one entry per subcommand, each registered by its surface's module.
+
+`/mentor admin <name>` subcommands are registered here too (`admin=True`); handlers/commands.py checks
+the caller is a program admin, once, before any of them runs.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ class CommandCall:
     """One `/mentor <name> <args>` invocation, handed to the subcommand."""
 
     runtime: Runtime
+    router: CommandRouter
     name: str
     args: str
     body: dict[str, Any]
@@ -37,6 +42,10 @@ class CommandCall:
     def trigger_id(self) -> str:
         return self.body["trigger_id"]
 
+    @property
+    def channel_id(self) -> str:
+        return self.body.get("channel_id", "")
+
 
 SubcommandHandler = Callable[[CommandCall], None]
 
@@ -45,16 +54,39 @@ SubcommandHandler = Callable[[CommandCall], None]
 class Subcommand:
     name: str
     usage: str
-    summary: str
+    summary: str  # for an admin subcommand, also what a non-admin is told they can't do
     handler: SubcommandHandler
     aliases: tuple[str, ...] = ()
-    listed: bool = True  # admin-only commands stay out of the participants' help
+    admin: bool = False
+
+
+@dataclass
+class _Table:
+    subcommands: dict[str, Subcommand] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def add(self, sub: Subcommand) -> None:
+        for name in (sub.name, *sub.aliases):
+            if name in self.subcommands or name in self.aliases:
+                raise ValueError(f"/mentor {sub.usage} is registered twice")
+        self.subcommands[sub.name] = sub
+        self.aliases.update(dict.fromkeys(sub.aliases, sub.name))
+
+    def find(self, name: str) -> Subcommand | None:
+        return self.subcommands.get(self.aliases.get(name, name))
+
+    def suggest(self, name: str) -> str | None:
+        match = difflib.get_close_matches(name, [*self.subcommands, *self.aliases], n=1, cutoff=0.5)
+        return self.aliases.get(match[0], match[0]) if match else None
 
 
 @dataclass
 class CommandRouter:
-    subcommands: dict[str, Subcommand] = field(default_factory=dict)
-    _aliases: dict[str, str] = field(default_factory=dict)
+    """Participants' subcommands (`/mentor <name>`) and admins' (`/mentor admin <name>`), kept apart:
+    a typo is only ever matched against the table the caller may use."""
+
+    _everyone: _Table = field(default_factory=_Table)
+    _admins: _Table = field(default_factory=_Table)
 
     def add(
         self,
@@ -64,28 +96,32 @@ class CommandRouter:
         handler: SubcommandHandler,
         *,
         aliases: tuple[str, ...] = (),
-        listed: bool = True,
+        admin: bool = False,
     ) -> None:
-        if name in self.subcommands or name in self._aliases:
-            raise ValueError(f"/mentor {name} is registered twice")
-        self.subcommands[name] = Subcommand(name, usage, summary, handler, aliases, listed)
-        for alias in aliases:
-            self._aliases[alias] = name
+        """Register a subcommand. An admin one runs only after the router acked the command and checked
+        the caller is a program admin, so it answers with `call.respond` or a modal, never `call.ack`."""
+        if not admin and name == ADMIN:
+            raise ValueError("/mentor admin belongs to the router")
+        (self._admins if admin else self._everyone).add(
+            Subcommand(name, usage, summary, handler, aliases, admin)
+        )
 
-    def find(self, name: str) -> Subcommand | None:
-        name = self._aliases.get(name, name)
-        return self.subcommands.get(name)
+    def find(self, name: str, *, admin: bool = False) -> Subcommand | None:
+        return (self._admins if admin else self._everyone).find(name)
 
-    def suggest(self, name: str) -> str | None:
-        """The closest valid subcommand to a typo, if any is close enough."""
-        candidates = [*self.subcommands, *self._aliases]
-        match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
-        if not match:
-            return None
-        return self._aliases.get(match[0], match[0])
+    def suggest(self, name: str, *, admin: bool = False) -> str | None:
+        """The closest subcommand to a typo in the caller's table, if any is close enough."""
+        return (self._admins if admin else self._everyone).suggest(name)
 
     def listed(self) -> list[Subcommand]:
-        return [s for s in self.subcommands.values() if s.listed]
+        """What `/mentor help` shows: the participants' subcommands, in the order they were added."""
+        return list(self._everyone.subcommands.values())
+
+    def admin_subcommands(self) -> list[Subcommand]:
+        return list(self._admins.subcommands.values())
+
+
+ADMIN = "admin"
 
 
 def split_command(text: str | None) -> tuple[str, str]:

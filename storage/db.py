@@ -12,8 +12,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.urls import database_url, sqlite_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,30 +36,50 @@ class Database:
             yield session
 
     def ping(self) -> bool:
+        return self.unreachable_because() is None
+
+    def unreachable_because(self) -> str | None:
+        """None when a round trip works; otherwise why not, in the driver's words (first line)."""
+        folder = _missing_folder(self.engine.url)
+        if folder is not None:
+            return f"the folder {folder} does not exist"
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            return False
+            return None
+        except Exception as exc:
+            reason = getattr(exc, "orig", None) or exc
+            lines = str(reason).strip().splitlines()
+            return _without_password(lines[0] if lines else type(reason).__name__, self.engine.url)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def connect(url: str) -> Database:
+def _missing_folder(url: URL) -> Path | None:
+    path = sqlite_file(url)
+    if path is None or path.parent.is_dir():
+        return None
+    return path.parent.resolve()
+
+
+def _without_password(text: str, url: URL) -> str:
+    return text.replace(url.password, "***") if isinstance(url.password, str) and url.password else text
+
+
+def connect(url: str | URL) -> Database:
     # hide_parameters: SQL errors would otherwise echo row values, which may be private mentoring text.
     # The PostgreSQL pool is sized for the 64 listener threads (handlers/registry.py): with 10+10
     # connections, acks queued behind after-ack work holding connections (p99 1.7 s at 200 req/s).
-    parsed = make_url(url)
+    parsed = database_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            parsed, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(
-            url, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=5, hide_parameters=True
+            parsed, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_timeout=5, hide_parameters=True
         )
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 

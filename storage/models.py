@@ -77,7 +77,7 @@ def _team() -> Mapped[str]:
 
 
 class WorkspaceSettings(Base):
-    """Program settings an admin sets per workspace (JSON, validated by bot.program)."""
+    """Program settings an admin sets per workspace (JSON, validated by bot.people.program_settings)."""
 
     __tablename__ = "workspace_settings"
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -109,10 +109,10 @@ class Person(Base):
     created_at: Mapped[datetime]
 
 
-class MentorProfile(Base):
-    """A volunteer's offer to mentor. Volunteering is always opt-in."""
+class CopilotProfile(Base):
+    """A volunteer's offer to be a copilot. Volunteering is always opt-in."""
 
-    __tablename__ = "mentor_profiles"
+    __tablename__ = "copilot_profiles"
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     team_id: Mapped[str] = _team()
     topics: Mapped[list[Any]] = mapped_column(default=list)
@@ -144,7 +144,7 @@ class MentoringRequest(Base):
     cadence: Mapped[str] = mapped_column(String(16))
     length_text: Mapped[str] = mapped_column(String(100), default="")
     team_preference: Mapped[str] = mapped_column(String(8), default="either")
-    named_mentor_id: Mapped[int | None] = mapped_column(
+    named_copilot_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     # open → offered → matched, or cancelled / unmatched
@@ -160,7 +160,7 @@ class Offer(Base):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("mentoring_requests.id", ondelete="CASCADE"), index=True
     )
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    copilot_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     # pending → accepted / declined / expired / withdrawn
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     score: Mapped[float] = mapped_column(default=0.0)
@@ -179,7 +179,7 @@ class Pairing(Base):
         ForeignKey("mentoring_requests.id", ondelete="SET NULL"), index=True
     )
     mentee_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    copilot_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     # setting_expectations → active ⇄ paused → stalled → ended, or lapsed
     state: Mapped[str] = mapped_column(String(24), default="setting_expectations", index=True)
     channel_id: Mapped[str | None] = mapped_column(String(32))
@@ -220,7 +220,7 @@ class Agreement(Base):
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict, info=PAIR)
     proposals: Mapped[dict[str, Any]] = mapped_column(default=dict, info=PAIR)
     mentee_confirmed_at: Mapped[datetime | None]
-    mentor_confirmed_at: Mapped[datetime | None]
+    copilot_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
 
@@ -251,7 +251,7 @@ class ReportBack(Base):
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, info=PAIR)
-    shared_with_mentor: Mapped[bool] = mapped_column(Boolean, default=True)
+    shared_with_copilot: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
 
@@ -344,17 +344,20 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("dedupe_key"),
         Index("ix_outbox_due", "status", "due_at"),
+        Index("ix_outbox_subject", "kind", "subject_id"),
     )
     id: Mapped[int] = _id()
     team_id: Mapped[str] = _team()
     dedupe_key: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # a bot.outbox.Kind
+    # the id of the record the row is about; the kind says which table (None: an old row whose record is gone)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     # a user id (DM), a channel id, or "users:U1,U2" for a group DM the dispatcher opens first
     channel: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(info=PAIR)
     pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
     due_at: Mapped[datetime]
-    # pending → sending → sent, or failed (permanent) / expired (missed its grace period)
+    # pending → sending → sent, or failed (permanent) / expired (missed its grace period) / cancelled
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))

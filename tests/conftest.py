@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.clock import FixedClock
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database, connect, migrate
 from storage.models import Base
 from tests.harness import RunningBot, start_bot, stop_server, test_settings

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.slack_standin import SlackStandIn
-from storage.models import Agreement, MentorProfile, Pairing, Person
+from bot.demo.slack_standin import SlackStandIn
+from storage.models import Agreement, CopilotProfile, Pairing, Person
 from tests.harness import TEAM_ID
 
 TZ_OFFSETS = {
@@ -63,8 +63,8 @@ def person(
 
 def volunteer(
     session: Session, who: Person, now: datetime, *, topics: list[str], capacity: int = 1, **fields: Any
-) -> MentorProfile:
-    profile = MentorProfile(
+) -> CopilotProfile:
+    profile = CopilotProfile(
         person_id=who.id,
         team_id=who.team_id,
         topics=topics,
@@ -81,7 +81,7 @@ def volunteer(
 def pairing(
     session: Session,
     mentee: Person,
-    mentor: Person,
+    copilot: Person,
     now: datetime,
     *,
     state: str = "active",
@@ -92,7 +92,7 @@ def pairing(
     row = Pairing(
         team_id=mentee.team_id,
         mentee_id=mentee.id,
-        mentor_id=mentor.id,
+        copilot_id=copilot.id,
         state=state,
         cadence=cadence,
         channel_id=channel_id,
@@ -123,7 +123,7 @@ def agreement(
         proposals={},
         created_at=now,
         mentee_confirmed_at=now if confirmed else None,
-        mentor_confirmed_at=now if confirmed else None,
+        copilot_confirmed_at=now if confirmed else None,
         confirmed_at=now if confirmed else None,
     )
     session.add(row)
@@ -143,7 +143,7 @@ def standard_terms(**overrides: Any) -> dict[str, Any]:
         "time_window": None,
         "goals": "Get better at giving feedback to senior colleagues",
         "offer": "Ten years of code review and feedback practice",
-        "expectations": {"mentee": "Honest feedback", "mentor": "Come prepared"},
+        "expectations": {"mentee": "Honest feedback", "copilot": "Come prepared"},
         "confidentiality": True,
     }
     terms.update(overrides)

@@ -18,10 +18,10 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import build_app, build_dispatcher, build_runtime, planners
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.scheduler import TickReport, run_tick
-from bot.slack_standin import SlackStandIn
 from bot.web import create_server, make_wsgi
 from storage.db import Database
 

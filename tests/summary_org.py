@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from storage.models import (
     CheckIn,
     Contact,
@@ -42,7 +42,7 @@ HEALTH_OF_REPORT = {
 class Org:
     # lead user id -> the Slack ids of everyone below them
     trees: dict[str, set[str]] = field(default_factory=dict)
-    # pairing id -> (mentee user id, mentor user id, expected health or "ended")
+    # pairing id -> (mentee user id, copilot user id, expected health or "ended")
     pairings: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     markers: list[str] = field(default_factory=list)
 
@@ -54,8 +54,8 @@ class Org:
     def open_pairings_of(self, user_ids: set[str]) -> set[int]:
         return {
             pid
-            for pid, (mentee, mentor, health) in self.pairings.items()
-            if health != "ended" and (mentee in user_ids or mentor in user_ids)
+            for pid, (mentee, copilot, health) in self.pairings.items()
+            if health != "ended" and (mentee in user_ids or copilot in user_ids)
         }
 
 
@@ -99,8 +99,8 @@ def seed_org(session: Session, now: datetime, slack: SlackStandIn) -> Org:
         org.trees[lead] = tree
         reports = sorted(u for u in tree if "R" in u[2:])
         for i, mentee_id in enumerate(reports, start=1):
-            mentor_id = f"UP{((k - 1) * 6 + i - 1) % 15 + 1:02d}"
-            _pairing(session, org, people[mentee_id], people[mentor_id], HEALTH_OF_REPORT[i], now)
+            copilot_id = f"UP{((k - 1) * 6 + i - 1) % 15 + 1:02d}"
+            _pairing(session, org, people[mentee_id], people[copilot_id], HEALTH_OF_REPORT[i], now)
         manager = people[f"UL{k}M1"]
         request = MentoringRequest(
             team_id=manager.team_id,
@@ -112,12 +112,12 @@ def seed_org(session: Session, now: datetime, slack: SlackStandIn) -> Org:
         )
         session.add(request)
         session.flush()
-        for status, mentor in (("pending", "UP16"), ("declined", "UP17")):
+        for status, copilot in (("pending", "UP16"), ("declined", "UP17")):
             session.add(
                 Offer(
                     team_id=manager.team_id,
                     request_id=request.id,
-                    mentor_id=people[mentor].id,
+                    copilot_id=people[copilot].id,
                     status=status,
                     decline_reason=org.secret("DECLINE") if status == "declined" else None,
                     created_at=now - timedelta(days=2),
@@ -167,12 +167,12 @@ def seed_org(session: Session, now: datetime, slack: SlackStandIn) -> Org:
     return org
 
 
-def _pairing(session: Session, org: Org, mentee, mentor, health: str, now: datetime) -> Pairing:  # type: ignore[no-untyped-def]
+def _pairing(session: Session, org: Org, mentee, copilot, health: str, now: datetime) -> Pairing:  # type: ignore[no-untyped-def]
     state = {"on_track": "active", "overdue": "active"}.get(health, health)
     pair = f.pairing(
         session,
         mentee,
-        mentor,
+        copilot,
         now - timedelta(days=40),
         state=state,
         cadence="weekly",
@@ -187,7 +187,7 @@ def _pairing(session: Session, org: Org, mentee, mentor, health: str, now: datet
         end_reason="by_mentee" if state == "ended" else None,
     )
     pair.activated_at = None if state == "setting_expectations" else now - timedelta(days=35)
-    org.pairings[pair.id] = (mentee.slack_user_id, mentor.slack_user_id, health)
+    org.pairings[pair.id] = (mentee.slack_user_id, copilot.slack_user_id, health)
     met_days_ago = {"on_track": 4, "overdue": 10, "stalled": 40, "paused": 20, "ended": 12}.get(health)
     if met_days_ago is not None:
         checkin = CheckIn(
@@ -212,7 +212,7 @@ def _pairing(session: Session, org: Org, mentee, mentor, health: str, now: datet
                 created_at=now,
             )
         )
-    for person in (mentee, mentor):
+    for person in (mentee, copilot):
         session.add(
             ExpectationAnswer(
                 team_id=pair.team_id,
@@ -247,9 +247,9 @@ def _pulses(session: Session, org: Org, people, now: datetime) -> None:  # type:
     by_mentee = {mentee: pid for pid, (mentee, _, _) in org.pairings.items()}
     answers = [
         ("UL1M1R1", "mentee", 4),
-        ("UL1M1R1", "mentor", 5),
+        ("UL1M1R1", "copilot", 5),
         ("UL1M1R2", "mentee", 3),
-        ("UL1M1R2", "mentor", 2),
+        ("UL1M1R2", "copilot", 2),
     ]
     answers.append(("UL2M1R1", "mentee", 5))
     for mentee, who, score in answers:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
+from dotenv import dotenv_values
 from sqlalchemy import create_engine
 
 from storage.models import Base
+from storage.urls import DEFAULT_DATABASE_URL, database_url
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,19 +28,36 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
 def run_migrations_online() -> None:
     engine = config.attributes.get("connection_engine")
     if engine is None:
-        from bot.config import load_settings
-
-        engine = create_engine(load_settings().database_url)
+        # The alembic command line on its own: DATABASE_URL from the environment or .env, as mentor-bot reads it.
+        url = (
+            os.environ.get("DATABASE_URL")
+            or dotenv_values(".env").get("DATABASE_URL")
+            or DEFAULT_DATABASE_URL
+        )
+        engine = create_engine(database_url(url))
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a SQLite table by dropping it; with foreign keys on, that drop
+            # deletes every row that references it (ON DELETE CASCADE). SQLite's own advice for schema
+            # changes: keys off during the change, then check them.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
             include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows with a broken foreign key")
 
 
 run_migrations_online()

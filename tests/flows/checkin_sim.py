@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.checkins import checkin_planners
+from bot.checkins.planning import checkin_planners
+from bot.demo.slack_standin import Call
 from bot.scheduler import run_tick
-from bot.slack_standin import Call
 from storage.models import OutboxMessage, Pairing
 from tests.factories import agreement, pairing, person, standard_terms
 from tests.harness import RunningBot
@@ -82,16 +82,16 @@ def seed_pair(
     bot: RunningBot,
     *,
     mentee_tz: str = "Europe/Berlin",
-    mentor_tz: str = "Europe/Berlin",
+    copilot_tz: str = "Europe/Berlin",
     cadence: str = "weekly",
     activated: datetime | None = None,
     **terms: Any,
 ) -> int:
-    """Ana (mentee) and Sam (mentor), active since `activated` with a confirmed agreement; the pairing id."""
+    """Ana (mentee) and Sam (copilot), active since `activated` with a confirmed agreement; the pairing id."""
     at = activated or bot.clock.now()
     with bot.runtime.db.transaction() as session:
         ana = person(session, "UANA", at, name="ana", real_name="Ana Ruiz", tz=mentee_tz, slack=bot.slack)
-        sam = person(session, "USAM", at, name="sam", real_name="Sam Lee", tz=mentor_tz, slack=bot.slack)
+        sam = person(session, "USAM", at, name="sam", real_name="Sam Lee", tz=copilot_tz, slack=bot.slack)
         pair = pairing(session, ana, sam, at, cadence=cadence)
         agreement(session, pair, at, terms=standard_terms(cadence=cadence, **terms))
         return pair.id

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn, block_texts
 from storage.models import MentoringRequest, Offer, OutboxMessage, Pairing
 from tests.harness import RunningBot
 
@@ -82,7 +82,7 @@ def volunteer_via_form(bot: RunningBot, user: str, **values: Any) -> None:
 
 
 def _profile_saved(bot: RunningBot, user: str) -> bool:
-    from bot.volunteers import volunteer_summary
+    from bot.copilots.volunteering import volunteer_summary
 
     return volunteer_summary(bot.runtime, bot.team_id, user) is not None
 
@@ -97,7 +97,7 @@ def request_via_form(
 
 
 def latest_request(bot: RunningBot, user: str) -> int | None:
-    from bot.people import find_person
+    from bot.people.directory import find_person
 
     with bot.runtime.db.transaction() as session:
         person = find_person(session, bot.team_id, user)
@@ -134,20 +134,7 @@ def dms_to(slack: SlackStandIn, user: str) -> list[dict[str, Any]]:
 
 def all_text(message: dict[str, Any]) -> str:
     """The message text and every text inside its blocks, as one string."""
-    parts = [message.get("text") or ""]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(message.get("blocks") or [])
-    return "\n".join(parts)
+    return "\n".join([message.get("text") or "", *block_texts(message.get("blocks") or [])])
 
 
 def offer_message_of(bot: RunningBot, offer_id: int) -> dict[str, Any]:

@@ -13,20 +13,23 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.expectations import PairNames, ProposalForm, QuestionnaireForm
-from bot.network import IntroDraft, PromiseDraft, Volume
-from bot.program import ProgramSettings
-from bot.slack_standin import SlackStandIn
-from bot.topics import workspace_topics
-from handlers.views import agreements as agreement_views
-from handlers.views import checkins as checkin_views
-from handlers.views.admin import person_modal, topics_modal
-from handlers.views.introductions import intro_modal, report_modal
-from handlers.views.network import contact_modal, promise_modal
-from handlers.views.offers import decline_modal
-from handlers.views.program_settings import settings_modal
-from handlers.views.requests import request_modal
-from handlers.views.volunteers import volunteer_modal
+from bot.demo.slack_standin import SlackStandIn
+from bot.messages import checkins as checkin_views
+from bot.messages.admin import person_modal, topics_modal
+from bot.messages.contacts import contact_modal
+from bot.messages.expectations import ids as agreement_ids
+from bot.messages.expectations.differences import ProposalForm, proposal_modal
+from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.later_life import end_modal
+from bot.messages.expectations.questionnaire import QuestionnaireForm, questionnaire_modal
+from bot.messages.introductions import IntroDraft, Volume, intro_modal, report_modal
+from bot.messages.mentee_requests import request_modal
+from bot.messages.offers import decline_modal
+from bot.messages.program_settings import settings_modal
+from bot.messages.promises import PromiseDraft, promise_modal
+from bot.messages.volunteering import volunteer_modal
+from bot.people.program_settings import ProgramSettings
+from bot.people.topics import workspace_topics
 from storage.db import Database
 from storage.models import (
     Agreement,
@@ -187,8 +190,8 @@ def seed_world(bot: RunningBot) -> World:
         outsider = person(s, OUTSIDER, now, slack=slack, name="oscar")
         admin = person(s, ADMIN, now, slack=slack, name="adele")
         topics = workspace_topics(s, TEAM_ID)  # the default topics a workspace gets on first use
-        for mentor in (sam, dev, fred, hal):
-            volunteer(s, mentor, now, topics=topics[:2], capacity=3, intro=MARKERS["offer_intro"])
+        for copilot in (sam, dev, fred, hal):
+            volunteer(s, copilot, now, topics=topics[:2], capacity=3, intro=MARKERS["offer_intro"])
 
         terms = standard_terms(goals=MARKERS["goals"])
         one = pairing(s, ana, sam, now, channel_id="GPAIR1")
@@ -329,7 +332,7 @@ def seed_world(bot: RunningBot) -> World:
             Offer(
                 team_id=TEAM_ID,
                 request_id=request.id,
-                mentor_id=fred.id,
+                copilot_id=fred.id,
                 status="pending",
                 created_at=now,
                 expires_at=now + timedelta(days=3),
@@ -337,7 +340,7 @@ def seed_world(bot: RunningBot) -> World:
             Offer(
                 team_id=TEAM_ID,
                 request_id=request.id,
-                mentor_id=hal.id,
+                copilot_id=hal.id,
                 status="declined",
                 decline_reason=MARKERS["decline_reason"],
                 created_at=now,
@@ -390,17 +393,15 @@ def modals(world: World) -> dict[str, list[dict[str, Any]]]:
         ],
         "admin_topics": [topics_modal(topics, "C1")],
         "admin_person": [person_modal(user, None, "C1") for user in ("UANA", "USAM", OUTSIDER)],
-        agreement_views.QUESTIONNAIRE_CALLBACK: [
-            agreement_views.questionnaire_modal(QuestionnaireForm(p, v, "mentee", "Sam", {}, False))
+        agreement_ids.QUESTIONNAIRE_CALLBACK: [
+            questionnaire_modal(QuestionnaireForm(p, v, "mentee", "Sam", {}, False))
             for p, v in world.agreements
         ],
-        agreement_views.PROPOSAL_CALLBACK: [
-            agreement_views.proposal_modal(
-                ProposalForm(p, v, "cadence", "mentor", False, names, "weekly", "fortnightly")
-            )
+        agreement_ids.PROPOSAL_CALLBACK: [
+            proposal_modal(ProposalForm(p, v, "cadence", "copilot", False, names, "weekly", "fortnightly"))
             for p, v in world.agreements
         ],
-        agreement_views.END_CALLBACK: [agreement_views.end_modal(p, "Sam") for p in world.pairings],
+        agreement_ids.END_CALLBACK: [end_modal(p, "Sam") for p in world.pairings],
         "volunteer_form": [volunteer_modal(topics, None, channel_id="C1")],
         "request_form": [request_modal(topics, channel_id="C1")],
         "offer_decline_form": [decline_modal(i, "D1", "1700000000.000100") for i in world.object_ids()],

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot import people
 from bot.clock import FixedClock
-from bot.people import find_person
-from bot.slack_standin import SlackStandIn
-from bot.topics import DEFAULT_TOPICS, set_topics
+from bot.demo.slack_standin import SlackStandIn
+from bot.people import directory as people
+from bot.people.directory import find_person
+from bot.people.topics import set_topics
+from bot.rules.topics import DEFAULT_TOPICS
 from storage.db import Database
 from storage.models import Person, Topic
+from tests.flows.copilots import eventually
 from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
 
 ADMIN = "UADMIN"
@@ -41,16 +42,6 @@ def staff(slack: SlackStandIn) -> None:
     slack.add_user("UBOB", name="bob", real_name="Bob Lee")
     slack.add_user("UCARLA", name="carla", real_name="Carla Diaz")
     slack.add_user("UOWNER", name="olga", real_name="Olga Owner", is_owner=True)
-
-
-def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll `check` until it is truthy: event handlers run after Bolt has acked the request."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.05)
 
 
 def stored_topics(bot: RunningBot) -> list[str]:
@@ -246,7 +237,7 @@ def test_a_user_change_that_deactivates_someone_calls_the_left_hook(admin_bot: R
         left.append(person.slack_user_id)
         called.set()
 
-    monkeypatch.setattr(people, "PERSON_LEFT_HOOKS", [end_their_pairings])
+    monkeypatch.setattr(admin_bot.runtime.hooks, "person_left", [end_their_pairings])
     user = admin_bot.slack.add_user("UANA", name="ana", real_name="Ana Ruiz", deleted=True)
     assert admin_bot.event({"type": "user_change", "user": user}).status == 200
     assert called.wait(5)

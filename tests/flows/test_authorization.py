@@ -282,7 +282,7 @@ RIGHTFUL: dict[str, tuple[str, str] | None] = {
     # stranger is refused by the membership check that comes first in propose_term.
     "expectations_proposal": None,
     "pairing_end_form": ("UANA", "pairings"),
-    "volunteer_form": ("UEVE", "mentor_profiles"),
+    "volunteer_form": ("UEVE", "copilot_profiles"),
     "request_form": ("UGIL", "mentoring_requests"),
     "offer_decline_form": ("UFRED", "offers"),
     "intro_modal": ("UANA", "introductions"),

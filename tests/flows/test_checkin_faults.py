@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_dispatcher, build_runtime
-from bot.checkins import checkin_planners
+from bot.checkins.planning import checkin_planners
 from bot.config import Settings
-from bot.outbox import Dispatcher, Message, enqueue
-from bot.people import apply_user_change
+from bot.demo.slack_standin import SlackStandIn
+from bot.outbox import Dispatcher, Kind, Message, Outgoing, enqueue
+from bot.people.directory import apply_user_change
 from bot.scheduler import SchedulerAlreadyRunning, run_tick, sqlite_lock
 from bot.slack import SlackClients
-from bot.slack_standin import SlackStandIn
 from storage.db import Database, connect, migrate
 from storage.models import CheckIn, OutboxMessage
 from tests.flows.checkin_sim import pairing_row, run_until, seed_pair
@@ -104,7 +104,7 @@ def test_a_429_storm_delays_everything_and_loses_or_doubles_nothing(bot: Running
     assert len(storm) >= 3  # attempts, every one answered 429 with Retry-After
     with bot.runtime.db.transaction() as session:
         waiting = session.scalars(
-            select(OutboxMessage.status).where(OutboxMessage.kind == "nudge.checkin")
+            select(OutboxMessage.status).where(OutboxMessage.kind == Kind.CHECKIN_NUDGE)
         ).all()
         assert sorted(waiting) == ["pending", "pending", "pending"]
     slack.clear_faults()
@@ -113,7 +113,7 @@ def test_a_429_storm_delays_everything_and_loses_or_doubles_nothing(bot: Running
     delivered = [c.args["channel"] for c in slack.calls_to("chat.postMessage")[before:]]
     assert sorted(delivered) == ["UP0A", "UP1A", "UP2A"]
     with bot.runtime.db.transaction() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "nudge.checkin")).all()
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == Kind.CHECKIN_NUDGE)).all()
         assert sorted(r.status for r in rows) == ["sent", "sent", "sent"]
 
 
@@ -162,13 +162,17 @@ def test_two_dispatchers_on_postgresql_send_each_of_1000_messages_exactly_once(
         for n in range(1000):
             enqueue(
                 session,
-                team_id=TEAM_ID,
-                key=f"race:{n}",
-                kind="nudge.race",
-                channel=f"C{n:05d}",
-                message=Message(text=f"message {n}"),
-                due_at=now,
-                now=now,
+                Outgoing(
+                    team_id=TEAM_ID,
+                    key=f"race:{n}",
+                    kind=Kind.CHECKIN_NUDGE,
+                    subject_id=n,
+                    pairing_id=None,
+                    channel=f"C{n:05d}",
+                    payload=Message(text=f"message {n}").payload(),
+                    due_at=now,
+                    now=now,
+                ),
             )
     settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=slack.api_url)
     engines = [connect(database_url) for _ in range(2)]

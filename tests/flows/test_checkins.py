@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.outbox import Kind
 from storage.models import CheckIn, OutboxMessage, Pulse, ReportBack
 from tests.flows.checkin_sim import Post, pairing_row, run_until, seed_pair
 from tests.harness import RunningBot
@@ -90,7 +91,7 @@ def test_three_months_of_a_pairing(bot: RunningBot):
     assert follow_up[0].local(BERLIN).replace(tzinfo=None) == datetime(2026, 3, 10, 10, 0)
     with bot.runtime.db.transaction() as session:
         [report] = session.scalars(select(ReportBack)).all()
-        assert report.shared_with_mentor is True
+        assert report.shared_with_copilot is True
 
     # Week 2, counted from the meeting: Monday 16 March. Ana schedules the meeting for Thursday 19th.
     [second] = only_checkins(posts)
@@ -178,7 +179,7 @@ def test_three_months_of_a_pairing(bot: RunningBot):
     # Three months on: every check-in nudge at 10:00 Berlin, on a working day, each sent once.
     posts = run_until(bot, utc(2026, 5, 31, 12))
     with bot.runtime.db.transaction() as session:
-        nudges = list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "nudge.checkin")))
+        nudges = list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == Kind.CHECKIN_NUDGE)))
         assert all(n.status in ("sent", "cancelled") or n.due_at > bot.clock.now() for n in nudges)
         assert all(n.sent_at is None or n.sent_at.astimezone(BERLIN_ZONE).hour == 10 for n in nudges)
     health = [p for p in posts if p.text.startswith("How useful")]
@@ -204,7 +205,7 @@ def test_nudges_stay_at_the_local_hour_across_daylight_saving(
     bot: RunningBot, tz: str, activated: datetime, end: datetime, nudge_hour_utc: dict[date, int]
 ):
     bot.clock.set(activated)
-    seed_pair(bot, mentee_tz=tz, mentor_tz=tz, activated=activated)
+    seed_pair(bot, mentee_tz=tz, copilot_tz=tz, activated=activated)
     nudges = only_checkins(run_until(bot, end))
     local_times = [n.local(tz) for n in nudges]
     assert all((t.hour, t.minute, t.second) == (10, 0, 0) for t in local_times), local_times
@@ -231,10 +232,10 @@ def test_a_third_person_cannot_answer_and_changes_nothing(bot: RunningBot):
 
 
 def test_the_partner_may_answer_and_group_delivery_and_tick_runs_the_planners(bot: RunningBot):
-    from bot import program
+    from bot.people import program_settings as program
     from tests.harness import TEAM_ID
 
-    pairing_id = seed_pair(bot, organiser="mentor")
+    pairing_id = seed_pair(bot, organiser="copilot")
     with bot.runtime.db.transaction() as session:
         program.save(
             session, TEAM_ID, program.ProgramSettings(checkin_delivery="group", nudge_hour=9), bot.clock.now()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, sign
 
 
@@ -138,6 +138,9 @@ def test_run_serves_signed_help_over_http_against_a_fake_slack(
     first_line = stderr.splitlines()[0]
     assert "starting: HTTP, one workspace" in first_line
     assert BOT_TOKEN not in stderr
+    # Without its scheduler, a process on SQLite says the scheduler must share its file (and machine).
+    warned = "use PostgreSQL for a multi-process deploy" in stderr
+    assert warned == (not scheduler and db_url.startswith("sqlite"))
 
 
 def test_doctor_prints_a_line_per_check_and_fails_on_a_problem(tmp_path: Path, slack: SlackStandIn):

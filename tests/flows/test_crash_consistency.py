@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import expectations, matchmaking
 from bot.clock import FixedClock
-from bot.matchmaking import run_round
+from bot.copilots import rounds
+from bot.copilots.rounds import run_round
+from bot.expectations import confirmation
 from storage.db import Database
 from storage.models import Agreement, MentoringRequest, Offer, OutboxMessage, Pairing
 from tests import factories
@@ -32,10 +33,10 @@ def seed_round(db: Database, clock: FixedClock, requests: int, volunteers: int) 
     rng = random.Random(7)
     with db.transaction() as session:
         for n in range(volunteers):
-            mentor = factories.person(
+            copilot = factories.person(
                 session, f"UV{n:04d}", now, org_team=f"team{n % 7}", level=rng.randint(2, 6)
             )
-            factories.volunteer(session, mentor, now, topics=[TOPIC], capacity=rng.randint(1, 3))
+            factories.volunteer(session, copilot, now, topics=[TOPIC], capacity=rng.randint(1, 3))
         for n in range(requests):
             mentee = factories.person(
                 session, f"UM{n:04d}", now, org_team=f"team{n % 5}", level=rng.randint(1, 5)
@@ -76,7 +77,7 @@ def assert_consistent(db: Database) -> int:
 
 def test_a_round_that_fails_midway_leaves_nothing_behind(bot: RunningBot, monkeypatch: pytest.MonkeyPatch):
     seed_round(bot.runtime.db, bot.clock, requests=12, volunteers=8)
-    real_make_offer = matchmaking._make_offer
+    real_make_offer = rounds.make_offer
     calls = {"n": 0}
 
     def dies_on_the_fifth(*args, **kwargs):
@@ -85,11 +86,11 @@ def test_a_round_that_fails_midway_leaves_nothing_behind(bot: RunningBot, monkey
             raise RuntimeError("process killed")
         return real_make_offer(*args, **kwargs)
 
-    monkeypatch.setattr(matchmaking, "_make_offer", dies_on_the_fifth)
+    monkeypatch.setattr(rounds, "make_offer", dies_on_the_fifth)
     with pytest.raises(RuntimeError):
         run_round(bot.runtime, TEAM_ID)
     assert assert_consistent(bot.runtime.db) == 0
-    monkeypatch.setattr(matchmaking, "_make_offer", real_make_offer)
+    monkeypatch.setattr(rounds, "make_offer", real_make_offer)
     report = run_round(bot.runtime, TEAM_ID)
     assert assert_consistent(bot.runtime.db) == len(report.offers) > 0
 
@@ -138,9 +139,9 @@ def test_a_confirmation_that_fails_midway_leaves_the_pairing_as_it_was(
     def crash(*_args, **_kwargs):
         raise RuntimeError("process killed")
 
-    monkeypatch.setattr(expectations, "_schedule_first_checkin", crash)
+    monkeypatch.setattr(confirmation, "_schedule_first_checkin", crash)
     with pytest.raises(RuntimeError):
-        expectations.confirm_agreement(bot.runtime, TEAM_ID, "USAM", pairing_id, version)
+        confirmation.confirm_agreement(bot.runtime, TEAM_ID, "USAM", pairing_id, version)
     with bot.runtime.db.transaction() as session:
         pairing = session.get(Pairing, pairing_id)
         row = session.scalars(select(Agreement).where(Agreement.pairing_id == pairing_id)).one()
@@ -149,10 +150,10 @@ def test_a_confirmation_that_fails_midway_leaves_the_pairing_as_it_was(
             None,
             None,
         )
-        assert (row.status, row.mentor_confirmed_at) == ("proposed", None)
+        assert (row.status, row.copilot_confirmed_at) == ("proposed", None)
         assert session.scalar(select(func.count()).where(OutboxMessage.pairing_id == pairing_id)) == 0
     monkeypatch.undo()
-    expectations.confirm_agreement(bot.runtime, TEAM_ID, "USAM", pairing_id, version)
+    confirmation.confirm_agreement(bot.runtime, TEAM_ID, "USAM", pairing_id, version)
     with bot.runtime.db.transaction() as session:
         pairing = session.get(Pairing, pairing_id)
         assert pairing.state == "active" and pairing.next_checkin_at is not None

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.data_rights import FORGOTTEN_PREFIX
-from storage.models import Agreement, Offer, OutboxMessage, Pairing, Person
+from bot.people.forgetting import FORGOTTEN_PREFIX
+from storage.models import Agreement, MentoringRequest, Offer, OutboxMessage, Pairing, Person
 from tests.flows.test_cli import clean_env, mentor_bot
 from tests.flows.test_tenant_isolation import A, B, spaces, two  # noqa: F401  (fixtures)
 from tests.flows.workspaces import Workspace, all_stored_text, sent_to, team_rows
@@ -125,7 +125,7 @@ def test_forget_me_asks_first_then_deletes_once(two: RunningBot, spaces: tuple[W
     assert team_rows(bot.runtime.db, A) == after
 
 
-def test_forgetting_a_mentor_in_expectations_keeps_the_mentee_answers(
+def test_forgetting_a_copilot_in_expectations_keeps_the_mentee_answers(
     two: RunningBot,  # noqa: F811
     spaces: tuple[Workspace, Workspace],  # noqa: F811
 ):
@@ -149,6 +149,42 @@ def test_forgetting_a_copilot_withdraws_the_offer_waiting_for_them(
     with two.runtime.db.transaction() as session:
         offer = session.get(Offer, a.ids["offer"])
         assert offer is not None and offer.status == "withdrawn"
+
+
+def test_forgetting_ends_the_unfinished_expectation_round_of_the_pairing_it_ends(
+    two: RunningBot,  # noqa: F811
+    spaces: tuple[Workspace, Workspace],  # noqa: F811
+):
+    a, _ = spaces
+    _forget(two, "U4")
+    with two.runtime.db.transaction() as session:
+        statuses = session.scalars(
+            select(Agreement.status).where(Agreement.pairing_id == a.ids["setting_pairing"])
+        ).all()
+        assert statuses == ["withdrawn"]
+        kept = session.scalars(select(Agreement.status).where(Agreement.pairing_id == a.ids["pairing"])).all()
+        assert kept == ["confirmed"], "a pairing forgetting did not touch keeps its agreement"
+
+
+def test_forgetting_a_mentee_cancels_their_open_request_and_tells_the_copilot_it_was_offered_to(
+    two: RunningBot,  # noqa: F811
+    spaces: tuple[Workspace, Workspace],  # noqa: F811
+):
+    a, _ = spaces
+    _forget(two, "U7")
+    with two.runtime.db.transaction() as session:
+        request = session.get(MentoringRequest, a.ids["request"])
+        assert request is not None and request.status == "cancelled" and request.closed_at is not None
+        offer = session.get(Offer, a.ids["offer"])
+        assert offer is not None and offer.status == "withdrawn" and offer.answered_at is not None
+        told = session.scalars(
+            select(OutboxMessage.channel).where(
+                OutboxMessage.team_id == A,
+                OutboxMessage.kind == "offer_closed",
+                OutboxMessage.status == "pending",
+            )
+        ).all()
+        assert told == ["U8"]
 
 
 def test_export_person_gives_their_own_data_not_the_partners_notes(

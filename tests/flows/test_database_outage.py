@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from handlers.errors import DB_DOWN_TEXT
 from storage.db import Database, connect
 from tests.flows.copilots import open_form, volunteer_values, volunteer_via_form

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import DemoResult, run_demo
-from bot.demo_script import ANA_GOALS, ANA_REPORT, DECLINE_REASON, INTRO_REPORT
+from bot.demo.run import DemoResult, run_demo
+from bot.demo.story import ANA_GOALS, ANA_REPORT, DECLINE_REASON, INTRO_REPORT
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import expectations, people
-from bot.slack_standin import Call
-from handlers.views import agreements as views
+from bot.demo.slack_standin import Call
+from bot.expectations.confirmation import confirm_agreement
+from bot.expectations.kickoff import start_expectations
+from bot.messages.expectations import ids
+from bot.people import directory as people
 from storage.models import (
     Agreement,
     CheckIn,
@@ -28,18 +30,18 @@ from storage.models import (
 from tests import factories
 from tests.harness import TEAM_ID, RunningBot
 
-MENTEE, MENTOR, OUTSIDER = "U1", "U2", "U3"
+MENTEE, COPILOT, OUTSIDER = "U1", "U2", "U3"
 GOALS = "Get better at giving feedback to senior colleagues"
 
 
 @pytest.fixture
 def pair(bot: RunningBot) -> int:
-    """Alex (mentee, Berlin) and Sam (mentor, London), matched and asked to set expectations."""
+    """Alex (mentee, Berlin) and Sam (copilot, London), matched and asked to set expectations."""
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
         alex = factories.person(session, MENTEE, now, name="alex", real_name="Alex", slack=bot.slack)
         sam = factories.person(
-            session, MENTOR, now, name="sam", real_name="Sam", tz="Europe/London", slack=bot.slack
+            session, COPILOT, now, name="sam", real_name="Sam", tz="Europe/London", slack=bot.slack
         )
         factories.person(session, OUTSIDER, now, name="olly", real_name="Olly", slack=bot.slack)
         request = MentoringRequest(
@@ -55,7 +57,7 @@ def pair(bot: RunningBot) -> int:
         pairing = factories.pairing(
             session, alex, sam, now, state="setting_expectations", cadence=None, request_id=request.id
         )
-        expectations.start_expectations(bot.runtime, session, pairing)
+        start_expectations(bot.runtime, session, pairing)
         return pairing.id
 
 
@@ -113,7 +115,7 @@ def answers(role: str, **changes: Any) -> dict[str, Any]:
         "organiser": "mentee",
         "goals": GOALS,
         "offer": "Ten years of code review and feedback practice",
-        "expectations": "Come prepared" if role == "mentor" else "Honest feedback",
+        "expectations": "Come prepared" if role == "copilot" else "Honest feedback",
         "confidentiality": True,
         "days": [],
         "start": None,
@@ -138,8 +140,8 @@ def answers(role: str, **changes: Any) -> dict[str, Any]:
 
 
 def answer(bot: RunningBot, pairing_id: int, user: str, role: str, **changes: Any) -> dict[str, Any]:
-    view = open_form(bot, user, views.OPEN_QUESTIONNAIRE, str(pairing_id))
-    assert view["callback_id"] == views.QUESTIONNAIRE_CALLBACK
+    view = open_form(bot, user, ids.OPEN_QUESTIONNAIRE, str(pairing_id))
+    assert view["callback_id"] == ids.QUESTIONNAIRE_CALLBACK
     reply = bot.submit(view, answers(role, **changes), user=user)
     assert reply.status == 200
     return reply.json()
@@ -170,14 +172,14 @@ def stored(bot: RunningBot, pairing_id: int) -> tuple[Pairing, list[Agreement]]:
 
 
 def confirm_both(bot: RunningBot) -> None:
-    value = button_value(last_post_with(bot, views.CONFIRM), views.CONFIRM)
+    value = button_value(last_post_with(bot, ids.CONFIRM), ids.CONFIRM)
     seen = len(bot.slack.calls_to("response_url"))
-    bot.click(views.CONFIRM, user=MENTEE, value=value)
+    bot.click(ids.CONFIRM, user=MENTEE, value=value)
     bot.slack.wait_for("response_url", seen + 1)
     assert "Waiting for Sam" in ephemerals(bot)[-1]
-    bot.click(views.CONFIRM, user=MENTOR, value=value)
+    bot.click(ids.CONFIRM, user=COPILOT, value=value)
     bot.slack.wait_for("response_url", seen + 2)
-    bot.click(views.CONFIRM, user=MENTOR, value=value)  # a double click changes nothing
+    bot.click(ids.CONFIRM, user=COPILOT, value=value)  # a double click changes nothing
     bot.slack.wait_for("response_url", seen + 3)
     assert "already" in ephemerals(bot)[-1]
 
@@ -195,9 +197,9 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
     deliver(bot)
     kickoff = posts(bot)[0]
     assert kickoff.args["channel"].startswith("G")  # the group DM of the two, opened by the dispatcher
-    assert button_value(kickoff, views.OPEN_QUESTIONNAIRE) == str(pair)
+    assert button_value(kickoff, ids.OPEN_QUESTIONNAIRE) == str(pair)
 
-    form = open_form(bot, MENTEE, views.OPEN_QUESTIONNAIRE, str(pair))
+    form = open_form(bot, MENTEE, ids.OPEN_QUESTIONNAIRE, str(pair))
     goals = next(b for b in form["blocks"] if b.get("block_id") == "goals")
     assert goals["element"]["initial_value"] == GOALS  # prefilled from the request
     organiser = next(b for b in form["blocks"] if b.get("block_id") == "organiser")
@@ -208,20 +210,20 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
     assert set(reply["errors"]) == {"confidentiality", "goals"}
 
     assert answer(bot, pair, MENTEE, "mentee")["response_action"] == "update"
-    mentor_form = open_form(bot, MENTOR, views.OPEN_QUESTIONNAIRE, str(pair))
-    assert GOALS not in str(mentor_form)  # nothing of Alex's answers shows in Sam's form
-    assert not any(b.get("block_id") == "goals" for b in mentor_form["blocks"])
-    bot.submit(mentor_form, answers("mentor"), user=MENTOR)
+    copilot_form = open_form(bot, COPILOT, ids.OPEN_QUESTIONNAIRE, str(pair))
+    assert GOALS not in str(copilot_form)  # nothing of Alex's answers shows in Sam's form
+    assert not any(b.get("block_id") == "goals" for b in copilot_form["blocks"])
+    bot.submit(copilot_form, answers("copilot"), user=COPILOT)
 
     pairing, rows = stored(bot, pair)
     assert pairing.state == "setting_expectations" and rows[0].status == "proposed"
     assert pairing.channel_id == "GPAIR"  # learned from the click in the group DM
     # answers are locked once both have answered
-    locked = open_form(bot, MENTEE, views.OPEN_QUESTIONNAIRE, str(pair))
+    locked = open_form(bot, MENTEE, ids.OPEN_QUESTIONNAIRE, str(pair))
     assert "locked" in locked["blocks"][0]["text"]["text"]
 
     deliver(bot)
-    confirm = last_post_with(bot, views.CONFIRM)
+    confirm = last_post_with(bot, ids.CONFIRM)
     assert "every week" in all_text(confirm) and "6 meetings" in all_text(confirm)
     confirm_both(bot)
 
@@ -230,10 +232,10 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
     assert (pairing.cadence, pairing.organiser) == ("weekly", "mentee")
     # one week on from Monday 2 March, at 10:00 in Berlin
     assert pairing.next_checkin_at == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
-    assert rows[0].status == "confirmed" and rows[0].mentee_confirmed_at and rows[0].mentor_confirmed_at
+    assert rows[0].status == "confirmed" and rows[0].mentee_confirmed_at and rows[0].copilot_confirmed_at
 
     deliver(bot)
-    summary = last_post_with(bot, views.REVISIT)
+    summary = last_post_with(bot, ids.REVISIT)
     assert summary.args["channel"] == "GPAIR" and "Your agreement" in all_text(summary)
     nudge = [c for c in posts(bot) if c.args["channel"] == MENTEE][-1]
     assert "Mentoring is mentee-driven" in all_text(nudge) and "<@U2>" in all_text(nudge)
@@ -241,7 +243,7 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
 
 def test_differences_are_resolved_by_proposal_counter_proposal_and_accept(bot, pair):
     answer(bot, pair, MENTEE, "mentee", cadence="weekly", relationship_kind="copilot")
-    answer(bot, pair, MENTOR, "mentor", cadence="monthly", relationship_kind="networking")
+    answer(bot, pair, COPILOT, "copilot", cadence="monthly", relationship_kind="networking")
     deliver(bot)
     differences = posts(bot)[-1]
     text = all_text(differences)
@@ -250,33 +252,33 @@ def test_differences_are_resolved_by_proposal_counter_proposal_and_accept(bot, p
     assert set(resolve) == {"relationship_kind", "cadence"}
 
     # Alex suggests every two weeks; Sam counters with every month; Alex accepts.
-    view = open_form(bot, MENTEE, views.RESOLVE, resolve["cadence"])
-    assert view["callback_id"] == views.PROPOSAL_CALLBACK
+    view = open_form(bot, MENTEE, ids.RESOLVE, resolve["cadence"])
+    assert view["callback_id"] == ids.PROPOSAL_CALLBACK
     bot.submit(view, {"cadence": {"value": field("radio", "biweekly")}}, user=MENTEE)
     deliver(bot)
-    proposal = last_post_with(bot, views.ACCEPT)
+    proposal = last_post_with(bot, ids.ACCEPT)
     assert "suggests *every two weeks*" in all_text(proposal)
-    first_value = button_value(proposal, views.ACCEPT)
-    bot.click(views.ACCEPT, user=MENTEE, value=first_value)  # one's own suggestion can't be accepted
+    first_value = button_value(proposal, ids.ACCEPT)
+    bot.click(ids.ACCEPT, user=MENTEE, value=first_value)  # one's own suggestion can't be accepted
     bot.slack.wait_for("response_url", 1)
     assert "other person" in ephemerals(bot)[-1]
 
-    view = open_form(bot, MENTOR, views.COUNTER, first_value)
-    bot.submit(view, {"cadence": {"value": field("radio", "monthly")}}, user=MENTOR)
+    view = open_form(bot, COPILOT, ids.COUNTER, first_value)
+    bot.submit(view, {"cadence": {"value": field("radio", "monthly")}}, user=COPILOT)
     deliver(bot)
-    counter = last_post_with(bot, views.ACCEPT)
+    counter = last_post_with(bot, ids.ACCEPT)
     assert "suggests *every month*" in all_text(counter)
-    bot.click(views.ACCEPT, user=MENTOR, value=first_value)  # the replaced suggestion is stale
+    bot.click(ids.ACCEPT, user=COPILOT, value=first_value)  # the replaced suggestion is stale
     bot.slack.wait_for("response_url", 2)
     assert "newer" in ephemerals(bot)[-1]
-    bot.click(views.ACCEPT, user=MENTEE, value=button_value(counter, views.ACCEPT))
+    bot.click(ids.ACCEPT, user=MENTEE, value=button_value(counter, ids.ACCEPT))
     settled = bot.slack.wait_for("response_url", 3)[-1]
     assert settled.args["replace_original"] is True and "every month" in settled.args["text"]
 
-    view = open_form(bot, MENTOR, views.RESOLVE, resolve["relationship_kind"])
-    bot.submit(view, {"relationship_kind": {"value": field("radio", "copilot")}}, user=MENTOR)
+    view = open_form(bot, COPILOT, ids.RESOLVE, resolve["relationship_kind"])
+    bot.submit(view, {"relationship_kind": {"value": field("radio", "copilot")}}, user=COPILOT)
     deliver(bot)
-    bot.click(views.ACCEPT, user=MENTEE, value=button_value(last_post_with(bot, views.ACCEPT), views.ACCEPT))
+    bot.click(ids.ACCEPT, user=MENTEE, value=button_value(last_post_with(bot, ids.ACCEPT), ids.ACCEPT))
     bot.slack.wait_for("response_url", 4)
 
     _, rows = stored(bot, pair)
@@ -300,7 +302,7 @@ def test_reminders_at_two_and_five_working_days_then_the_pairing_lapses(bot, pai
     bot.tick(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))  # Wednesday 10:00 in London is 10:00 UTC... Sam is UK
     bot.tick(datetime(2026, 3, 4, 10, 0, tzinfo=UTC))
     first = reminders()
-    assert [c.args["channel"] for c in first] == [MENTOR]  # only the one who hasn't answered
+    assert [c.args["channel"] for c in first] == [COPILOT]  # only the one who hasn't answered
     assert "Alex has answered" in all_text(first[0])
     bot.tick(datetime(2026, 3, 6, 10, 0, tzinfo=UTC))
     assert len(reminders()) == 1
@@ -315,7 +317,7 @@ def test_reminders_at_two_and_five_working_days_then_the_pairing_lapses(bot, pai
     with bot.runtime.db.transaction() as session:
         assert session.scalar(select(MentoringRequest.status)) == "open"
     told = {c.args["channel"]: c.args["text"] for c in posts(bot)[-2:]}
-    assert set(told) == {MENTEE, MENTOR} and "request is open again" in told[MENTEE]
+    assert set(told) == {MENTEE, COPILOT} and "request is open again" in told[MENTEE]
 
 
 def test_revisit_makes_version_two_and_keeps_version_one(bot, pair):
@@ -331,16 +333,16 @@ def test_revisit_makes_version_two_and_keeps_version_one(bot, pair):
             bot.clock.now(),
         )
         session.execute(OutboxMessage.__table__.delete())
-    bot.click(views.REVISIT, user=MENTOR, value=str(pair))
+    bot.click(ids.REVISIT, user=COPILOT, value=str(pair))
     bot.slack.wait_for("response_url")
-    bot.click(views.REVISIT, user=MENTEE, value=str(pair))  # already open: no third version
+    bot.click(ids.REVISIT, user=MENTEE, value=str(pair))  # already open: no third version
     bot.slack.wait_for("response_url", 2)
     assert "already open" in ephemerals(bot)[-1]
     deliver(bot)
-    assert "fresh look" in all_text(last_post_with(bot, views.OPEN_QUESTIONNAIRE))
+    assert "fresh look" in all_text(last_post_with(bot, ids.OPEN_QUESTIONNAIRE))
 
     answer(bot, pair, MENTEE, "mentee", cadence="biweekly")
-    answer(bot, pair, MENTOR, "mentor", cadence="biweekly")
+    answer(bot, pair, COPILOT, "copilot", cadence="biweekly")
     assert stored(bot, pair)[0].state == "active"  # still active while they revisit
     deliver(bot)
     confirm_both(bot)
@@ -353,7 +355,7 @@ def test_revisit_makes_version_two_and_keeps_version_one(bot, pair):
 def test_ending_with_a_private_reflection_tells_the_partner_kindly(bot, pair):
     bot.command("end <@U2|sam>", user=MENTEE)
     view = bot.slack.wait_for("views.update")[-1].args["view"]
-    assert view["callback_id"] == views.END_CALLBACK and "Sam" in str(view["blocks"])
+    assert view["callback_id"] == ids.END_CALLBACK and "Sam" in str(view["blocks"])
     reply = bot.submit(
         view, {"reflection": {"value": field("text", "I asked for too much at once")}}, user=MENTEE
     )
@@ -364,7 +366,7 @@ def test_ending_with_a_private_reflection_tells_the_partner_kindly(bot, pair):
     with bot.runtime.db.transaction() as session:
         assert session.scalars(select(Reflection.text)).all() == ["I asked for too much at once"]
     deliver(bot)
-    told = [c for c in posts(bot) if c.args["channel"] == MENTOR]
+    told = [c for c in posts(bot) if c.args["channel"] == COPILOT]
     assert len(told) == 1 and "ended your mentoring" in told[0].args["text"] + all_text(told[0])
     assert "too much" not in all_text(told[0])  # the reflection is private
     # the kickoff was still pending when the pairing ended: it was withdrawn, not sent
@@ -373,13 +375,13 @@ def test_ending_with_a_private_reflection_tells_the_partner_kindly(bot, pair):
 
 def test_a_third_person_cannot_open_resolve_accept_or_confirm(bot, pair):
     answer(bot, pair, MENTEE, "mentee", cadence="weekly")
-    answer(bot, pair, MENTOR, "mentor", cadence="monthly")
+    answer(bot, pair, COPILOT, "copilot", cadence="monthly")
     deliver(bot)
-    resolve_value = button_value(posts(bot)[-1], views.RESOLVE)
-    view = open_form(bot, MENTEE, views.RESOLVE, resolve_value)
+    resolve_value = button_value(posts(bot)[-1], ids.RESOLVE)
+    view = open_form(bot, MENTEE, ids.RESOLVE, resolve_value)
     bot.submit(view, {"cadence": {"value": field("radio", "biweekly")}}, user=MENTEE)
     deliver(bot)
-    accept_value = button_value(last_post_with(bot, views.ACCEPT), views.ACCEPT)
+    accept_value = button_value(last_post_with(bot, ids.ACCEPT), ids.ACCEPT)
 
     with bot.runtime.db.transaction() as session:
         before = (
@@ -388,12 +390,12 @@ def test_a_third_person_cannot_open_resolve_accept_or_confirm(bot, pair):
         )
     for refused, (action, value) in enumerate(
         (
-            (views.OPEN_QUESTIONNAIRE, str(pair)),
-            (views.RESOLVE, resolve_value),
-            (views.COUNTER, accept_value),
-            (views.ACCEPT, accept_value),
-            (views.CONFIRM, f"{pair}:1"),
-            (views.REVISIT, str(pair)),
+            (ids.OPEN_QUESTIONNAIRE, str(pair)),
+            (ids.RESOLVE, resolve_value),
+            (ids.COUNTER, accept_value),
+            (ids.ACCEPT, accept_value),
+            (ids.CONFIRM, f"{pair}:1"),
+            (ids.REVISIT, str(pair)),
         ),
         start=1,
     ):
@@ -416,7 +418,7 @@ def test_a_third_person_cannot_open_resolve_accept_or_confirm(bot, pair):
 def test_a_leaver_ends_their_pairings_and_the_partner_is_told(bot, pair):
     # what the user_change event (or a users.list sync) does when Slack says someone left
     people.apply_user_change(
-        bot.runtime, TEAM_ID, {"id": MENTOR, "name": "sam", "real_name": "Sam", "deleted": True}
+        bot.runtime, TEAM_ID, {"id": COPILOT, "name": "sam", "real_name": "Sam", "deleted": True}
     )
     pairing, _ = stored(bot, pair)
     assert (pairing.state, pairing.end_reason) == ("ended", "person_left")
@@ -433,7 +435,7 @@ def test_app_home_shows_the_pairing_and_pauses_it_until_a_date(bot, pair):
     bot.event({"type": "app_home_opened", "user": MENTEE, "tab": "home"})
     home = bot.slack.wait_for("views.publish")[-1].args["view"]
     assert "Your mentoring" in str(home) and f"pairing_{pair}" in str(home)
-    bot.click(views.PAUSE, user=MENTEE, block_id=f"pairing_{pair}", selected_date="2026-04-01", view=home)
+    bot.click(ids.PAUSE, user=MENTEE, block_id=f"pairing_{pair}", selected_date="2026-04-01", view=home)
     note = bot.slack.wait_for("chat.postMessage")[-1]
     assert note.args["channel"] == MENTEE and "Paused until" in note.args["text"]
     pairing, _ = stored(bot, pair)
@@ -451,11 +453,11 @@ def test_both_confirming_at_the_same_moment_activates_exactly_once(bot, pair):
     def click(user: str) -> None:
         start.wait()
         try:
-            expectations.confirm_agreement(bot.runtime, TEAM_ID, user, pair, 1)
+            confirm_agreement(bot.runtime, TEAM_ID, user, pair, 1)
         except Exception as exc:  # any error here is a failure of the row lock
             errors.append(type(exc).__name__)
 
-    threads = [threading.Thread(target=click, args=(u,)) for u in (MENTEE, MENTOR, MENTEE, MENTOR)]
+    threads = [threading.Thread(target=click, args=(u,)) for u in (MENTEE, COPILOT, MENTEE, COPILOT)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -482,12 +484,12 @@ def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
         session.execute(OutboxMessage.__table__.delete())
     deliver(bot)
     asked = {c.args["channel"]: c for c in posts(bot) if "term with" in c.args["text"]}
-    assert set(asked) == {MENTEE, MENTOR}
-    value = button_value(asked[MENTEE], views.TERM_END_PREFIX + "networking")
-    bot.click(views.TERM_END_PREFIX + "networking", user=MENTEE, value=value)
+    assert set(asked) == {MENTEE, COPILOT}
+    value = button_value(asked[MENTEE], ids.TERM_END_PREFIX + "networking")
+    bot.click(ids.TERM_END_PREFIX + "networking", user=MENTEE, value=value)
     assert "once Sam has chosen" in bot.slack.wait_for("response_url")[-1].args["text"]
     assert stored(bot, pair)[0].state == "active"
-    bot.click(views.TERM_END_PREFIX + "renew", user=MENTOR, value=value)  # the lighter choice wins
+    bot.click(ids.TERM_END_PREFIX + "renew", user=COPILOT, value=value)  # the lighter choice wins
     bot.slack.wait_for("response_url", 2)
     pairing, _ = stored(bot, pair)
     assert (pairing.state, pairing.end_reason) == ("ended", "term_complete")
@@ -495,7 +497,7 @@ def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
         kept = session.execute(
             select(Contact.owner_id, Contact.slack_user_id, Contact.keep_in_touch_days)
         ).all()
-    assert sorted(k[1] for k in kept) == [MENTEE, MENTOR] and {k[2] for k in kept} == {90}
+    assert sorted(k[1] for k in kept) == [MENTEE, COPILOT] and {k[2] for k in kept} == {90}
     deliver(bot)
     assert len([c for c in posts(bot) if "term with" in c.args["text"]]) == 2  # asked once, not again
 

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import time
 
+from bot.demo.slack_standin import block_texts
 from tests.harness import RunningBot, sign
 
 
 def block_text(blocks: list[dict]) -> str:
-    parts = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            parts.append(text["text"])
-        for element in block.get("elements", []):
-            if isinstance(element, dict) and "text" in element:
-                parts.append(element["text"] if isinstance(element["text"], str) else element["text"]["text"])
-    return "\n".join(parts)
+    return "\n".join(block_texts(blocks))
 
 
 def test_help_lists_the_subcommands_ephemerally(bot: RunningBot):

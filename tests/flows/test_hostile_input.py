@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.demo.slack_standin import block_texts
 from tests.flows.hardening import Bot, World, modals, seed_world, text_inputs
 from tests.flows.test_authorization import CALLBACK_IDS, RIGHTFUL, _answers
 
@@ -34,21 +35,10 @@ def _live(text: str) -> list[str]:
     return [s for s in LIVE_SYNTAX if s in text]
 
 
-def _mrkdwn_texts(value: Any, top: bool = True) -> list[str]:
+def _mrkdwn_texts(payload: Any) -> list[str]:
     """Every string Slack would parse as mrkdwn: mrkdwn text objects and a message's top-level text."""
-    found: list[str] = []
-    if isinstance(value, dict):
-        if value.get("type") == "mrkdwn" and isinstance(value.get("text"), str):
-            found.append(value["text"])
-        if top and isinstance(value.get("text"), str):
-            found.append(value["text"])
-        for key, inner in value.items():
-            if key != "text" or not isinstance(inner, str):
-                found += _mrkdwn_texts(inner, top=False)
-    elif isinstance(value, list):
-        for inner in value:
-            found += _mrkdwn_texts(inner, top=False)
-    return found
+    top = [payload["text"]] if isinstance(payload, dict) and isinstance(payload.get("text"), str) else []
+    return top + block_texts(payload, kind="mrkdwn")
 
 
 def _live_syntax_sent(bot: Bot, replies: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.network import introduction_counts
+from bot.network.introductions import introduction_counts
 from storage.models import Introduction, MentoringRequest, OutboxMessage
 from tests import factories
 from tests.harness import TEAM_ID, RunningBot
@@ -18,7 +18,7 @@ GOALS = "Learn to run <!channel> retros & give feedback"
 
 @pytest.fixture
 def pair(bot: RunningBot) -> dict[str, int]:
-    """Mo mentors Ana (Berlin); Bo and Cy are colleagues; a bot user and a leaver exist too."""
+    """Mo is Ana's copilot (Berlin); Bo and Cy are colleagues; a bot user and a leaver exist too."""
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
         ana = factories.person(session, "UANA", now, name="ana", real_name="Ana Ruiz", slack=bot.slack)
@@ -77,14 +77,14 @@ def message_with(bot: RunningBot, action_id: str) -> tuple[dict[str, Any], str]:
     raise AssertionError(f"no message with {action_id}")
 
 
-def test_a_mentor_introduces_their_mentee_and_hears_back_after_a_week(bot: RunningBot, pair):
+def test_a_copilot_introduces_their_mentee_and_hears_back_after_a_week(bot: RunningBot, pair):
     bot.command("intro @bo", user="UMO")
     view = opened_view(bot)
     assert view["callback_id"] == "intro_modal"
     assert block(view, "introduced")["element"]["initial_user"] == "UANA"  # the partner by default
     assert block(view, "contact")["element"]["initial_user"] == "UBO"
     reason = block(view, "reason")
-    assert reason["element"]["initial_value"] == GOALS  # the mentor may see the mentee's goals
+    assert reason["element"]["initial_value"] == GOALS  # the copilot may see the mentee's goals
     assert "because you are their copilot" in reason["hint"]["text"]
 
     reply = bot.submit(view, values("UANA", "UBO", "Bo ran our retros for two years"), user="UMO")
@@ -147,7 +147,7 @@ def test_a_mentor_introduces_their_mentee_and_hears_back_after_a_week(bot: Runni
         assert introduction_counts(session, TEAM_ID, [pair["ana"]]) == (0, 0)
 
 
-def test_a_mentee_introduces_their_mentor_and_can_leave_themselves_out(bot: RunningBot, pair):
+def test_a_mentee_introduces_their_copilot_and_can_leave_themselves_out(bot: RunningBot, pair):
     bot.command("intro <@UCY>", user="UANA")
     view = opened_view(bot)
     assert block(view, "introduced")["element"]["initial_user"] == "UMO"

@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.clock import FixedClock
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
 from tests.harness import RunningBot, http, start_bot, stop_server, test_settings
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
 from tests import factories
 from tests.flows.copilots import (
     GOALS,
@@ -74,7 +74,7 @@ def test_volunteer_request_decline_next_offer_accept(bot: RunningBot, slack: Sla
     assert not buttons(update)
     offers = eventually(lambda: len(offers_for(bot, request_id)) == 2 and offers_for(bot, request_id))
     assert offers[0].status == "declined" and offers[0].decline_reason == reason
-    assert offers[1].status == "pending" and offers[1].mentor_id != first_offer.mentor_id
+    assert offers[1].status == "pending" and offers[1].copilot_id != first_offer.copilot_id
 
     tick(bot)
     assert len(dms_to(slack, SECOND)) == 1
@@ -89,14 +89,14 @@ def test_volunteer_request_decline_next_offer_accept(bot: RunningBot, slack: Sla
     assert "You accepted" in accepted["text"] and not buttons(accepted)
     [pairing] = eventually(lambda: pairings(bot))
     assert pairing.state == "setting_expectations" and pairing.cadence == "monthly"
-    assert pairing.request_id == request_id and pairing.mentor_id == second.mentor_id
+    assert pairing.request_id == request_id and pairing.copilot_id == second.copilot_id
     assert request_row(bot, request_id).status == "matched"
 
     tick(bot)
     mentee_last = all_text(dms_to(slack, MENTEE)[-1])
-    mentor_last = all_text(dms_to(slack, SECOND)[-1])
+    copilot_last = all_text(dms_to(slack, SECOND)[-1])
     assert f"<@{SECOND}> accepted" in mentee_last and "Next: set expectations" in mentee_last
-    assert f"<@{MENTEE}>" in mentor_last and "Next: set expectations" in mentor_last
+    assert f"<@{MENTEE}>" in copilot_last and "Next: set expectations" in copilot_last
 
 
 def test_only_the_proposed_copilot_can_answer_and_double_accept_pairs_once(

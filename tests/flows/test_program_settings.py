@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot import program
 from bot.clock import FixedClock
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
+from bot.people import program_settings as program
 from storage.db import Database
 from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
 

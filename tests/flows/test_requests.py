@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.matchmaking import run_round
-from bot.slack_standin import SlackStandIn
+from bot.copilots.rounds import run_round
+from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
 from storage.models import MentoringRequest, Offer, OutboxMessage
 from tests import factories
@@ -161,9 +161,9 @@ def test_a_named_colleague_who_never_volunteered_still_gets_asked(org: RunningBo
     request_id = eventually(lambda: org_request(org))
     tick(org)
     [offer] = offers_for(org, request_id)
-    mentor_dm = dms_to(slack, OTHER)[0]
-    assert "asked for you by name" in all_text(mentor_dm)
-    assert buttons(mentor_dm)["offer_accept"] == str(offer.id)
+    copilot_dm = dms_to(slack, OTHER)[0]
+    assert "asked for you by name" in all_text(copilot_dm)
+    assert buttons(copilot_dm)["offer_accept"] == str(offer.id)
 
 
 def org_request(bot: RunningBot) -> int | None:

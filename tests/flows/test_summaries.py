@@ -12,15 +12,16 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.clock import FixedClock
-from bot.digests import plan_digests
-from bot.export import COLUMNS, export_pairings
-from bot.oversight import answer_for
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
+from bot.outbox import Kind
+from bot.oversight.digests import plan_digests
+from bot.oversight.export import COLUMNS, export_pairings
+from bot.oversight.summaries import visible_summary
 from storage.db import Database
-from storage.models import Person, private_columns
+from storage.models import OutboxMessage, Person, private_columns
 from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
 from tests.summary_org import ADMIN, LEADS, MARKER, USERGROUP, Org, seed_org
 
@@ -101,13 +102,13 @@ def test_a_participant_gets_their_own_status_instead(org_bot: RunningBot, org: O
     answer = summary_of(org_bot, "UP20")
     assert "Summaries are for team leads" in answer["text"]
     assert "no copilot and no open request" in json.dumps(answer["blocks"])
-    mentor = summary_of(org_bot, "UP01")
-    assert "You are copilot to <@UL1M1R1>" in json.dumps(mentor["blocks"])
+    copilot = summary_of(org_bot, "UP01")
+    assert "You are copilot to <@UL1M1R1>" in json.dumps(copilot["blocks"])
     mentee = summary_of(org_bot, "UL1M1R1")
     text = json.dumps(mentee["blocks"])
     assert "Your copilot: <@UP01>" in text and "next check-in" in text and "agreement confirmed" in text
     assert rows_in(mentee["blocks"]) == set()
-    assert_no_secret(answer, mentor, mentee)
+    assert_no_secret(answer, copilot, mentee)
 
 
 def test_home_shows_the_team_to_leads_and_the_program_to_admins(org_bot: RunningBot, org: Org):
@@ -212,8 +213,37 @@ def test_a_failed_chart_upload_does_not_lose_the_digest(org_bot: RunningBot, org
     assert org_bot.slack.uploads == {}
 
 
+def test_a_chart_upload_that_fails_once_is_retried_and_arrives_after_its_digest(
+    org_bot: RunningBot, org: Org
+):
+    org_bot.slack.fail("files.getUploadURLExternal", error="internal_error", times=1)
+    org_bot.tick(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))  # 09:00 in Berlin
+
+    def digests() -> list[Any]:
+        return [
+            c
+            for c in org_bot.slack.calls_to("chat.postMessage")
+            if "weekly mentoring digest" in c.args["text"]
+        ]
+
+    sent = digests()
+    assert sent, "Berlin's leads get their digest at 09:00"
+    assert len(org_bot.slack.uploads) == len(sent) - 1  # one upload failed
+    org_bot.tick(datetime(2026, 3, 9, 8, 1, tzinfo=UTC))  # the retry's backoff (15–30 s) has passed
+    channels = [c.args["channel"] for c in digests()]
+    assert len(channels) == len(set(channels)) >= len(sent)  # nobody gets a digest's text twice
+    assert len(org_bot.slack.uploads) == len(channels)
+    completes = org_bot.slack.calls_to("files.completeUploadExternal")
+    with org_bot.runtime.db.transaction() as session:
+        digest_dms = set(
+            session.scalars(select(OutboxMessage.slack_channel).where(OutboxMessage.kind == Kind.DIGEST))
+        )
+    # one chart in each DM a digest went to
+    assert sorted(c.args["channel_id"] for c in completes) == sorted(digest_dms)
+
+
 def test_workspace_digest_switch_turns_every_digest_off(org_bot: RunningBot, org: Org):
-    from bot import program
+    from bot.people import program_settings as program
 
     with org_bot.runtime.db.transaction() as session:
         settings, _ = program.validate({"digest_enabled": False})
@@ -235,9 +265,9 @@ def test_admin_exports_a_csv_of_program_level_fields(org_bot: RunningBot, org: O
     assert tuple(rows[0]) == COLUMNS
     assert {int(r["pairing_id"]) for r in rows} == set(org.pairings)
     by_id = {int(r["pairing_id"]): r for r in rows}
-    for pid, (mentee, mentor, health) in org.pairings.items():
+    for pid, (mentee, copilot, health) in org.pairings.items():
         row = by_id[pid]
-        assert (row["mentee_slack_id"], row["mentor_slack_id"]) == (mentee, mentor)
+        assert (row["mentee_slack_id"], row["copilot_slack_id"]) == (mentee, copilot)
         assert row["health"] == health
         assert row["cross_team"] == "yes"
     ended = next(r for r in rows if r["health"] == "ended")
@@ -259,7 +289,7 @@ def test_summary_queries_never_select_a_private_column(org_bot: RunningBot, org:
     event.listen(engine, "before_cursor_execute", record)
     try:
         for user in (*LEADS, ADMIN, "UP16", "UL1M1R1"):
-            answer_for(org_bot.runtime, TEAM_ID, user)
+            visible_summary(org_bot.runtime, TEAM_ID, user)
         export_pairings(org_bot.runtime, TEAM_ID)
         with org_bot.runtime.db.transaction() as session:
             assert plan_digests(org_bot.runtime, session, datetime(2026, 3, 9, 14, 0, tzinfo=UTC)) == 9

@@ -18,9 +18,9 @@ import pytest
 
 from bot.app import build_app
 from bot.clock import FixedClock
-from bot.data_rights import export_json, export_person
-from bot.export import export_pairings
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn
+from bot.oversight.export import export_pairings
+from bot.people.person_export import export_json, export_person
 from storage.db import Database
 from tests.flows.test_oauth import install
 from tests.flows.workspaces import Workspace, add_slack_users, seed, sent_to, team_rows

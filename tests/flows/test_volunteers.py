@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.slack_standin import SlackStandIn
-from bot.topics import DEFAULT_TOPICS, set_topics
-from storage.models import MentorProfile
+from bot.demo.slack_standin import SlackStandIn
+from bot.people.topics import set_topics
+from bot.rules.topics import DEFAULT_TOPICS
+from storage.models import CopilotProfile
 from tests import factories
 from tests.flows.copilots import all_text, eventually, open_form, volunteer_values
 from tests.harness import RunningBot
@@ -21,9 +22,9 @@ def vic(bot: RunningBot, slack: SlackStandIn) -> None:
         factories.person(session, VIC, bot.clock.now(), name="vic", slack=slack)
 
 
-def profile(bot: RunningBot) -> MentorProfile | None:
+def profile(bot: RunningBot) -> CopilotProfile | None:
     with bot.runtime.db.transaction() as session:
-        return session.scalar(select(MentorProfile))
+        return session.scalar(select(CopilotProfile))
 
 
 def field(view: dict, block_id: str) -> dict:

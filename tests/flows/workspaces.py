@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.slack_standin import UPLOAD_METHOD, SlackStandIn
+from bot.demo.slack_standin import UPLOAD_METHOD, SlackStandIn
 from storage.db import Database
 from storage.models import (
     Base,
@@ -93,7 +93,7 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
         terms=f.standard_terms(
             goals=t("termsgoals"),
             offer=t("termsoffer"),
-            expectations={"mentee": t("termsexpmentee"), "mentor": t("termsexpmentor")},
+            expectations={"mentee": t("termsexpmentee"), "copilot": t("termsexpmentor")},
         ),
     )
     checkin = CheckIn(team_id=ws.team_id, pairing_id=active.id, cycle=1, due_at=now - timedelta(hours=1))
@@ -201,7 +201,7 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
     offer = Offer(
         team_id=ws.team_id,
         request_id=request.id,
-        mentor_id=people["U8"].id,
+        copilot_id=people["U8"].id,
         status="pending",
         created_at=now - timedelta(hours=20),
         expires_at=now + timedelta(days=2),
@@ -209,7 +209,7 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
     declined = Offer(
         team_id=ws.team_id,
         request_id=request.id,
-        mentor_id=people["U2"].id,
+        copilot_id=people["U2"].id,
         status="declined",
         decline_reason=t("declineU2"),
         created_at=now - timedelta(days=1),
@@ -274,7 +274,7 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
         OutboxMessage(
             team_id=ws.team_id,
             dedupe_key=f"{ws.tag}:later:U1",
-            kind="nudge_test",
+            kind="nudge_keep_in_touch",
             channel="U1",
             payload={"text": t("pendingtoU1"), "blocks": []},
             due_at=now + timedelta(days=3),
@@ -286,7 +286,7 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
         OutboxMessage(
             team_id=ws.team_id,
             dedupe_key=f"{ws.tag}:sent:U2",
-            kind="report_back_shared",
+            kind="report_back",
             channel="U2",
             payload={"text": f"U1 wrote: {t('reportU1')}", "blocks": []},
             due_at=now - timedelta(days=7),

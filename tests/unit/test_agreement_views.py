@@ -1,4 +1,4 @@
-"""The expectation views: modal state round-trips into bot.agreements, and every message is valid Block Kit."""
+"""The expectation views: modal state round-trips into bot.rules.agreements, and every message is valid Block Kit."""
 
 from __future__ import annotations
 
@@ -7,10 +7,37 @@ from typing import Any
 
 import pytest
 
-from bot import agreements as rules
-from bot.expectations import HomePairing, PairNames, ProposalForm, QuestionnaireForm
-from bot.slack_standin import blocks_problems, view_problems
-from handlers.views import agreements as views
+from bot.demo.slack_standin import blocks_problems, view_problems
+from bot.messages.expectations.confirmation import agreed_message, confirm_message, first_meeting_message
+from bot.messages.expectations.differences import (
+    ProposalForm,
+    differences_message,
+    proposal_message,
+    proposal_modal,
+)
+from bot.messages.expectations.forms import errors_for_modal
+from bot.messages.expectations.home import HomePairing, home_blocks
+from bot.messages.expectations.kickoff import PairNames, kickoff_message
+from bot.messages.expectations.later_life import (
+    end_modal,
+    ended_message,
+    partner_left_message,
+    paused_message,
+    revisit_message,
+)
+from bot.messages.expectations.questionnaire import QuestionnaireForm, answers_from, questionnaire_modal
+from bot.messages.expectations.reminders import lapsed_message, reminder_message, revisit_withdrawn_message
+from bot.messages.expectations.term_end import (
+    networking_message,
+    renew_message,
+    term_closed_message,
+    term_end_message,
+)
+from bot.rules.agreements.comparison import Difference
+from bot.rules.agreements.proposals import Proposal
+from bot.rules.agreements.questionnaire import COMPARED_KEYS
+from bot.rules.agreements.validation import validate_answers
+from bot.rules.agreements.wording import explain_kind_mismatch, format_terms
 
 NAMES = PairNames("Alex <!channel>", "Sam", "U1", "U2")
 TODAY = date(2026, 3, 2)
@@ -39,7 +66,7 @@ def _state_from_modal(view: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@pytest.mark.parametrize("role", ["mentee", "mentor"])
+@pytest.mark.parametrize("role", ["mentee", "copilot"])
 def test_a_prefilled_questionnaire_submits_back_the_same_answers(role):
     prefill = {
         "relationship_kind": "coaching",
@@ -55,52 +82,48 @@ def test_a_prefilled_questionnaire_submits_back_the_same_answers(role):
         "preferred_days": [1, 3],
         "time_window": {"start": "09:30", "end": "11:00"},
     }
-    view = views.questionnaire_modal(QuestionnaireForm(7, 2, role, "Sam", prefill, revisit=True))
+    view = questionnaire_modal(QuestionnaireForm(7, 2, role, "Sam", prefill, revisit=True))
     assert view_problems(view, expected_type="modal") == []
-    answers, errors = rules.validate_answers(views.answers_from(_state_from_modal(view)), role, TODAY)
+    answers, errors = validate_answers(answers_from(_state_from_modal(view)), role, TODAY)
     assert errors == {}
-    expected, _ = rules.validate_answers(prefill, role, TODAY)
+    expected, _ = validate_answers(prefill, role, TODAY)
     assert answers == expected
 
 
 def test_an_empty_questionnaire_puts_each_error_on_a_block_that_exists():
-    view = views.questionnaire_modal(QuestionnaireForm(7, 1, "mentee", "Sam", {}, revisit=False))
+    view = questionnaire_modal(QuestionnaireForm(7, 1, "mentee", "Sam", {}, revisit=False))
     state = _state_from_modal(view)
-    _, errors = rules.validate_answers(views.answers_from(state), "mentee", TODAY)
+    _, errors = validate_answers(answers_from(state), "mentee", TODAY)
     assert {"relationship_kind", "length", "goals", "confidentiality"} <= set(errors)
     block_ids = {b.get("block_id") for b in view["blocks"]}
-    assert set(views.errors_for_modal(errors)) <= block_ids
+    assert set(errors_for_modal(errors)) <= block_ids
 
 
 def test_every_message_is_valid_block_kit_and_escapes_names():
     differences = (
-        rules.Difference("relationship_kind", "copilot", "networking", dangerous=True),
-        rules.Difference("cadence", "weekly", "monthly"),
-        rules.Difference(
-            "time_window", {"start": "09:00", "end": "10:00"}, {"start": "15:00", "end": "16:00"}
-        ),
+        Difference("relationship_kind", "copilot", "networking", dangerous=True),
+        Difference("cadence", "weekly", "monthly"),
+        Difference("time_window", {"start": "09:00", "end": "10:00"}, {"start": "15:00", "end": "16:00"}),
     )
-    lines = rules.format_terms({"cadence": "weekly", "goals": "x"}, NAMES.mentee, NAMES.mentor)
+    lines = format_terms({"cadence": "weekly", "goals": "x"}, NAMES.mentee, NAMES.copilot)
     messages = [
-        views.kickoff_message(1, NAMES, ["Both of you work on <b>payments</b>"]),
-        views.differences_message(
-            1, 1, NAMES, differences, rules.explain_kind_mismatch("copilot", "networking")
-        ),
-        views.proposal_message(1, 1, NAMES, rules.Proposal("cadence", "biweekly", "mentee"), "abc"),
-        views.confirm_message(1, 1, lines),
-        views.agreed_message(1, 2, NAMES, lines),
-        views.first_meeting_message(True, "U2", "Sam", {"meeting_minutes": 45, "meeting_format": "video"}),
-        views.revisit_message(1, "U2"),
-        views.renew_message(1),
-        views.revisit_withdrawn_message(),
-        views.networking_message(90),
-        views.reminder_message(1, "Sam <@U9>", True, last=True),
-        views.lapsed_message("Sam", to_mentee=True),
-        views.paused_message("U1", date(2026, 4, 1)),
-        views.ended_message("U1"),
-        views.partner_left_message("Sam", to_mentee=True),
-        views.term_end_message(1, 1, "Sam"),
-        views.term_closed_message("U1"),
+        kickoff_message(1, NAMES, ["Both of you work on <b>payments</b>"]),
+        differences_message(1, 1, NAMES, differences, explain_kind_mismatch("copilot", "networking")),
+        proposal_message(1, 1, NAMES, Proposal("cadence", "biweekly", "mentee"), "abc"),
+        confirm_message(1, 1, lines),
+        agreed_message(1, 2, NAMES, lines),
+        first_meeting_message(True, "U2", "Sam", {"meeting_minutes": 45, "meeting_format": "video"}),
+        revisit_message(1, "U2"),
+        renew_message(1),
+        revisit_withdrawn_message(),
+        networking_message(90),
+        reminder_message(1, "Sam <@U9>", True, last=True),
+        lapsed_message("Sam", to_mentee=True),
+        paused_message("U1", date(2026, 4, 1)),
+        ended_message("U1"),
+        partner_left_message("Sam", to_mentee=True),
+        term_end_message(1, 1, "Sam"),
+        term_closed_message("U1"),
     ]
     for message in messages:
         assert message.text
@@ -109,16 +132,16 @@ def test_every_message_is_valid_block_kit_and_escapes_names():
 
 
 def test_proposal_end_and_home_views_are_valid():
-    for key in rules.COMPARED_KEYS:
-        form = ProposalForm(1, 1, key, "mentor", counter=True, names=NAMES, mine=None, theirs=None)
-        assert view_problems(views.proposal_modal(form), expected_type="modal") == []
-    assert view_problems(views.end_modal(1, "Sam"), expected_type="modal") == []
-    home = views.home_blocks(
+    for key in COMPARED_KEYS:
+        form = ProposalForm(1, 1, key, "copilot", counter=True, names=NAMES, mine=None, theirs=None)
+        assert view_problems(proposal_modal(form), expected_type="modal") == []
+    assert view_problems(end_modal(1, "Sam"), expected_type="modal") == []
+    home = home_blocks(
         [
             HomePairing(1, "mentee", "U2", "active", None, 1, False),
-            HomePairing(2, "mentor", "U3", "paused", date(2026, 4, 1), 1, False),
-            HomePairing(3, "mentor", "U4", "setting_expectations", None, 1, True),
+            HomePairing(2, "copilot", "U3", "paused", date(2026, 4, 1), 1, False),
+            HomePairing(3, "copilot", "U4", "setting_expectations", None, 1, True),
         ]
     )
     assert blocks_problems(home, max_blocks=100) == []
-    assert views.home_blocks([]) == []
+    assert home_blocks([]) == []

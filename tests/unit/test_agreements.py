@@ -7,28 +7,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.agreements import (
-    COMPARED_KEYS,
-    QUESTION_BY_KEY,
-    QUESTIONS,
-    RELATIONSHIP_KINDS,
-    Comparison,
-    Difference,
+from bot.rules.agreements.comparison import Comparison, Difference, compare_answers
+from bot.rules.agreements.proposals import (
     Proposal,
     accept_proposal,
     apply_resolution,
-    compare_answers,
     counter_propose,
-    describe_difference,
-    explain_kind_mismatch,
     final_terms,
-    format_terms,
-    format_value,
     is_complete,
     open_fields,
     propose,
     term_end_reached,
-    validate_answers,
+)
+from bot.rules.agreements.questionnaire import COMPARED_KEYS, QUESTION_BY_KEY, QUESTIONS, RELATIONSHIP_KINDS
+from bot.rules.agreements.validation import validate_answers
+from bot.rules.agreements.wording import (
+    describe_difference,
+    explain_kind_mismatch,
+    format_terms,
+    format_value,
 )
 
 TODAY = date(2026, 5, 12)
@@ -51,7 +48,7 @@ def mentee_answers(**changes: Any) -> dict[str, Any]:
     return answers | changes
 
 
-def mentor_answers(**changes: Any) -> dict[str, Any]:
+def copilot_answers(**changes: Any) -> dict[str, Any]:
     answers = mentee_answers()
     del answers["goals"]
     answers["offer"] = "Ten years of leading teams, and plenty of mistakes to learn from."
@@ -88,7 +85,7 @@ def test_questions_cover_every_field_in_order() -> None:
         "time_window",
     )
     assert QUESTION_BY_KEY["goals"].owner == "mentee"
-    assert QUESTION_BY_KEY["offer"].owner == "mentor"
+    assert QUESTION_BY_KEY["offer"].owner == "copilot"
     kind_options = QUESTION_BY_KEY["relationship_kind"].options
     assert [value for value, _label, _help in kind_options] == list(RELATIONSHIP_KINDS)
     assert all(label and help_text for _value, label, help_text in kind_options)
@@ -113,8 +110,8 @@ def test_valid_answers_are_cleaned() -> None:
 
 
 def test_blank_optional_answers_get_no_preference_values() -> None:
-    raw = mentor_answers(organiser="", expectations=None, preferred_days=None, time_window={})
-    answers, errors = validate_answers(raw, "mentor", TODAY)
+    raw = copilot_answers(organiser="", expectations=None, preferred_days=None, time_window={})
+    answers, errors = validate_answers(raw, "copilot", TODAY)
     assert errors == {}
     assert answers["organiser"] == "mentee"
     assert answers["expectations"] == ""
@@ -123,7 +120,7 @@ def test_blank_optional_answers_get_no_preference_values() -> None:
 
 
 def test_the_other_persons_own_field_is_dropped() -> None:
-    answers, errors = validate_answers(mentor_answers(goals="x"), "mentor", TODAY)
+    answers, errors = validate_answers(copilot_answers(goals="x"), "copilot", TODAY)
     assert errors == {}
     assert "goals" not in answers
     answers, errors = validate_answers(mentee_answers(offer=42), "mentee", TODAY)
@@ -156,7 +153,7 @@ def test_the_other_persons_own_field_is_dropped() -> None:
         ("length", {"end_date": "2025-01-01"}, "The end date must be in the future"),
         ("length", {"end_date": "2028-05-13"}, "The end date can be at most two years from today"),
         ("length", {"end_date": "2026-02-30"}, "Enter the end date as a date, e.g. 2026-06-30"),
-        ("goals", "", "Tell your mentor what you'd like to work on"),
+        ("goals", "", "Tell your copilot what you'd like to work on"),
         ("goals", "Get better.", "Say a little more about your goals (at least 20 characters)"),
         ("goals", "x" * 2001, "Please keep this under 2000 characters (it's 2001 now)"),
         ("goals", ["not", "text"], "Please write your answer as text"),
@@ -180,11 +177,11 @@ def test_mentee_validation_errors(key: str, value: Any, message: str) -> None:
     assert key not in answers
 
 
-def test_mentor_validation_errors() -> None:
-    _answers, errors = validate_answers(mentor_answers(offer="   "), "mentor", TODAY)
+def test_copilot_validation_errors() -> None:
+    _answers, errors = validate_answers(copilot_answers(offer="   "), "copilot", TODAY)
     assert errors == {"offer": "Tell your mentee what you can offer"}
     # Goals length rules are for the mentee only.
-    _answers, errors = validate_answers(mentor_answers(goals="short"), "mentor", TODAY)
+    _answers, errors = validate_answers(copilot_answers(goals="short"), "copilot", TODAY)
     assert errors == {}
 
 
@@ -214,7 +211,7 @@ def test_validation_never_raises(raw: Any) -> None:
 
 
 def test_identical_answers_agree_on_everything() -> None:
-    comparison = compare_answers(mentee_answers(), mentor_answers())
+    comparison = compare_answers(mentee_answers(), copilot_answers())
     assert comparison.differences == ()
     assert comparison.agreed == {
         "relationship_kind": "copilot",
@@ -227,13 +224,13 @@ def test_identical_answers_agree_on_everything() -> None:
         "time_window": {"start": "09:00", "end": "12:00"},
         "goals": "Get better at giving feedback to senior colleagues.",
         "offer": "Ten years of leading teams, and plenty of mistakes to learn from.",
-        "expectations": {"mentee": "Honest feedback, even when it stings.", "mentor": "Come with a topic."},
+        "expectations": {"mentee": "Honest feedback, even when it stings.", "copilot": "Come with a topic."},
         "confidentiality": True,
     }
 
 
 @pytest.mark.parametrize(
-    ("key", "mentee_value", "mentor_value"),
+    ("key", "mentee_value", "copilot_value"),
     [
         ("cadence", "weekly", "monthly"),
         ("meeting_minutes", 30, 60),
@@ -244,20 +241,22 @@ def test_identical_answers_agree_on_everything() -> None:
         ("length", {"meetings": 6}, {"end_date": "2026-09-01"}),
     ],
 )
-def test_misaligned_fields_become_differences(key: str, mentee_value: Any, mentor_value: Any) -> None:
-    comparison = compare_answers(mentee_answers(**{key: mentee_value}), mentor_answers(**{key: mentor_value}))
-    assert comparison.differences == (Difference(key, mentee_value, mentor_value, dangerous=False),)
+def test_misaligned_fields_become_differences(key: str, mentee_value: Any, copilot_value: Any) -> None:
+    comparison = compare_answers(
+        mentee_answers(**{key: mentee_value}), copilot_answers(**{key: copilot_value})
+    )
+    assert comparison.differences == (Difference(key, mentee_value, copilot_value, dangerous=False),)
     assert key not in comparison.agreed
 
 
 def test_same_end_date_is_agreed() -> None:
     length = {"end_date": "2026-09-01"}
-    comparison = compare_answers(mentee_answers(length=length), mentor_answers(length=length))
+    comparison = compare_answers(mentee_answers(length=length), copilot_answers(length=length))
     assert comparison.agreed["length"] == length
 
 
 def test_relationship_kind_mismatch_is_dangerous() -> None:
-    comparison = compare_answers(mentee_answers(), mentor_answers(relationship_kind="networking"))
+    comparison = compare_answers(mentee_answers(), copilot_answers(relationship_kind="networking"))
     assert comparison.differences == (
         Difference("relationship_kind", "copilot", "networking", dangerous=True),
     )
@@ -266,13 +265,13 @@ def test_relationship_kind_mismatch_is_dangerous() -> None:
 def test_differences_come_in_question_order() -> None:
     comparison = compare_answers(
         mentee_answers(time_window={"start": "09:00", "end": "10:00"}, cadence="weekly"),
-        mentor_answers(time_window={"start": "14:00", "end": "15:00"}, relationship_kind="coaching"),
+        copilot_answers(time_window={"start": "14:00", "end": "15:00"}, relationship_kind="coaching"),
     )
     assert comparison.difference_keys == ("relationship_kind", "cadence", "time_window")
 
 
 @pytest.mark.parametrize(
-    ("mentee_days", "mentor_days", "agreed"),
+    ("mentee_days", "copilot_days", "agreed"),
     [
         ([], [], []),
         ([], [0, 4], [0, 4]),
@@ -280,21 +279,21 @@ def test_differences_come_in_question_order() -> None:
         ([0, 1, 2], [1, 2, 3], [1, 2]),
     ],
 )
-def test_preferred_days(mentee_days: list[int], mentor_days: list[int], agreed: list[int]) -> None:
+def test_preferred_days(mentee_days: list[int], copilot_days: list[int], agreed: list[int]) -> None:
     comparison = compare_answers(
-        mentee_answers(preferred_days=mentee_days), mentor_answers(preferred_days=mentor_days)
+        mentee_answers(preferred_days=mentee_days), copilot_answers(preferred_days=copilot_days)
     )
     assert comparison.differences == ()
     assert comparison.agreed["preferred_days"] == agreed
 
 
 def test_preferred_days_without_a_common_day_differ() -> None:
-    comparison = compare_answers(mentee_answers(preferred_days=[0, 1]), mentor_answers(preferred_days=[3]))
+    comparison = compare_answers(mentee_answers(preferred_days=[0, 1]), copilot_answers(preferred_days=[3]))
     assert comparison.difference_keys == ("preferred_days",)
 
 
 @pytest.mark.parametrize(
-    ("mentee_window", "mentor_window", "agreed"),
+    ("mentee_window", "copilot_window", "agreed"),
     [
         (None, None, None),
         ({"start": "09:00", "end": "12:00"}, None, {"start": "09:00", "end": "12:00"}),
@@ -311,69 +310,69 @@ def test_preferred_days_without_a_common_day_differ() -> None:
         ),
     ],
 )
-def test_time_window_overlap(mentee_window: Any, mentor_window: Any, agreed: Any) -> None:
+def test_time_window_overlap(mentee_window: Any, copilot_window: Any, agreed: Any) -> None:
     comparison = compare_answers(
-        mentee_answers(time_window=mentee_window), mentor_answers(time_window=mentor_window)
+        mentee_answers(time_window=mentee_window), copilot_answers(time_window=copilot_window)
     )
     assert comparison.differences == ()
     assert comparison.agreed["time_window"] == agreed
 
 
 @pytest.mark.parametrize(
-    "mentor_window",
+    "copilot_window",
     [
         {"start": "11:45", "end": "14:00"},  # only 15 minutes in common
         {"start": "12:00", "end": "14:00"},  # touching, no overlap
         {"start": "15:00", "end": "17:00"},
     ],
 )
-def test_time_windows_without_enough_overlap_differ(mentor_window: dict[str, str]) -> None:
-    comparison = compare_answers(mentee_answers(), mentor_answers(time_window=mentor_window))
+def test_time_windows_without_enough_overlap_differ(copilot_window: dict[str, str]) -> None:
+    comparison = compare_answers(mentee_answers(), copilot_answers(time_window=copilot_window))
     assert comparison.difference_keys == ("time_window",)
 
 
 def test_time_windows_in_different_time_zones() -> None:
-    # Mentee in New York (UTC-4) 09:00-12:00; mentor in Berlin (UTC+2) 14:00-17:00 = 08:00-11:00 New York.
+    # Mentee in New York (UTC-4) 09:00-12:00; copilot in Berlin (UTC+2) 14:00-17:00 = 08:00-11:00 New York.
     comparison = compare_answers(
         mentee_answers(time_window={"start": "09:00", "end": "12:00"}),
-        mentor_answers(time_window={"start": "14:00", "end": "17:00"}),
+        copilot_answers(time_window={"start": "14:00", "end": "17:00"}),
         mentee_utc_offset_minutes=-240,
-        mentor_utc_offset_minutes=120,
+        copilot_utc_offset_minutes=120,
     )
     assert comparison.agreed["time_window"] == {"start": "09:00", "end": "11:00"}
     # Same clock times, six hours apart: no overlap.
     comparison = compare_answers(
         mentee_answers(),
-        mentor_answers(),
+        copilot_answers(),
         mentee_utc_offset_minutes=-240,
-        mentor_utc_offset_minutes=120,
+        copilot_utc_offset_minutes=120,
     )
     assert comparison.difference_keys == ("time_window",)
-    # Only the mentor gave a window: it is moved into the mentee's clock.
+    # Only the copilot gave a window: it is moved into the mentee's clock.
     comparison = compare_answers(
         mentee_answers(time_window=None),
-        mentor_answers(time_window={"start": "14:00", "end": "17:00"}),
+        copilot_answers(time_window={"start": "14:00", "end": "17:00"}),
         mentee_utc_offset_minutes=-240,
-        mentor_utc_offset_minutes=120,
+        copilot_utc_offset_minutes=120,
     )
     assert comparison.agreed["time_window"] == {"start": "08:00", "end": "11:00"}
 
 
 def test_own_fields_are_kept_not_compared() -> None:
     comparison = compare_answers(
-        mentee_answers(offer="ignored", expectations=""), mentor_answers(goals="ignored as well")
+        mentee_answers(offer="ignored", expectations=""), copilot_answers(goals="ignored as well")
     )
     assert comparison.differences == ()
     assert comparison.agreed["goals"] == "Get better at giving feedback to senior colleagues."
     assert comparison.agreed["offer"] == "Ten years of leading teams, and plenty of mistakes to learn from."
-    assert comparison.agreed["expectations"] == {"mentee": "", "mentor": "Come with a topic."}
+    assert comparison.agreed["expectations"] == {"mentee": "", "copilot": "Come with a topic."}
 
 
 def test_missing_required_answers_are_never_agreed() -> None:
     mentee = mentee_answers()
-    mentor = mentor_answers()
-    del mentee["cadence"], mentor["cadence"]
-    comparison = compare_answers(mentee, mentor)
+    copilot = copilot_answers()
+    del mentee["cadence"], copilot["cadence"]
+    comparison = compare_answers(mentee, copilot)
     assert comparison.difference_keys == ("cadence",)
 
 
@@ -383,7 +382,9 @@ def test_missing_required_answers_are_never_agreed() -> None:
 def test_describe_difference_from_both_sides() -> None:
     diff = Difference("cadence", "weekly", "monthly")
     assert describe_difference(diff, "Alex", "Sam", "mentee") == "You said every week, Sam said every month."
-    assert describe_difference(diff, "Alex", "Sam", "mentor") == "You said every month, Alex said every week."
+    assert (
+        describe_difference(diff, "Alex", "Sam", "copilot") == "You said every month, Alex said every week."
+    )
     biweekly = Difference("cadence", "biweekly", "weekly")
     assert describe_difference(biweekly, "Alex", "Sam", "mentee") == (
         "You said every two weeks, Sam said every week."
@@ -419,7 +420,7 @@ def test_describe_difference_wording(diff: Difference, expected: str) -> None:
 
 def test_describe_time_window_difference() -> None:
     diff = Difference("time_window", {"start": "09:00", "end": "10:00"}, {"start": "15:00", "end": "17:00"})
-    assert describe_difference(diff, "Alex", "Sam", "mentor") == (
+    assert describe_difference(diff, "Alex", "Sam", "copilot") == (
         "You said between 15:00 and 17:00, Alex said between 09:00 and 10:00 "
         "(each in your own time): less than 30 minutes in common."
     )
@@ -428,14 +429,14 @@ def test_describe_time_window_difference() -> None:
 def test_explain_kind_mismatch() -> None:
     message = explain_kind_mismatch("copilot", "networking")
     assert "the mentee is looking for a copilot (peer mentoring)" in message
-    assert "the mentor expects a networking contact" in message
+    assert "the copilot expects a networking contact" in message
     assert "regular conversations about growth" in message
     assert "information and introductions" in message
     assert explain_kind_mismatch("networking", "copilot") != message
     for mentee_kind in RELATIONSHIP_KINDS:
-        for mentor_kind in RELATIONSHIP_KINDS:
-            explanation = explain_kind_mismatch(mentee_kind, mentor_kind)
-            assert bool(explanation) == (mentee_kind != mentor_kind)
+        for copilot_kind in RELATIONSHIP_KINDS:
+            explanation = explain_kind_mismatch(mentee_kind, copilot_kind)
+            assert bool(explanation) == (mentee_kind != copilot_kind)
             assert "different kinds of relationship" not in explanation  # every pair has its own reason
     assert explain_kind_mismatch("copilot", "unknown") != ""
 
@@ -449,10 +450,10 @@ def test_explain_kind_mismatch() -> None:
         ("meeting_format", "chat", "over chat"),
         ("length", {"meetings": 1}, "1 meeting"),
         ("length", {"end_date": "2027-01-05"}, "until 5 January 2027"),
-        ("organiser", "mentor", "the mentor sets up meetings"),
+        ("organiser", "copilot", "the copilot sets up meetings"),
         ("goals", "Learn to delegate", "Learn to delegate"),
         ("offer", "", "no answer"),
-        ("expectations", {"mentee": "a", "mentor": "b"}, "a / b"),
+        ("expectations", {"mentee": "a", "copilot": "b"}, "a / b"),
         ("confidentiality", True, "yes, what we discuss stays between us"),
         ("preferred_days", [0, 2, 4], "Monday, Wednesday and Friday"),
         ("preferred_days", [], "any day"),
@@ -468,7 +469,7 @@ def test_format_value(key: str, value: Any, expected: str) -> None:
 
 def test_format_terms() -> None:
     terms = compare_answers(
-        mentee_answers(organiser="alternate"), mentor_answers(organiser="alternate")
+        mentee_answers(organiser="alternate"), copilot_answers(organiser="alternate")
     ).agreed
     lines = dict(format_terms(terms, "Alex", "Sam"))
     assert lines == {
@@ -495,7 +496,7 @@ def test_format_terms() -> None:
 def _disagreeing() -> Comparison:
     return compare_answers(
         mentee_answers(cadence="weekly", preferred_days=[0]),
-        mentor_answers(cadence="monthly", preferred_days=[4], relationship_kind="coaching"),
+        copilot_answers(cadence="monthly", preferred_days=[4], relationship_kind="coaching"),
     )
 
 
@@ -507,21 +508,21 @@ def test_resolving_every_difference_completes_the_agreement() -> None:
     with pytest.raises(ValueError, match="relationship_kind, cadence, preferred_days"):
         final_terms(comparison, resolved)
 
-    # The mentee proposes every two weeks; the mentor counters with monthly; the mentee accepts.
+    # The mentee proposes every two weeks; the copilot counters with monthly; the mentee accepts.
     proposal, error = propose("cadence", "biweekly", "mentee", TODAY)
     assert error is None
     assert proposal == Proposal("cadence", "biweekly", "mentee")
-    assert proposal.awaiting == "mentor"
+    assert proposal.awaiting == "copilot"
     counter, error = counter_propose(proposal, "monthly", TODAY)
     assert error is None
-    assert counter == Proposal("cadence", "monthly", "mentor")
+    assert counter == Proposal("cadence", "monthly", "copilot")
     with pytest.raises(ValueError):
-        accept_proposal(resolved, counter, "mentor")  # can't accept your own proposal
+        accept_proposal(resolved, counter, "copilot")  # can't accept your own proposal
     resolved = accept_proposal(resolved, counter, "mentee")
     assert resolved == {"cadence": "monthly"}
     assert open_fields(comparison, resolved) == ["relationship_kind", "preferred_days"]
 
-    kind, _ = propose("relationship_kind", "copilot", "mentor", TODAY)
+    kind, _ = propose("relationship_kind", "copilot", "copilot", TODAY)
     assert kind is not None
     resolved = accept_proposal(resolved, kind, "mentee")
     resolved = apply_resolution(resolved, "preferred_days", [])  # "any day" settles it too
@@ -537,14 +538,14 @@ def test_resolving_every_difference_completes_the_agreement() -> None:
 
 def test_invalid_proposals_are_refused_with_a_message() -> None:
     assert propose("cadence", "daily", "mentee", TODAY) == (None, "Pick how often you'd like to meet")
-    assert propose("length", {"meetings": 100}, "mentor", TODAY)[1] == (
+    assert propose("length", {"meetings": 100}, "copilot", TODAY)[1] == (
         "The number of meetings must be a whole number from 1 to 52"
     )
     proposal, error = propose("goals", "Anything at all, really.", "mentee", TODAY)
     assert proposal is None
     assert error
-    proposal, _ = propose("meeting_minutes", "30", "mentor", TODAY)
-    assert proposal == Proposal("meeting_minutes", 30, "mentor")
+    proposal, _ = propose("meeting_minutes", "30", "copilot", TODAY)
+    assert proposal == Proposal("meeting_minutes", 30, "copilot")
 
 
 def test_apply_resolution_does_not_change_its_input() -> None:
@@ -597,7 +598,7 @@ compared_answers = st.fixed_dictionaries(
         "meeting_minutes": st.sampled_from([30, 45, 60]),
         "meeting_format": st.sampled_from(["in_person", "video", "chat"]),
         "length": lengths,
-        "organiser": st.sampled_from(["mentee", "mentor", "alternate"]),
+        "organiser": st.sampled_from(["mentee", "copilot", "alternate"]),
         "preferred_days": st.lists(st.integers(0, 6), unique=True).map(sorted),
         "time_window": time_windows(),
     }
@@ -620,7 +621,7 @@ full_answers = st.builds(
 @settings(max_examples=200)
 @given(answers=full_answers)
 def test_identical_valid_answers_never_differ(answers: dict[str, Any]) -> None:
-    for role in ("mentee", "mentor"):
+    for role in ("mentee", "copilot"):
         _cleaned, errors = validate_answers(answers, role, TODAY)
         assert errors == {}
     comparison = compare_answers(answers, answers)
@@ -629,17 +630,17 @@ def test_identical_valid_answers_never_differ(answers: dict[str, Any]) -> None:
 
 
 @settings(max_examples=200)
-@given(mentee=full_answers, mentor=full_answers)
+@given(mentee=full_answers, copilot=full_answers)
 def test_differences_are_symmetric_when_swapping_sides(
-    mentee: dict[str, Any], mentor: dict[str, Any]
+    mentee: dict[str, Any], copilot: dict[str, Any]
 ) -> None:
-    forward = compare_answers(mentee, mentor)
-    swapped_mentee = mentee | {key: mentor[key] for key in COMPARED_KEYS}
-    swapped_mentor = mentor | {key: mentee[key] for key in COMPARED_KEYS}
-    backward = compare_answers(swapped_mentee, swapped_mentor)
+    forward = compare_answers(mentee, copilot)
+    swapped_mentee = mentee | {key: copilot[key] for key in COMPARED_KEYS}
+    swapped_copilot = copilot | {key: mentee[key] for key in COMPARED_KEYS}
+    backward = compare_answers(swapped_mentee, swapped_copilot)
     assert forward.difference_keys == backward.difference_keys
     for there, back in zip(forward.differences, backward.differences, strict=True):
-        assert (there.mentee_value, there.mentor_value) == (back.mentor_value, back.mentee_value)
+        assert (there.mentee_value, there.copilot_value) == (back.copilot_value, back.mentee_value)
         assert there.dangerous == back.dangerous
     for key in COMPARED_KEYS:
         if key in forward.agreed:
@@ -647,15 +648,15 @@ def test_differences_are_symmetric_when_swapping_sides(
 
 
 @settings(max_examples=200)
-@given(mentee=full_answers, mentor=full_answers, pick_mentee=st.booleans())
+@given(mentee=full_answers, copilot=full_answers, pick_mentee=st.booleans())
 def test_resolving_every_open_field_gives_complete_terms(
-    mentee: dict[str, Any], mentor: dict[str, Any], pick_mentee: bool
+    mentee: dict[str, Any], copilot: dict[str, Any], pick_mentee: bool
 ) -> None:
-    comparison = compare_answers(mentee, mentor)
+    comparison = compare_answers(mentee, copilot)
     resolved: dict[str, Any] = {}
     for key in open_fields(comparison, resolved):
-        proposer = "mentee" if pick_mentee else "mentor"
-        proposal, error = propose(key, (mentee if pick_mentee else mentor)[key], proposer, TODAY)
+        proposer = "mentee" if pick_mentee else "copilot"
+        proposal, error = propose(key, (mentee if pick_mentee else copilot)[key], proposer, TODAY)
         assert error is None
         assert proposal is not None
         resolved = accept_proposal(resolved, proposal, proposal.awaiting)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cadence import (
+from bot.rules.cadence import (
     CADENCE_DAYS,
     NudgeWindow,
     add_working_days,

@@ -107,7 +107,7 @@ def test_repr_hides_tokens():
 
 
 def test_the_nudge_window_follows_the_program_settings():
-    from bot.program import ProgramSettings
+    from bot.people.program_settings import ProgramSettings
 
     window = ProgramSettings(
         nudge_hour=9, working_days=(6, 0, 1, 2, 3), quiet_start=21, quiet_end=7

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.digests import this_weeks_digest_time
+from bot.oversight.digests import this_weeks_digest_time
 
 
 def utc(*args: int) -> datetime:

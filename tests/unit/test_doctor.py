@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
+from bot.demo.slack_standin import SlackStandIn
 from bot.doctor import run_checks
-from bot.outbox import Message, enqueue
-from bot.slack_standin import SlackStandIn
+from bot.outbox import Kind, Message, Outgoing, enqueue
 from storage.db import Database
 from tests.harness import test_settings
 
@@ -40,13 +40,17 @@ def test_an_overdue_outbox_means_the_scheduler_is_not_running(
     with db.transaction() as session:
         enqueue(
             session,
-            team_id="T0001",
-            key="k",
-            kind="offer",
-            channel="U1",
-            message=Message("hi"),
-            due_at=clock.now(),
-            now=clock.now(),
+            Outgoing(
+                team_id="T0001",
+                key="k",
+                kind=Kind.OFFER,
+                subject_id=1,
+                pairing_id=None,
+                channel="U1",
+                payload=Message("hi").payload(),
+                due_at=clock.now(),
+                now=clock.now(),
+            ),
         )
     clock.advance(timedelta(minutes=30))
     ok, detail = lines(run_checks(test_settings(slack, database_url), clock, db))["scheduler"]

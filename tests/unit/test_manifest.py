@@ -90,11 +90,11 @@ def test_manifest_fields_the_schema_does_not_enforce(manifest):
 def test_mentor_slash_command_declared(manifest):
     commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
     assert "/mentor" in commands
-    mentor = commands["/mentor"]
+    copilot = commands["/mentor"]
     # Escaped mentions (<@U123|name>) name people unambiguously in `/mentor request @sam`.
-    assert mentor["should_escape"] is True
+    assert copilot["should_escape"] is True
     for sub in ("request", "volunteer", "status", "intro", "end", "help"):
-        assert sub in mentor["usage_hint"]
+        assert sub in copilot["usage_hint"]
 
 
 def test_intro_message_shortcut_declared(manifest):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -10,34 +11,40 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from bot.matching import (
-    MATCH_BONUS,
-    MAX_SCORE,
+from bot.rules.matching.columns import CopilotPool
+from bot.rules.matching.facts import (
     BlockReason,
+    CopilotFacts,
     MatchHistory,
     MatchRules,
-    MenteeProfile,
+    MenteeFacts,
     OrgChart,
-    RoundResult,
-    VolunteerPool,
-    VolunteerProfile,
-    assign_round,
     blocking_reason,
     explain_block,
     find_manager_cycles,
-    greedy_round,
     in_reporting_line,
-    rank_candidates,
-    score_match,
 )
+from bot.rules.matching.ranking import rank_candidates, score_match
+from bot.rules.matching.rounds import (
+    Pairs,
+    RoundInput,
+    RoundResult,
+    assign_round,
+    candidate_graph,
+    greedy_round,
+    solve_optimally,
+)
+from bot.rules.matching.scoring import MATCH_BONUS, MAX_SCORE
+from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
+from tests.matching_worlds import World, build_world
 
 NO_HISTORY = MatchHistory()
 RULES = MatchRules()
 FLAT_ORG = OrgChart({})
 
 
-def mentee(person_id: int = 1, request_id: int | None = None, **changes: object) -> MenteeProfile:
-    base = MenteeProfile(
+def mentee(person_id: int = 1, request_id: int | None = None, **changes: object) -> MenteeFacts:
+    base = MenteeFacts(
         request_id=request_id if request_id is not None else 1000 + person_id,
         person_id=person_id,
         topics=frozenset({"code review", "public speaking"}),
@@ -48,8 +55,8 @@ def mentee(person_id: int = 1, request_id: int | None = None, **changes: object)
     return replace(base, **changes)
 
 
-def volunteer(person_id: int = 2, **changes: object) -> VolunteerProfile:
-    base = VolunteerProfile(
+def volunteer(person_id: int = 2, **changes: object) -> CopilotFacts:
+    base = CopilotFacts(
         person_id=person_id,
         topics=frozenset({"code review", "public speaking"}),
         team="search",
@@ -62,8 +69,8 @@ def volunteer(person_id: int = 2, **changes: object) -> VolunteerProfile:
 
 
 def block(
-    m: MenteeProfile | None = None,
-    v: VolunteerProfile | None = None,
+    m: MenteeFacts | None = None,
+    v: CopilotFacts | None = None,
     org: OrgChart = FLAT_ORG,
     history: MatchHistory = NO_HISTORY,
     rules: MatchRules = RULES,
@@ -305,7 +312,7 @@ def test_ties_are_broken_by_the_seed_deterministically() -> None:
     assert order(0) == [
         c.volunteer_id
         for c in rank_candidates(
-            mentee(), VolunteerPool.build(volunteers), FLAT_ORG, NO_HISTORY, MatchRules(seed=0), limit=30
+            mentee(), CopilotPool.build(volunteers), FLAT_ORG, NO_HISTORY, MatchRules(seed=0), limit=30
         )
     ]
 
@@ -383,7 +390,7 @@ OFFSETS = (-480, -300, 0, 60, 330, 600)
 @st.composite
 def worlds(
     draw: st.DrawFn,
-) -> tuple[list[MenteeProfile], list[VolunteerProfile], OrgChart, MatchHistory, MatchRules]:
+) -> tuple[list[MenteeFacts], list[CopilotFacts], OrgChart, MatchHistory, MatchRules]:
     people = draw(st.integers(2, 14))
     managers = {p: draw(st.one_of(st.none(), st.integers(0, people - 1))) for p in range(people)}
     person = st.integers(0, people - 1)
@@ -394,7 +401,7 @@ def worlds(
     for p in volunteer_ids:
         capacity = draw(st.integers(1, 5))
         volunteers.append(
-            VolunteerProfile(
+            CopilotFacts(
                 person_id=p,
                 topics=draw(topics),
                 team=draw(team),
@@ -410,7 +417,7 @@ def worlds(
             )
         )
     mentees = [
-        MenteeProfile(
+        MenteeFacts(
             request_id=500 + i,
             person_id=draw(person),
             topics=draw(topics),
@@ -470,7 +477,7 @@ def test_round_properties(world) -> None:
         assert sum(p.volunteer_id == v.person_id for p in result.pairs) <= v.remaining_capacity
 
     assert result.objective >= greedy.objective - 1e-6
-    # Small rounds use every allowed pairing, so the solver's answer is the true optimum.
+    # The round is optimal over every allowed pairing: the same value as an independent exact solver.
     assert result.objective == pytest.approx(exact_best_objective(mentees, volunteers, org, history, rules))
     assert result == assign_round(mentees, volunteers, org, history, rules)
 
@@ -478,3 +485,122 @@ def test_round_properties(world) -> None:
         ranked = rank_candidates(m, volunteers, org, history, rules, limit=len(volunteers))
         allowed = {v.person_id for v in volunteers if blocking_reason(m, v, org, history, rules) is None}
         assert {c.volunteer_id for c in ranked} == allowed
+
+
+# --- Exactness at scale: against an independent assignment solver --------------------------------
+
+
+def _all_allowed_pairs(round_input: RoundInput) -> Pairs:
+    """Every allowed (request, copilot) pair with its value, by brute force over the cross product."""
+    n_m, n_v = len(round_input.table.profiles), len(round_input.pool)
+    m = np.repeat(np.arange(n_m), n_v)
+    v = np.tile(np.arange(n_v), n_m)
+    return Pairs(*round_input.evaluate(m, v))
+
+
+def _exact_objective(round_input: RoundInput, pairs: Pairs) -> int:
+    """linear_sum_assignment on one column per free seat plus one 'no copilot' column per request."""
+    remaining = round_input.pool.remaining
+    seat_start = np.concatenate([[0], np.cumsum(remaining)])
+    n_m, n_seats = len(round_input.table.profiles), int(seat_start[-1])
+    value = np.full((n_m, n_seats + n_m), -1e12)
+    value[np.arange(n_m), n_seats + np.arange(n_m)] = 0.0
+    for seat in range(int(remaining.max(initial=0))):
+        has = remaining[pairs.copilot_rows] > seat
+        value[pairs.mentee_rows[has], seat_start[pairs.copilot_rows[has]] + seat] = pairs.values[has]
+    rows, cols = linear_sum_assignment(value, maximize=True)
+    return round(value[rows, cols].sum())
+
+
+def _check_round(world: World, rules: MatchRules, result: RoundResult) -> None:
+    """No hard rule or capacity broken, every score as score_match words it, every request accounted for."""
+    by_request = {m.request_id: m for m in world.mentees}
+    by_person = {v.person_id: v for v in world.volunteers}
+    for pair in result.pairs:
+        m, v = by_request[pair.request_id], by_person[pair.volunteer_id]
+        assert blocking_reason(m, v, world.org, world.history, rules) is None
+        assert pair.score == score_match(m, v, world.history, rules)
+    taken = Counter(p.volunteer_id for p in result.pairs)
+    assert all(count <= by_person[v].remaining_capacity for v, count in taken.items())
+    assert sorted([p.request_id for p in result.pairs] + list(result.unmatched)) == sorted(by_request)
+
+
+@pytest.mark.parametrize(
+    ("requests", "volunteers", "seed", "max_capacity", "rules"),
+    [
+        (300, 80, 1, 3, MatchRules()),
+        (1200, 300, 2, 3, MatchRules(seed=4)),
+        (2500, 500, 3, 3, MatchRules(reporting_line_depth=2, max_tz_gap_hours=5)),
+        (2000, 600, 4, 5, MatchRules(prefer_senior=True, allow_guests=True, seed=9)),
+    ],
+)
+def test_round_equals_an_exact_solve_of_every_allowed_pairing(
+    requests: int, volunteers: int, seed: int, max_capacity: int, rules: MatchRules
+) -> None:
+    world = build_world(requests, volunteers, seed=seed, max_capacity=max_capacity)
+    result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
+    _check_round(world, rules, result)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    everything = _all_allowed_pairs(round_input)
+    # The brute-force pair list agrees with the one-pair rules on a sample.
+    sample = np.random.default_rng(seed).choice(everything.values.size, size=300, replace=False)
+    for i in sample.tolist():
+        m = world.mentees[int(everything.mentee_rows[i])]
+        v = world.volunteers[int(everything.copilot_rows[i])]
+        assert blocking_reason(m, v, world.org, world.history, rules) is None
+        assert everything.values[i] == round(score_match(m, v, world.history, rules).total * 100) + 10_000
+    assert round(result.objective * 100) == _exact_objective(round_input, everything)
+    assert result == assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
+
+
+def test_the_certificate_finds_what_a_pruned_graph_misses() -> None:
+    world = build_world(600, 150, seed=5, max_capacity=3)
+    rules = MatchRules()
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    everything = _all_allowed_pairs(round_input)
+    exact = _exact_objective(round_input, everything)
+    # One request per copilot: the pruned graph alone is well short of the optimum ...
+    pruned = candidate_graph(round_input, per_seat=0, extra=1)
+    remaining = round_input.pool.remaining
+    first = best_assignment(
+        pruned.graph.mentee_rows, pruned.graph.copilot_rows, pruned.graph.values, remaining
+    )
+    assert int(pruned.graph.values[first].sum()) < exact
+    # ... and pricing adds the missing pairs until the optimum is proven.
+    best = solve_optimally(round_input, pruned, per_seat=0, extra=1)
+    assert best.passes >= 2
+    assert int(best.graph.values[best.chosen].sum()) == exact
+    # The final duals price out every allowed pair, including all those never put in the graph.
+    duals = dual_prices(
+        best.graph.mentee_rows,
+        best.graph.copilot_rows,
+        best.graph.values,
+        best.chosen,
+        len(round_input.table.profiles),
+        remaining,
+    )
+    reduced = (
+        everything.values - duals.request[everything.mentee_rows] - duals.copilot[everything.copilot_rows]
+    )
+    assert (reduced <= 0).all()
+    graph_keys = set((best.graph.mentee_rows * len(round_input.pool) + best.graph.copilot_rows).tolist())
+    outside = [
+        k not in graph_keys
+        for k in (everything.mentee_rows * len(round_input.pool) + everything.copilot_rows).tolist()
+    ]
+    assert sum(outside) > 0.9 * everything.values.size  # most pairs were certified without a solve
+
+
+def test_a_flow_that_is_not_optimal_has_no_certificate() -> None:
+    # Two requests, one seat each at two copilots; the chosen edge leaves a better pairing unused.
+    m = np.array([0, 0, 1])
+    v = np.array([0, 1, 0])
+    values = np.array([15_000, 14_000, 19_000])
+    remaining = np.array([1, 1])
+    with pytest.raises(RuntimeError):
+        duals = dual_prices(m, v, values, np.array([0]), 2, remaining)
+        check_duals(m, v, values, np.array([0]), duals, remaining)
+    best = best_assignment(m, v, values, remaining)
+    duals = dual_prices(m, v, values, best, 2, remaining)
+    check_duals(m, v, values, best, duals, remaining)
+    assert int(values[best].sum()) == 14_000 + 19_000

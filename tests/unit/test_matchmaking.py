@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.clock import FixedClock
-from bot.matchmaking import load_match_data, match_rules
-from bot.program import ProgramSettings
+from bot.copilots.match_data import load_match_data, match_rules
+from bot.people.program_settings import ProgramSettings
 from storage.db import Database
 from storage.models import MentoringRequest, Offer
 from tests import factories
@@ -28,12 +28,12 @@ def _request(session, mentee, now, status="open") -> MentoringRequest:
     return row
 
 
-def _offer(session, request, mentor, now, status, answered_days_ago=None) -> Offer:
+def _offer(session, request, copilot, now, status, answered_days_ago=None) -> Offer:
     answered = now - timedelta(days=answered_days_ago) if answered_days_ago is not None else None
     row = Offer(
         team_id=TEAM_ID,
         request_id=request.id,
-        mentor_id=mentor.id,
+        copilot_id=copilot.id,
         status=status,
         created_at=now,
         expires_at=now + timedelta(days=3),

@@ -5,30 +5,17 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from slack_sdk import WebClient
 
-from bot.app import build_runtime
 from bot.cli import main
-from bot.clock import FixedClock
-from bot.org import OrgFileError, import_org, parse_org_csv
-from bot.people import find_person
+from bot.demo.slack_standin import SlackStandIn
+from bot.people.directory import find_person
+from bot.people.org_csv import OrgFileError, parse_org_csv
+from bot.people.org_import import import_org
 from bot.runtime import Runtime
-from bot.slack_standin import SlackStandIn
-from storage.db import Database
 from storage.models import Person
-from tests.harness import BOT_TOKEN, TEAM_ID, test_settings
+from tests.harness import BOT_TOKEN, TEAM_ID
 
 T = TEAM_ID
-
-
-@pytest.fixture
-def runtime(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Runtime:
-    return build_runtime(test_settings(slack, database_url), clock=clock, db=db)
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> WebClient:
-    return runtime.slack.new_client(BOT_TOKEN)
 
 
 @pytest.fixture
@@ -251,3 +238,45 @@ def test_the_command_line_prints_the_report_and_exits_1_on_bad_rows(
     unusable.write_text("name\nAna\n", encoding="utf-8")
     assert main(["import-org", str(unusable), "--team", T]) == 2
     assert "nothing imported" in capsys.readouterr().err
+
+
+def test_the_link_that_closes_a_loop_is_not_saved_and_the_report_says_which(runtime, client, staff):
+    report = import_org(
+        runtime,
+        T,
+        client,
+        csv(
+            """\
+            email,manager_email,team
+            ana@acme.test,bob@acme.test,Sales
+            bob@acme.test,carla@acme.test,Sales
+            carla@acme.test,ana@acme.test,Leadership
+            """
+        ),
+    )
+    assert report.cuts == ["line 4: Carla Diaz → Ana Ruiz was not saved; Carla Diaz's manager stays (none)"]
+    assert org_of(runtime, "UANA")[0] == "UBOB" and org_of(runtime, "UBOB")[0] == "UCARLA"
+    assert org_of(runtime, "UCARLA") == (None, "Leadership", None, None)  # the rest of the row was saved
+    assert "line 4: Carla Diaz: team (none) → Leadership" in report.changes  # no manager change claimed
+    lines = report.lines()
+    loop_at = lines.index("  Ana Ruiz → Bob Lee → Carla Diaz → Ana Ruiz")
+    assert lines[loop_at + 1] == "    " + report.cuts[0]
+    with runtime.db.transaction() as session:
+        from bot.people.org_import import _cycles_by_id
+
+        assert _cycles_by_id(session, T) == []
+
+
+def test_a_loop_closed_against_links_already_stored_keeps_the_old_manager(runtime, client, staff):
+    import_org(runtime, T, client, FIRST)  # ana → bob → carla
+    report = import_org(runtime, T, client, "email,manager_email\ncarla@acme.test,ana@acme.test\n")
+    assert not report.ok and report.cycles == [["Ana Ruiz", "Bob Lee", "Carla Diaz"]]
+    assert report.cuts == ["line 2: Carla Diaz → Ana Ruiz was not saved; Carla Diaz's manager stays (none)"]
+    assert report.changes == [] and report.unchanged == 1
+    assert org_of(runtime, "UCARLA")[0] is None
+
+    # Moving Carla under Dev instead makes no loop: it is saved.
+    fine = import_org(
+        runtime, T, client, "email,manager_email\ncarla@acme.test,dev@acme.test\ndev@acme.test,\n"
+    )
+    assert fine.ok and fine.cuts == [] and org_of(runtime, "UCARLA")[0] == "UDEV"

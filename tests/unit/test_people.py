@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import grimp
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bot import people
 from bot.app import build_runtime
-from bot.clock import FixedClock
-from bot.people import (
+from bot.people import directory as people
+from bot.people.directory import (
     UnknownSlackUser,
     apply_user_change,
     ensure_person,
@@ -21,22 +21,10 @@ from bot.people import (
     sync_workspace,
 )
 from bot.runtime import Runtime
-from bot.slack_standin import SlackStandIn
-from storage.db import Database
 from storage.models import Person
-from tests.harness import BOT_TOKEN, TEAM_ID, test_settings
+from tests.harness import TEAM_ID, test_settings
 
 T = TEAM_ID
-
-
-@pytest.fixture
-def runtime(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Runtime:
-    return build_runtime(test_settings(slack, database_url), clock=clock, db=db)
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> WebClient:
-    return runtime.slack.new_client(BOT_TOKEN)
 
 
 def ensure(runtime: Runtime, client: WebClient, user_id: str, **kwargs) -> Person:
@@ -127,8 +115,8 @@ def test_a_second_sync_counts_updates_and_leavers_and_runs_the_hooks(runtime, cl
     sync_workspace(runtime, T, client)
     left: list[str] = []
     moved: list[str] = []
-    monkeypatch.setattr(people, "PERSON_LEFT_HOOKS", [lambda rt, s, p: left.append(p.slack_user_id)])
-    monkeypatch.setattr(people, "TZ_CHANGED_HOOKS", [lambda rt, s, p: moved.append(p.slack_user_id)])
+    monkeypatch.setattr(runtime.hooks, "person_left", [lambda rt, s, p: left.append(p.slack_user_id)])
+    monkeypatch.setattr(runtime.hooks, "tz_changed", [lambda rt, s, p: moved.append(p.slack_user_id)])
     slack.add_user("U1", deleted=True)
     slack.add_user("U2", name="renamed")
     slack.add_user("U3", tz="Asia/Tokyo")
@@ -151,7 +139,7 @@ def test_user_change_deactivation_runs_the_left_hooks_inside_the_transaction(
     def ended(rt: Runtime, session, person: Person) -> None:
         seen.append((person.slack_user_id, person.is_deleted, session.in_transaction()))
 
-    monkeypatch.setattr(people, "PERSON_LEFT_HOOKS", [ended])
+    monkeypatch.setattr(runtime.hooks, "person_left", [ended])
     user = slack.add_user("U1", name="ana", deleted=True)
 
     change = apply_user_change(runtime, T, user)
@@ -171,7 +159,7 @@ def test_a_failing_left_hook_rolls_the_change_back(runtime, client, slack, monke
     def broken(rt, session, person) -> None:
         raise RuntimeError("pairings could not be ended")
 
-    monkeypatch.setattr(people, "PERSON_LEFT_HOOKS", [broken])
+    monkeypatch.setattr(runtime.hooks, "person_left", [broken])
     with pytest.raises(RuntimeError):
         apply_user_change(runtime, T, slack.add_user("U1", deleted=True))
     with runtime.db.transaction() as session:
@@ -182,7 +170,7 @@ def test_user_change_reports_a_new_time_zone_and_runs_the_tz_hooks(runtime, clie
     slack.add_user("U1", tz="Europe/London")
     ensure(runtime, client, "U1")
     moved: list[str] = []
-    monkeypatch.setattr(people, "TZ_CHANGED_HOOKS", [lambda rt, s, p: moved.append(p.tz)])
+    monkeypatch.setattr(runtime.hooks, "tz_changed", [lambda rt, s, p: moved.append(p.tz)])
 
     change = apply_user_change(runtime, T, slack.add_user("U1", tz="America/Chicago"))
 
@@ -234,11 +222,9 @@ def test_reporting_lines_stop_at_a_cycle(runtime):
 
 
 def test_the_daily_sync_refreshes_every_known_workspace(db, slack, clock, database_url):
-    from bot.app import build_runtime
-    from bot.people import sync_known_workspaces
+    from bot.people.directory import sync_known_workspaces
     from storage.models import Person
     from tests.factories import person
-    from tests.harness import test_settings
 
     with db.transaction() as session:
         person(session, "U1", clock.now(), slack=slack)
@@ -248,3 +234,16 @@ def test_the_daily_sync_refreshes_every_known_workspace(db, slack, clock, databa
     assert reports["T0001"].added == 1
     with db.transaction() as session:
         assert {p.slack_user_id for p in session.query(Person)} >= {"U1", "U2"}
+
+
+def test_people_imports_no_other_capability_package():
+    """bot/people/__init__.py: the other capabilities import people, never the other way round (their
+    part in forgetting, leaving and time-zone changes runs in the hooks bot/app.py lists)."""
+    graph = grimp.build_graph("bot", cache_dir=None)
+    others = ("bot.copilots", "bot.expectations", "bot.checkins", "bot.network", "bot.oversight", "bot.demo")
+    found = [
+        other
+        for other in others
+        if graph.chain_exists(importer="bot.people", imported=other, as_packages=True)
+    ]
+    assert found == []

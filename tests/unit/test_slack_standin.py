@@ -1,4 +1,7 @@
+import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -7,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack_standin import SlackStandIn
+from bot.demo.slack_standin import SlackStandIn, block_texts
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}
 
@@ -29,7 +32,7 @@ def client(s: SlackStandIn) -> WebClient:
     return WebClient(token="xoxb-test", base_url=s.api_url)
 
 
-def modal(title: str = "Find a mentor", **extra: object) -> dict:
+def modal(title: str = "Find a copilot", **extra: object) -> dict:
     return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": [SECTION], **extra}
 
 
@@ -358,3 +361,70 @@ def test_bolt_app_runs_against_the_standin(s: SlackStandIn) -> None:
     assert s.wait_for("chat.postMessage")[0].args["channel"] == "C1"
     assert s.calls_to("auth.test")
     assert s.invalid_payloads == []
+
+
+@pytest.fixture
+def eager_thread_switches() -> Iterator[None]:
+    """Switch threads as often as possible, so a gap in the stand-in's locking shows as disorder."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+@pytest.mark.usefixtures("eager_thread_switches")
+def test_concurrent_calls_are_recorded_in_the_order_they_were_answered(s: SlackStandIn) -> None:
+    def post_many(worker: int) -> dict[str, str]:
+        client = WebClient(token="xoxb-test", base_url=s.api_url)
+        return {
+            text: client.chat_postMessage(channel="C1", text=text)["ts"]
+            for text in (f"{worker}-{n}" for n in range(25))
+        }
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answered = {text: ts for replies in pool.map(post_many, range(8)) for text, ts in replies.items()}
+
+    recorded = [call.args["text"] for call in s.calls_to("chat.postMessage")]
+    assert sorted(recorded) == sorted(answered) and len(recorded) == 200
+    timestamps = [float(answered[text]) for text in recorded]
+    assert timestamps == sorted(timestamps) and len(set(timestamps)) == 200
+
+
+def test_a_slow_answer_does_not_hold_up_other_callers(s: SlackStandIn, client: WebClient) -> None:
+    s.fail("auth.test", delay=2.0)
+    slow_done = threading.Event()
+
+    def slow() -> None:
+        WebClient(token="xoxb-test", base_url=s.api_url).auth_test()
+        slow_done.set()
+
+    caller = threading.Thread(target=slow)
+    caller.start()
+    s.wait_for("auth.test")
+
+    assert client.chat_postMessage(channel="C1", text="meanwhile")["ok"]
+    assert not slow_done.is_set()
+    caller.join(timeout=5)
+    assert slow_done.is_set()
+
+
+def test_block_texts_reads_every_text_in_document_order() -> None:
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Title"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "*Body*"},
+            "fields": [{"type": "mrkdwn", "text": "f1"}, {"type": "plain_text", "text": "f2"}],
+            "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Go"}, "value": "v"},
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "small print"}]},
+        {
+            "type": "rich_text",
+            "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": "rt"}]}],
+        },
+    ]
+
+    assert block_texts(blocks) == ["Title", "*Body*", "f1", "f2", "Go", "small print", "rt"]
+    assert block_texts(blocks, kind="mrkdwn") == ["*Body*", "f1", "small print"]
+    assert block_texts({"text": "top", "blocks": blocks[:1]}) == ["top", "Title"]
+    assert block_texts([{"type": "divider"}, "text", 3]) == []

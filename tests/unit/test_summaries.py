@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
-from bot.chart import health_chart
-from bot.summaries import (
+from bot.oversight.chart import health_chart
+from bot.rules.summary_figures import (
     MeetingFacts,
     PairingFacts,
     PersonFacts,
@@ -23,11 +23,11 @@ from bot.summaries import (
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def pairing(pid: int, mentee: int = 1, mentor: int = 2, state: str = "active", **fields) -> PairingFacts:  # type: ignore[no-untyped-def]
+def pairing(pid: int, mentee: int = 1, copilot: int = 2, state: str = "active", **fields) -> PairingFacts:  # type: ignore[no-untyped-def]
     values = dict(
         id=pid,
         mentee_id=mentee,
-        mentor_id=mentor,
+        copilot_id=copilot,
         request_id=None,
         state=state,
         cadence="weekly",

@@ -1,0 +1,183 @@
+"""The later life of a pairing: revisit the expectations (a new round while the agreement in force
+stays), pause and resume, and end it: by one of the pair (with an optional private reflection) or because
+one of them left the workspace (the person_left hook).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.expectations.rounds import (
+    Outcome,
+    Refused,
+    current_round,
+    member,
+    open_round,
+    pair_group,
+    people_of,
+    post,
+)
+from bot.messages.expectations.later_life import (
+    REFLECTION_MAX_CHARS,
+    ended_message,
+    partner_left_message,
+    paused_message,
+    revisit_message,
+)
+from bot.outbox import Kind
+from bot.outbox import keys as outbox_keys
+from bot.pairings import end_pairing, open_pairings_of, pause_pairing, resume_pairing
+from bot.people.directory import display_name, find_person
+from bot.rules.agreements.status import UNFINISHED, AgreementStatus
+from bot.rules.cadence import local_date
+from bot.rules.lifecycle import CLOSED_STATES, PairingState
+from bot.runtime import Runtime
+from storage.models import Pairing, Person, Reflection
+
+MAX_PAUSE_DAYS = 365
+
+
+def revisit(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:
+    """Open a new questionnaire round for both; the pairing stays active and earlier versions are kept."""
+    with runtime.db.transaction() as session:
+        pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=True)
+        if pairing.state not in (PairingState.ACTIVE, PairingState.PAUSED, PairingState.STALLED):
+            raise Refused("You can revisit your expectations once your first agreement is in place.")
+        current = current_round(session, pairing)
+        if current is not None and current.status in UNFINISHED:
+            return Outcome("Your expectations are already open for a fresh look.", changed=False)
+        now = runtime.clock.now()
+        round_ = (current.version if current else 0) + 1
+        open_round(session, pairing, now, round_)
+        mentee, copilot = people_of(session, pairing)
+        post(
+            session,
+            pairing,
+            outbox_keys.expectations(pairing.id, round_, "kickoff"),
+            Kind.EXPECTATIONS_KICKOFF,
+            pair_group(pairing, mentee, copilot),
+            revisit_message(pairing.id, person.slack_user_id),
+            now,
+        )
+        return Outcome("Done: you'll both get the questions again. Your current agreement stays in place.")
+
+
+def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: date) -> Outcome:
+    with runtime.db.transaction() as session:
+        pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=True)
+        now = runtime.clock.now()
+        today = local_date(now, person.tz)
+        if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
+            raise Refused("Pick a date after today and within a year.")
+        if pairing.state == PairingState.PAUSED and pairing.paused_until == until:
+            return Outcome(f"Already paused until {until:%d %B %Y}.", changed=False)
+        if not pause_pairing(pairing, until):
+            raise Refused("Only an active pairing can be paused.")
+        mentee, copilot = people_of(session, pairing)
+        partner = copilot if person.id == mentee.id else mentee
+        post(
+            session,
+            pairing,
+            outbox_keys.pairing_event(pairing.id, f"paused:{pairing.version}"),
+            Kind.PAIRING_PAUSED,
+            partner.slack_user_id,
+            paused_message(person.slack_user_id, until),
+            now,
+        )
+        return Outcome(f"Paused until {until:%d %B %Y}. No check-in reminders until then.")
+
+
+def resume(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:
+    with runtime.db.transaction() as session:
+        pairing, _person, _role = member(session, team_id, user_id, pairing_id, lock=True)
+        if not resume_pairing(pairing):
+            return Outcome("Your mentoring isn't paused.", changed=False)
+        return Outcome("Welcome back: your mentoring is active again.")
+
+
+def end_form_for(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> str:
+    """The partner's name, for the "end mentoring" modal."""
+    with runtime.db.transaction() as session:
+        pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=False)
+        if pairing.state in CLOSED_STATES:
+            raise Refused("This mentoring has already ended.")
+        mentee, copilot = people_of(session, pairing)
+        return display_name(copilot if person.id == mentee.id else mentee)
+
+
+def pairing_with(runtime: Runtime, team_id: str, user_id: str, partner_user_id: str) -> int:
+    """The id of the caller's open pairing with this partner."""
+    with runtime.db.transaction() as session:
+        me = find_person(session, team_id, user_id)
+        partner = find_person(session, team_id, partner_user_id)
+        if me is not None and partner is not None:
+            for pairing in open_pairings_of(session, team_id, me.id):
+                if partner.id in (pairing.mentee_id, pairing.copilot_id):
+                    return pairing.id
+        raise Refused("You don't have an open mentoring pairing with that person.")
+
+
+def end_by_member(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, reflection: str) -> Outcome:
+    """End the pairing (any state), keep an optional private reflection, tell the partner kindly."""
+    reflection = (reflection or "").strip()
+    if len(reflection) > REFLECTION_MAX_CHARS:
+        raise Refused(f"Please keep your reflection under {REFLECTION_MAX_CHARS} characters.")
+    with runtime.db.transaction() as session:
+        pairing, person, role = member(session, team_id, user_id, pairing_id, lock=True)
+        now = runtime.clock.now()
+        if not end_pairing(session, pairing, reason=f"by_{role}", now=now):
+            return Outcome("This mentoring has already ended.", changed=False)
+        _withdraw_unfinished_round(session, pairing)
+        if reflection:
+            session.add(
+                Reflection(
+                    team_id=team_id,
+                    pairing_id=pairing.id,
+                    author_id=person.id,
+                    text=reflection,
+                    created_at=now,
+                )
+            )
+        mentee, copilot = people_of(session, pairing)
+        partner = copilot if role == "mentee" else mentee
+        post(
+            session,
+            pairing,
+            outbox_keys.pairing_event(pairing.id, "ended"),
+            Kind.PAIRING_ENDED,
+            partner.slack_user_id,
+            ended_message(person.slack_user_id),
+            now,
+        )
+        return Outcome(f"Your mentoring with {display_name(partner)} has ended. Thank you for taking part.")
+
+
+def _withdraw_unfinished_round(session: Session, pairing: Pairing) -> None:
+    current = current_round(session, pairing)
+    if current is not None and current.status in UNFINISHED:
+        current.status = AgreementStatus.WITHDRAWN
+
+
+def end_for_leaver(runtime: Runtime, session: Session, person: Person) -> None:
+    """A person_left hook: someone left the workspace. End their open pairings, tell each partner."""
+    now = runtime.clock.now()
+    for pairing in open_pairings_of(session, person.team_id, person.id):
+        if not end_pairing(session, pairing, reason="person_left", now=now):
+            continue
+        _withdraw_unfinished_round(session, pairing)
+        partner = session.get(
+            Person, pairing.copilot_id if pairing.mentee_id == person.id else pairing.mentee_id
+        )
+        if partner is None or partner.is_deleted:
+            continue
+        post(
+            session,
+            pairing,
+            outbox_keys.pairing_event(pairing.id, "left"),
+            Kind.PAIRING_ENDED,
+            partner.slack_user_id,
+            partner_left_message(display_name(person), pairing.mentee_id == partner.id),
+            now,
+        )

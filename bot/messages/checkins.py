@@ -1,0 +1,339 @@
+"""What check-ins look like: the nudge, the report-back form and message, the stall nudge, the pulse.
+
+Pure functions from data to Block Kit. User text is always escaped; dates use Slack's date token so
+each reader sees them in their own format, with a plain fallback computed in the recipient's zone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from bot.messages.message import Message
+from bot.messages.offers import cadence_words
+from bot.messages.text import actions, button, clip, context, escape, mention, plain, section
+
+MET_ACTION = "checkin_met"
+SCHEDULED_ACTION = "checkin_scheduled"
+SKIP_ACTION = "checkin_skip"
+PAUSE_ACTION = "checkin_pause"
+REPORT_CALLBACK = "checkin_report"
+PAUSE_CALLBACK = "checkin_pause_until"
+PULSE_ACTIONS = tuple(f"pulse_{score}" for score in range(1, 6))
+PULSE_COMMENT_ACTION = "pulse_comment"
+PULSE_COMMENT_CALLBACK = "pulse_comment_form"
+
+CHECKIN_BLOCK_PREFIX = "checkin_"  # block_id "checkin_<id>": the datepicker carries no value of its own
+REPORT_BLOCK = "report"
+REPORT_INPUT = "report_text"
+SHARE_BLOCK = "share"
+SHARE_INPUT = "share_choice"
+SHARE_VALUE = "share"
+PAUSE_BLOCK = "until"
+PAUSE_INPUT = "until_date"
+COMMENT_BLOCK = "comment"
+COMMENT_INPUT = "comment_text"
+REPORT_MAX = 3000
+COMMENT_MAX = 1000
+
+REPORT_QUESTION = "What did you talk about? Did you act on the advice from last time? What happened?"
+PULSE_QUESTION = "How useful is this relationship for you?"
+PULSE_LABELS = {1: "1 Not at all", 2: "2", 3: "3", 4: "4", 5: "5 Very"}
+
+
+def day_words(day: date) -> str:
+    """3 March (the plain fallback when Slack can't render a date token)."""
+    return f"{day.day} {day:%B}"
+
+
+def local_day(day: date) -> str:
+    """A date rendered by Slack in the reader's own locale format, with a plain fallback."""
+    stamp = int(datetime.combine(day, time(12), tzinfo=UTC).timestamp())
+    return f"<!date^{stamp}^{{date_short_pretty}}|{day_words(day)}>"
+
+
+def checkin_block_id(checkin_id: int) -> str:
+    return f"{CHECKIN_BLOCK_PREFIX}{checkin_id}"
+
+
+def checkin_id_from_block(block_id: str) -> int | None:
+    raw = block_id.removeprefix(CHECKIN_BLOCK_PREFIX)
+    return int(raw) if block_id.startswith(CHECKIN_BLOCK_PREFIX) and raw.isdigit() else None
+
+
+def checkin_message(
+    *,
+    checkin_id: int,
+    organiser_user_id: str,
+    partner_user_id: str,
+    since: date,
+    scheduled_for: date | None,
+    in_group: bool,
+) -> Message:
+    """The nudge: "Have you met with @Sam since 3 March?", or after a scheduled meeting, how it went."""
+    you = f"{mention(organiser_user_id)}, " if in_group else ""
+    if scheduled_for is not None:
+        question = f"{you}you planned to meet {mention(partner_user_id)} on {local_day(scheduled_for)}. Did it happen?"
+        fallback = f"You planned to meet on {day_words(scheduled_for)}. Did it happen?"
+    else:
+        question = f"{you}have you met with {mention(partner_user_id)} since {local_day(since)}?"
+        fallback = f"Have you met with <@{partner_user_id}> since {day_words(since)}?"
+    if not in_group:
+        question = question[:1].upper() + question[1:]
+    return Message(
+        fallback,
+        [
+            section(question),
+            actions(
+                button("We met", MET_ACTION, str(checkin_id), style="primary"),
+                {
+                    "type": "datepicker",
+                    "action_id": SCHEDULED_ACTION,
+                    "placeholder": plain("Scheduled for…"),
+                },
+                button("Skip this time", SKIP_ACTION, str(checkin_id)),
+                button("Pause", PAUSE_ACTION, str(checkin_id)),
+                block_id=checkin_block_id(checkin_id),
+            ),
+            context("We met: tell each other how it went. Only the two of you see what you write."),
+        ],
+    )
+
+
+def answered_message(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """The nudge after it was answered: the buttons give way to what was recorded."""
+    return text, [section(text)]
+
+
+def met_text(user_id: str, on: date) -> str:
+    return f":white_check_mark: {mention(user_id)} recorded a meeting on {local_day(on)}. Nice work!"
+
+
+def scheduled_text(user_id: str, on: date, ask_on: date) -> str:
+    return (
+        f":calendar: {mention(user_id)} scheduled the next meeting for {local_day(on)}. "
+        f"I'll ask how it went on {local_day(ask_on)}."
+    )
+
+
+def skipped_text(user_id: str, next_on: date | None) -> str:
+    after = f" I'll check in again around {local_day(next_on)}." if next_on else ""
+    return f":fast_forward: {mention(user_id)} skipped this check-in.{after}"
+
+
+def checkins_paused_text(user_id: str, until: date) -> str:
+    return f":double_vertical_bar: {mention(user_id)} paused check-ins until {local_day(until)}."
+
+
+def report_back_modal(*, checkin_id: int, partner_name: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": REPORT_CALLBACK,
+        "title": plain("How did it go?", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Not now", 24),
+        "private_metadata": json.dumps({"checkin": checkin_id}),
+        "blocks": [
+            context("Your meeting is recorded. A few lines here help you both remember what you agreed."),
+            {
+                "type": "input",
+                "block_id": REPORT_BLOCK,
+                "optional": True,
+                "label": plain(REPORT_QUESTION, 2000),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REPORT_INPUT,
+                    "multiline": True,
+                    "max_length": REPORT_MAX,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": SHARE_BLOCK,
+                "optional": True,
+                "label": plain("Sharing"),
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": SHARE_INPUT,
+                    "options": [_share_option(partner_name)],
+                    "initial_options": [_share_option(partner_name)],
+                },
+            },
+        ],
+    }
+
+
+def _share_option(partner_name: str) -> dict[str, Any]:
+    return {"text": plain(clip(f"Share this with {partner_name}", 75)), "value": SHARE_VALUE}
+
+
+def report_back_from(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str, bool]:
+    """(report text, share with partner) from a submitted report-back modal."""
+    text = ((values.get(REPORT_BLOCK) or {}).get(REPORT_INPUT) or {}).get("value") or ""
+    chosen = ((values.get(SHARE_BLOCK) or {}).get(SHARE_INPUT) or {}).get("selected_options") or []
+    return text.strip(), any(option.get("value") == SHARE_VALUE for option in chosen)
+
+
+def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: date, text: str) -> Message:
+    """The report-back, shared with the partner in the pair's group DM."""
+    intro = f"{mention(author_user_id)} shared how your meeting on {local_day(met_on)} went:"
+    quoted = "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
+    return Message(
+        f"<@{author_user_id}> shared how your meeting went",
+        [
+            section(intro),
+            section(quoted),
+            context(
+                f"{mention(partner_user_id)}, a reply in a thread or a reaction lets them know you read it."
+            ),
+        ],
+    )
+
+
+def report_back_follow_up_message(*, author_user_id: str) -> Message:
+    text = (
+        f"{mention(author_user_id)} shared how your last conversation went, in your group DM. "
+        "A quick reply or a reaction there means a lot."
+    )
+    return Message(f"<@{author_user_id}> shared how your last conversation went", [section(text)])
+
+
+def report_saved_text(shared_with: str | None) -> str:
+    if shared_with:
+        return f"Thanks! Your report-back is saved and shared with {mention(shared_with)}."
+    return "Thanks! Your report-back is saved. It's kept between you and me for now."
+
+
+def report_saved_modal(text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": plain("How did it go?", 24),
+        "close": plain("Done", 24),
+        "blocks": [section(text)],
+    }
+
+
+def pause_modal(
+    *, checkin_id: int, earliest: date, suggested: date, response_url: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": PAUSE_CALLBACK,
+        "title": plain("Pause check-ins", 24),
+        "submit": plain("Pause", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"checkin": checkin_id, "response_url": response_url}),
+        "blocks": [
+            section("No check-in nudges until the date you pick. Your pairing stays as it is."),
+            {
+                "type": "input",
+                "block_id": PAUSE_BLOCK,
+                "label": plain("Resume check-ins on"),
+                "element": {
+                    "type": "datepicker",
+                    "action_id": PAUSE_INPUT,
+                    "initial_date": suggested.isoformat(),
+                },
+                "hint": plain(f"Any day from {day_words(earliest)}, up to six months ahead.", 150),
+            },
+        ],
+    }
+
+
+def pause_until_from(values: dict[str, dict[str, dict[str, Any]]]) -> str:
+    return ((values.get(PAUSE_BLOCK) or {}).get(PAUSE_INPUT) or {}).get("selected_date") or ""
+
+
+def stall_message(*, partner_user_id: str, cadence: str) -> Message:
+    text = (
+        f"It's been a while since you and {mention(partner_user_id)} last met "
+        f"(you planned {cadence_words(cadence)}). "
+        "Life gets busy: a short message to find a time is often all it takes. "
+        "If now isn't a good moment, you can pause check-ins from your next check-in message."
+    )
+    return Message(f"It's been a while since you and <@{partner_user_id}> last met", [section(text)])
+
+
+def pulse_message(*, pulse_id: int, partner_user_id: str) -> Message:
+    return Message(
+        PULSE_QUESTION,
+        [
+            section(f"*{PULSE_QUESTION}* (your copilot relationship with {mention(partner_user_id)})"),
+            actions(
+                *(
+                    button(PULSE_LABELS[score], PULSE_ACTIONS[score - 1], str(pulse_id))
+                    for score in range(1, 6)
+                ),
+                block_id=f"pulse_{pulse_id}",
+            ),
+            context(
+                "Only a program total of at least three answers is ever shown to anyone, never yours alone."
+            ),
+        ],
+    )
+
+
+def pulse_answered_message(*, pulse_id: int, score: int) -> tuple[str, list[dict[str, Any]]]:
+    text = f"Thanks: you answered {score} out of 5."
+    return text, [
+        section(f":white_check_mark: {text}"),
+        actions(
+            button("Add a private comment", PULSE_COMMENT_ACTION, str(pulse_id)), block_id="pulse_comment"
+        ),
+    ]
+
+
+def pulse_comment_modal(*, pulse_id: int) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": PULSE_COMMENT_CALLBACK,
+        "title": plain("A private comment", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"pulse": pulse_id}),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": COMMENT_BLOCK,
+                "label": plain("Anything you'd like to add?"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": COMMENT_INPUT,
+                    "multiline": True,
+                    "max_length": COMMENT_MAX,
+                },
+                "hint": plain("Kept private: never shown to your lead or in program summaries.", 150),
+            }
+        ],
+    }
+
+
+def pulse_comment_from(values: dict[str, dict[str, dict[str, Any]]]) -> str:
+    return (((values.get(COMMENT_BLOCK) or {}).get(COMMENT_INPUT) or {}).get("value") or "").strip()
+
+
+def unreachable_message(*, gone_user_id: str | None, until: date) -> Message:
+    who = mention(gone_user_id) if gone_user_id else "your partner"
+    text = (
+        f"I couldn't reach {who} on Slack (their account may be inactive), so I've paused your check-ins "
+        f"until {local_day(until)}. Nothing else changed, and you haven't done anything wrong."
+    )
+    return Message("I've paused your check-ins for now", [section(text)])
+
+
+ALREADY_REPORTED_TEXT = "You already told me how this meeting went. Thank you!"
+PICK_SCHEDULED_DAY_TEXT = "Pick the day you've scheduled your next meeting for."
+PICK_RESUME_DAY_TEXT = "Pick the day check-ins should resume."
+
+
+def too_long_text(limit: int) -> str:
+    return f"Please keep this under {limit:,} characters. Nothing was saved yet."
+
+
+def checkin_not_yours_text() -> str:
+    return "Only the two people in this pairing can answer its check-ins."
+
+
+def pulse_not_yours_text() -> str:
+    return "This question was for someone else, so I left it as it was."

@@ -1,0 +1,57 @@
+"""What /mentor forget-me shows, and the note a partner gets when their pairing ends that way."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.messages.message import Message
+from bot.messages.text import actions, button, context, section
+
+FORGET_ACTION = "forget_me_confirm"
+FORGET_VALUE = "delete"
+
+
+def confirm_blocks() -> tuple[str, list[dict[str, Any]]]:
+    text = "Delete your mentoring data?"
+    blocks = [
+        section(
+            "*Delete your mentoring data?*\n"
+            "This removes what you wrote and kept here: your request goals, expectation answers, "
+            "report-backs, reflections, pulse comments, contacts, promises, introduction notes, "
+            "decline reasons and your volunteer profile. Any pairing you are in ends, and your partner "
+            "is told kindly that you have left the program."
+        ),
+        context(
+            "Kept, without your name: that a pairing existed, its dates and counts, so the program's "
+            "numbers stay right. This can't be undone. `/mentor help` if you'd rather pause instead."
+        ),
+        actions(button("Delete my data", FORGET_ACTION, FORGET_VALUE, style="danger")),
+    ]
+    return text, blocks
+
+
+def forgotten_text(ended_pairings: int) -> str:
+    ended = (
+        f" {ended_pairings} pairing{'s' if ended_pairings != 1 else ''} ended and your partner was told."
+        if ended_pairings
+        else ""
+    )
+    return "Done: your mentoring data is deleted and your name is gone from the program's records." + ended
+
+
+def nothing_left_text() -> str:
+    return "There is nothing of yours left to delete: your mentoring data was already removed."
+
+
+def unknown_button_text() -> str:
+    return "That button isn't one of mine any more."
+
+
+def partner_left_message(started_on: date, to_mentee: bool) -> Message:
+    extra = " When you're ready, `/mentor request` finds you a new copilot." if to_mentee else ""
+    text = (
+        f"Your mentoring pairing that started on {started_on:%-d %B %Y} has ended: your partner has left "
+        f"the mentoring program. Thank you for the time you gave it.{extra}"
+    )
+    return Message("Your mentoring pairing has ended.", [section(text)])

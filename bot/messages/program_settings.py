@@ -1,0 +1,206 @@
+"""The program settings modal an admin edits, and reading its submission back into raw settings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from bot.messages.text import context, escape, mention, plain, section
+from bot.rules.program_limits import LIMITS
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SETTINGS_CALLBACK = "program_settings"
+YES, NO = "yes", "no"
+DELIVERY_LABELS = {"dm": "A DM to whoever organises the meeting", "group": "The pair's group DM"}
+NUMBER_FIELDS = {
+    "max_tz_gap_hours": ("Largest time-zone gap (hours)", "Nobody is matched across a wider gap.", True),
+    "reporting_line_depth": (
+        "Reporting-line exclusion depth",
+        "Levels up and down the chain that are never paired. Leave empty for the whole chain.",
+        False,
+    ),
+    "offer_expiry_working_days": (
+        "Offer expiry (working days)",
+        "How long a volunteer has to answer.",
+        False,
+    ),
+    "quiet_start": (
+        "Quiet hours start (0-23)",
+        "No nudges from this hour... Leave both empty for none.",
+        False,
+    ),
+    "quiet_end": ("Quiet hours end (0-23)", "...until this hour, in each person's time zone.", False),
+    "grace_hours": ("Grace period (hours)", "A nudge later than this is dropped, not sent late.", False),
+    "health_review_days": ("Health review every (days)", "How often pairs are asked how it's going.", False),
+}
+OPTIONAL_NUMBERS = ("reporting_line_depth", "quiet_start", "quiet_end")
+
+
+class ShownSettings(Protocol):
+    """The program settings the form shows (bot.people.program_settings.ProgramSettings is one)."""
+
+    max_tz_gap_hours: float
+    reporting_line_depth: int | None
+    offer_expiry_working_days: int
+    nudge_hour: int
+    working_days: tuple[int, ...]
+    quiet_start: int | None
+    quiet_end: int | None
+    grace_hours: int
+    health_review_days: int
+    digest_enabled: bool
+    allow_guests: bool
+    checkin_delivery: str
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {**element, "action_id": block_id},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 150)
+    return block
+
+
+def _number(name: str, value: float | int | None) -> dict[str, Any]:
+    label, hint, decimal = NUMBER_FIELDS[name]
+    low, high = LIMITS[name]
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "is_decimal_allowed": decimal,
+        "min_value": f"{low:g}",
+        "max_value": f"{high:g}",
+    }
+    if value is not None:
+        element["initial_value"] = f"{value:g}"
+    return _input(name, label, element, hint=hint, optional=name in OPTIONAL_NUMBERS)
+
+
+def _yes_no(name: str, label: str, value: bool, yes: str, no: str) -> dict[str, Any]:
+    options = [_option(yes, YES), _option(no, NO)]
+    element = {"type": "radio_buttons", "options": options, "initial_option": options[0 if value else 1]}
+    return _input(name, label, element)
+
+
+def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, Any]:
+    hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
+    days = [_option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
+    deliveries = [_option(text, value) for value, text in DELIVERY_LABELS.items()]
+    blocks = [
+        section("Changes apply from the next thing the bot plans: no restart needed."),
+        _number("max_tz_gap_hours", current.max_tz_gap_hours),
+        _number("reporting_line_depth", current.reporting_line_depth),
+        _number("offer_expiry_working_days", current.offer_expiry_working_days),
+        _input(
+            "nudge_hour",
+            "Nudge hour",
+            {"type": "static_select", "options": hours, "initial_option": hours[current.nudge_hour]},
+            hint="Check-in nudges arrive at this hour in each person's time zone.",
+        ),
+        _input(
+            "working_days",
+            "Working days",
+            {
+                "type": "checkboxes",
+                "options": days,
+                "initial_options": [days[d] for d in current.working_days],
+            },
+        ),
+        _number("quiet_start", current.quiet_start),
+        _number("quiet_end", current.quiet_end),
+        _number("grace_hours", current.grace_hours),
+        _number("health_review_days", current.health_review_days),
+        _yes_no("digest_enabled", "Weekly digest for leads", current.digest_enabled, "On", "Off"),
+        _yes_no("allow_guests", "Guests may take part", current.allow_guests, "Yes", "No"),
+        _input(
+            "checkin_delivery",
+            "Check-in nudges go to",
+            {
+                "type": "radio_buttons",
+                "options": deliveries,
+                "initial_option": deliveries[0 if current.checkin_delivery == "dm" else 1],
+            },
+        ),
+        context("Leads and admins only ever see program-level facts, whatever is set here."),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": SETTINGS_CALLBACK,
+        "title": plain("Program settings", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"channel": channel_id}),
+        "blocks": blocks,
+    }
+
+
+def settings_from(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The submitted modal as raw settings for bot.people.program_settings.validate (which names the bad fields)."""
+
+    def element(name: str) -> dict[str, Any]:
+        return (values.get(name) or {}).get(name) or {}
+
+    raw: dict[str, Any] = {}
+    for name in NUMBER_FIELDS:
+        if name in values:
+            value = element(name).get("value")
+            raw[name] = value.strip() if isinstance(value, str) else value
+    if "nudge_hour" in values:
+        raw["nudge_hour"] = (element("nudge_hour").get("selected_option") or {}).get("value")
+    if "working_days" in values:
+        raw["working_days"] = [o["value"] for o in element("working_days").get("selected_options") or []]
+    for name in ("digest_enabled", "allow_guests"):
+        if name in values:
+            raw[name] = (element(name).get("selected_option") or {}).get("value")
+    if "checkin_delivery" in values:
+        raw["checkin_delivery"] = (element("checkin_delivery").get("selected_option") or {}).get("value")
+    return raw
+
+
+def settings_saved_text() -> str:
+    return "Program settings saved. They apply from now on, without a restart."
+
+
+def not_admin_settings_text() -> str:
+    return "Only program admins can change the program settings."
+
+
+# --- `/mentor admin leads` ------------------------------------------------------------------------
+
+
+def leads_usage_text() -> str:
+    return (
+        "Give a lead the members of a Slack user group: `/mentor admin leads @lead @group` "
+        "(or the group's id, S0123). Take it away: `/mentor admin leads @lead remove @group`. "
+        "List a lead's groups: `/mentor admin leads @lead`. Everyone under a lead in the org chart is "
+        "theirs already."
+    )
+
+
+def lead_groups_text(user_id: str, groups: list[str]) -> str:
+    if not groups:
+        return f"{mention(user_id)} has no user groups; they lead the people below them in the org chart."
+    listed = ", ".join(f"<!subteam^{escape(g)}>" for g in groups)
+    return f"{mention(user_id)} leads the members of {listed}, and everyone below them in the org chart."
+
+
+def lead_group_result_text(user_id: str, group_id: str, outcome: str, members: int, error: str) -> str:
+    group = f"<!subteam^{escape(group_id)}>"
+    return {
+        "assigned": f"{mention(user_id)} now sees the mentoring summary for the {members} members of {group}.",
+        "refreshed": f"{mention(user_id)} already had {group}; its {members} members were refreshed.",
+        "removed": f"{mention(user_id)} no longer leads {group}.",
+        "not_assigned": f"{mention(user_id)} didn't have {group}: nothing changed.",
+        "unknown_group": f"Slack couldn't list the members of {group} ({escape(error)}). Check the group id.",
+        "unknown_lead": "Slack doesn't know that person.",
+    }[outcome]

@@ -1,0 +1,216 @@
+"""The volunteer form, and the volunteer's part of App Home.
+
+The form's shape (VolunteerForm, its limits) and what App Home shows (VolunteerSummary) are defined here;
+bot.copilots.volunteering fills and checks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
+from bot.messages.text import actions, button, context, escape, header, plain, section
+
+MIN_CAPACITY = 1
+MAX_CAPACITY = 5
+INTRO_MAX = 500
+
+
+@dataclass(frozen=True)
+class VolunteerForm:
+    topics: tuple[str, ...]  # picked from the workspace list
+    tags_text: str  # their own topics, comma-separated, as typed
+    capacity: int | None  # None: not a whole number
+    available_until: date | None = None
+    paused_until: date | None = None
+    open_to_other_teams: bool = True
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class VolunteerSummary:
+    active: bool
+    topics: tuple[str, ...]
+    capacity: int
+    mentees_now: int
+    paused_until: date | None
+    available_until: date | None
+
+
+VOLUNTEER_CALLBACK = "volunteer_form"
+EDIT_ACTION = "volunteer_edit"
+PAUSE_ACTION = "volunteer_pause"
+# block_id = action_id = field name, so service errors land on the right field
+TOPICS, TAGS, CAPACITY, AVAILABLE_UNTIL, PAUSED_UNTIL, OTHER_TEAMS, INTRO = (
+    "topics",
+    "tags",
+    "capacity",
+    "available_until",
+    "paused_until",
+    "other_teams",
+    "intro",
+)
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+def _date_element(action_id: str, value: date | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "datepicker", "action_id": action_id}
+    if value is not None:
+        element["initial_date"] = value.isoformat()
+    return element
+
+
+def _text_element(action_id: str, value: str, max_length: int, **extra: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "max_length": max_length,
+        **extra,
+    }
+    if value:
+        element["initial_value"] = value
+    return element
+
+
+def volunteer_modal(
+    topics: Sequence[str], current: VolunteerForm | None, *, channel_id: str = "", from_home: bool = False
+) -> dict[str, Any]:
+    form = current or VolunteerForm(topics=(), tags_text="", capacity=MIN_CAPACITY)
+    blocks: list[dict[str, Any]] = [
+        section(
+            "Thanks for offering to be a *copilot*! Tell me what you can help with. "
+            "Nobody is paired with you without your yes: each request comes to you first."
+        ),
+        form_input(
+            TOPICS, "Topics I can help with", topic_select(TOPICS, topics, form.topics), optional=True
+        ),
+        form_input(
+            TAGS,
+            "Other topics (comma-separated)",
+            _text_element(TAGS, form.tags_text, 1000, placeholder=plain("e.g. Rust, conference talks")),
+            optional=True,
+        ),
+        form_input(
+            CAPACITY,
+            "How many mentees at once?",
+            {
+                "type": "number_input",
+                "action_id": CAPACITY,
+                "is_decimal_allowed": False,
+                "min_value": str(MIN_CAPACITY),
+                "max_value": str(MAX_CAPACITY),
+                "initial_value": str(form.capacity or MIN_CAPACITY),
+            },
+            hint=plain(f"From {MIN_CAPACITY} to {MAX_CAPACITY}."),
+        ),
+        form_input(
+            AVAILABLE_UNTIL,
+            "Available until (optional)",
+            _date_element(AVAILABLE_UNTIL, form.available_until),
+            optional=True,
+        ),
+        form_input(
+            PAUSED_UNTIL,
+            "Pause new requests until (optional)",
+            _date_element(PAUSED_UNTIL, form.paused_until),
+            optional=True,
+        ),
+        form_input(
+            OTHER_TEAMS,
+            "Open to colleagues from other teams?",
+            choice("radio_buttons", OTHER_TEAMS, YES_NO, initial="yes" if form.open_to_other_teams else "no"),
+        ),
+        form_input(
+            INTRO,
+            "A short intro for your mentees",
+            _text_element(INTRO, form.intro, INTRO_MAX, multiline=True),
+            optional=True,
+            hint=plain("Shown to the person you accept, after you say yes.", 150),
+        ),
+    ]
+    return modal(
+        VOLUNTEER_CALLBACK,
+        "Volunteer as copilot",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+        metadata={"channel": channel_id, "home": from_home},
+    )
+
+
+def volunteer_form_from(values: dict[str, dict[str, dict[str, Any]]]) -> VolunteerForm:
+    field = partial(field_value, values)
+
+    def day(name: str) -> date | None:
+        text = field(name).get("selected_date")
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    capacity_text = str(field(CAPACITY).get("value") or "").strip()
+    try:
+        capacity: int | None = int(capacity_text)
+    except ValueError:
+        capacity = None
+    return VolunteerForm(
+        topics=tuple(o["value"] for o in field(TOPICS).get("selected_options") or []),
+        tags_text=field(TAGS).get("value") or "",
+        capacity=capacity,
+        available_until=day(AVAILABLE_UNTIL),
+        paused_until=day(PAUSED_UNTIL),
+        open_to_other_teams=(field(OTHER_TEAMS).get("selected_option") or {}).get("value", "yes") == "yes",
+        intro=(field(INTRO).get("value") or "").strip(),
+    )
+
+
+def metadata_of(view: dict[str, Any]) -> tuple[str | None, bool]:
+    data = view_metadata(view)
+    return data.get("channel") or None, bool(data.get("home"))
+
+
+def saved_text(summary: VolunteerSummary) -> str:
+    paused = f" New requests are paused until {summary.paused_until:%-d %B}." if summary.paused_until else ""
+    return (
+        f"You're volunteering as a copilot for {escape(', '.join(summary.topics))}, "
+        f"up to {summary.capacity} at a time.{paused} I'll ask you before pairing you with anyone."
+    )
+
+
+def paused_text(was_volunteering: bool) -> str:
+    if not was_volunteering:
+        return "You aren't volunteering right now, so there was nothing to pause. `/mentor volunteer` signs you up."
+    return (
+        "Volunteering is paused: I won't send you new requests. Your current mentees carry on as before. "
+        "To resume, use `/mentor volunteer` (or *Edit* in my Home tab) and save."
+    )
+
+
+def home_blocks(summary: VolunteerSummary | None) -> list[dict[str, Any]]:
+    if summary is None:
+        return [
+            header("Volunteer as a copilot"),
+            section("Share what you know with a colleague. You choose the topics and how many mentees."),
+            actions(button("Volunteer", EDIT_ACTION, "edit", style="primary"), block_id="volunteer_home"),
+        ]
+    mentees = f"{summary.mentees_now} mentee{'s' if summary.mentees_now != 1 else ''} now"
+    if summary.active:
+        state = f"*You're volunteering:* {escape(', '.join(summary.topics) or 'no topics yet')}"
+        details = f"Up to {summary.capacity} at a time · {mentees}"
+        if summary.paused_until:
+            details += f" · new requests paused until {summary.paused_until:%-d %B}"
+        buttons = [button("Edit", EDIT_ACTION, "edit"), button("Pause", PAUSE_ACTION, "pause")]
+    else:
+        state = "*Volunteering is paused.* I won't send you new requests."
+        details = mentees
+        buttons = [button("Resume", EDIT_ACTION, "edit", style="primary")]
+    return [
+        header("Copilot volunteering"),
+        section(state),
+        context(details),
+        actions(*buttons, block_id="volunteer_home"),
+    ]

@@ -1,0 +1,171 @@
+"""An introduction's follow-up: "did you meet?" to the introduced person, their answer, and the one-line
+report back to the introducer.
+
+The first ask goes intro_follow_up_days after the introduction; a "Not yet" is asked once more a week
+later. Only the introduced person may answer or report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.messages.introductions import REPORT_LIMIT, FollowUp, IntroReport, follow_up_message, report_message
+from bot.network.ownership import NotYours
+from bot.network.reminder_times import due_moment
+from bot.outbox import Kind
+from bot.outbox import keys as outbox_keys
+from bot.people import program_settings as program
+from bot.rules.cadence import local_date
+from bot.rules.network_states import FOLLOW_UP_ANSWERS, IntroStatus
+from bot.runtime import Runtime
+from storage.models import Introduction, Person
+
+SECOND_ASK_DAYS = 7
+
+
+def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> int:
+    """Ask the introduced person whether they met: after intro_follow_up_days, and once more a week
+    after a "Not yet"."""
+    added = 0
+    candidates = session.execute(
+        select(Introduction, Person)
+        .join(Person, Person.id == Introduction.introduced_id)
+        .where(
+            or_(
+                (Introduction.status == IntroStatus.MADE)
+                & (Introduction.follow_ups_sent == 0)
+                & (Introduction.created_at <= now - timedelta(days=1)),
+                (Introduction.status == IntroStatus.NOT_YET)
+                & (Introduction.follow_ups_sent == 1)
+                & (Introduction.resolved_at <= now - timedelta(days=SECOND_ASK_DAYS - 1)),
+            ),
+            Person.is_deleted.is_(False),
+        )
+        .order_by(Introduction.id)
+    ).all()
+    settings_of = {team: program.load(session, team) for team in {intro.team_id for intro, _ in candidates}}
+    for intro, introduced in candidates:
+        settings = settings_of[intro.team_id]
+        if intro.status == IntroStatus.MADE:
+            start = intro.created_at + timedelta(days=settings.intro_follow_up_days)
+        else:
+            assert intro.resolved_at is not None
+            start = intro.resolved_at + timedelta(days=SECOND_ASK_DAYS)
+        # due_moment compares local dates, so a follow-up for an introduction made at 11:45 still goes out
+        # at the nudge hour (10:00) a week later, not at the first tick after 11:45.
+        moment = due_moment(local_date(start, introduced.tz), now, introduced.tz, settings)
+        if moment is None:
+            continue
+        contact = session.get(Person, intro.contact_id)
+        introducer = session.get(Person, intro.introducer_id)
+        if contact is None or introducer is None:
+            continue
+        intro.follow_ups_sent += 1
+        follow_up = FollowUp(
+            intro.id,
+            introduced.slack_user_id,
+            contact.slack_user_id,
+            introducer.slack_user_id,
+            local_date(intro.created_at, introduced.tz),
+            intro.follow_ups_sent,
+        )
+        added += outbox.send_dm(
+            session,
+            to=introduced.slack_user_id,
+            kind=Kind.INTRO_FOLLOW_UP,
+            subject=intro,
+            key=outbox_keys.intro(intro.id, f"followup:{intro.follow_ups_sent}"),
+            message=follow_up_message(follow_up),
+            due_at=moment,
+            now=now,
+        )
+    return added
+
+
+@dataclass(frozen=True)
+class IntroAnswer:
+    """The outcome of a click on a follow-up: what the introduction says now."""
+
+    introduction_id: int
+    status: str
+    changed: bool
+    contact_user_id: str
+    introducer_user_id: str
+    reported: bool
+
+
+def _intro_for_answer(
+    session: Session, team_id: str, intro_id: int, user_id: str
+) -> tuple[Introduction, Person, Person]:
+    """The introduction, locked for the answer, with its contact and introducer; NotYours unless
+    `user_id` is the person who was introduced."""
+    query = select(Introduction).where(Introduction.team_id == team_id, Introduction.id == intro_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    intro = session.scalar(query)
+    introduced = session.get(Person, intro.introduced_id) if intro else None
+    if intro is None or introduced is None or introduced.slack_user_id != user_id:
+        raise NotYours("only the person who was introduced can answer")
+    contact = session.get(Person, intro.contact_id)
+    introducer = session.get(Person, intro.introducer_id)
+    assert contact is not None and introducer is not None
+    return intro, contact, introducer
+
+
+def answer_follow_up(runtime: Runtime, team_id: str, intro_id: int, user_id: str, answer: str) -> IntroAnswer:
+    """Record met / not yet / not happening. A repeated or late click changes nothing."""
+    if answer not in FOLLOW_UP_ANSWERS:
+        raise ValueError(f"unknown answer {answer!r}")
+    with runtime.db.transaction() as session:
+        intro, contact, introducer = _intro_for_answer(session, team_id, intro_id, user_id)
+        open_for_answer = intro.status == IntroStatus.MADE or (
+            intro.status == IntroStatus.NOT_YET and answer != IntroStatus.NOT_YET
+        )
+        changed = open_for_answer and intro.status != answer
+        if changed:
+            intro.status = answer
+            # for "not yet" this is when they answered: the second ask counts from here
+            intro.resolved_at = runtime.clock.now()
+        return IntroAnswer(
+            intro.id,
+            intro.status,
+            changed,
+            contact.slack_user_id,
+            introducer.slack_user_id,
+            intro.report_back is not None,
+        )
+
+
+def report_back(runtime: Runtime, team_id: str, intro_id: int, user_id: str, text: str) -> bool:
+    """Store the one-line report and queue it to the introducer. False if it was already reported."""
+    with runtime.db.transaction() as session:
+        intro, contact, introducer = _intro_for_answer(session, team_id, intro_id, user_id)
+        if intro.report_back is not None or intro.status != IntroStatus.MET:
+            return False
+        now = runtime.clock.now()
+        intro.report_back = text.strip()
+        return outbox.send_dm(
+            session,
+            to=introducer.slack_user_id,
+            kind=Kind.INTRO_REPORT,
+            subject=intro,
+            key=outbox_keys.intro(intro.id, "report"),
+            message=report_message(
+                IntroReport(user_id, contact.slack_user_id, introducer.slack_user_id, intro.report_back)
+            ),
+            due_at=now,
+            now=now,
+        )
+
+
+def check_report(text: str) -> dict[str, str]:
+    if not text.strip():
+        return {"report": "Say in a line how it went."}
+    if len(text) > REPORT_LIMIT:
+        return {"report": f"Keep it to one line of {REPORT_LIMIT} characters (it has {len(text)})."}
+    return {}

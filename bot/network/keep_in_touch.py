@@ -1,0 +1,96 @@
+"""Keep in touch: a reminder when someone hasn't talked to a contact for its keep-in-touch days, once per
+stretch, and the reminder's answers ("We talked", "Stop reminding me").
+
+A contact's next reminder is stored on the contact (touch_due_on) and counts from the last talk, or from
+the day it was saved when no talk is noted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.messages.contacts import KeepInTouch, keep_in_touch_message
+from bot.network.ownership import owned_row
+from bot.network.reminder_times import due_moment
+from bot.outbox import Kind
+from bot.outbox import keys as outbox_keys
+from bot.people import program_settings as program
+from bot.rules.cadence import local_date
+from bot.runtime import Runtime
+from storage.models import Contact, Person
+
+
+def touch_due(contact: Contact, today: date) -> date | None:
+    """The day to remind the owner of `contact`: keep-in-touch days after the last talk (or today)."""
+    if not contact.keep_in_touch_days:
+        return None
+    since = contact.last_talked_at or today
+    return since + timedelta(days=contact.keep_in_touch_days)
+
+
+def plan_keep_in_touch(runtime: Runtime, session: Session, now: datetime) -> int:
+    """Remind the owner of a contact they haven't talked to for its keep-in-touch days: once per stretch."""
+    rows = session.execute(
+        select(Contact, Person)
+        .join(Person, Person.id == Contact.owner_id)
+        .where(
+            Contact.touch_due_on.is_not(None),
+            Contact.touch_due_on <= (now + timedelta(days=1)).date(),
+            Person.is_deleted.is_(False),
+        )
+        .order_by(Contact.id)
+    ).all()
+    settings_of = {team: program.load(session, team) for team in {contact.team_id for contact, _ in rows}}
+    added = 0
+    for contact, owner in rows:
+        due_on = contact.touch_due_on
+        assert due_on is not None
+        moment = due_moment(due_on, now, owner.tz, settings_of[contact.team_id])
+        if moment is None:
+            continue
+        today = local_date(moment, owner.tz)
+        since = contact.last_talked_at or local_date(contact.created_at, owner.tz)
+        contact.touch_due_on = None
+        added += outbox.send_dm(
+            session,
+            to=owner.slack_user_id,
+            kind=Kind.KEEP_IN_TOUCH,
+            subject=contact,
+            key=outbox_keys.keep_in_touch(contact.id, due_on),
+            message=keep_in_touch_message(
+                KeepInTouch(
+                    contact.id,
+                    owner.slack_user_id,
+                    contact.slack_user_id,
+                    contact.name,
+                    (today - since).days,
+                    contact.last_talked_at is not None,
+                )
+            ),
+            due_at=moment,
+            now=now,
+        )
+    return added
+
+
+def talked_today(runtime: Runtime, team_id: str, user_id: str, contact_id: int) -> date:
+    """ "We talked": today becomes the last time, and the next reminder counts from it."""
+    with runtime.db.transaction() as session:
+        contact, owner = owned_row(session, Contact, team_id, contact_id, user_id)
+        today = local_date(runtime.clock.now(), owner.tz)
+        contact.last_talked_at = today
+        contact.touch_due_on = touch_due(contact, today)
+        contact.updated_at = runtime.clock.now()
+        return today
+
+
+def stop_reminding(runtime: Runtime, team_id: str, user_id: str, contact_id: int) -> None:
+    with runtime.db.transaction() as session:
+        contact, _ = owned_row(session, Contact, team_id, contact_id, user_id)
+        contact.keep_in_touch_days = None
+        contact.touch_due_on = None
+        contact.updated_at = runtime.clock.now()

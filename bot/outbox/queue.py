@@ -1,0 +1,333 @@
+"""The outbox's interface for services: enqueue a DM, a group DM or a file; cancel or reschedule rows.
+
+Rows are enqueued idempotently (a unique dedupe key, see keys.py) and name their kind and subject, so a
+service withdraws or moves "the check-in nudge for this check-in" instead of matching key strings.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+
+from bot.messages.message import FileUpload, Message
+from bot.outbox.kinds import Kind
+from storage.models import OutboxMessage
+
+# pending → sending → sent, or failed (for good) / expired (missed its grace period) / cancelled
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+NEVER_SENT = (EXPIRED, FAILED, CANCELLED)
+
+GROUP_PREFIX = "users:"
+CHUNK = 1000
+
+
+def group_channel(user_ids: Sequence[str]) -> str:
+    """A channel value meaning 'the group DM of these people', opened by the dispatcher."""
+    return GROUP_PREFIX + ",".join(sorted(user_ids))
+
+
+def addressed_to(channel: str, user_id: str) -> bool:
+    if channel.startswith(GROUP_PREFIX):
+        return user_id in channel.removeprefix(GROUP_PREFIX).split(",")
+    return channel == user_id
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One row to enqueue, built by dm(), group() or file(); added by enqueue() or enqueue_many()."""
+
+    team_id: str
+    key: str
+    kind: Kind
+    subject_id: int
+    pairing_id: int | None
+    channel: str
+    payload: dict[str, Any]
+    due_at: datetime
+    now: datetime
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id,
+            "dedupe_key": self.key,
+            "kind": self.kind.value,
+            "subject_id": self.subject_id,
+            "channel": self.channel,
+            "payload": self.payload,
+            "pairing_id": self.pairing_id,
+            "due_at": self.due_at,  # status and attempts: the model's defaults (pending, 0)
+            "created_at": self.now,
+        }
+
+
+def _row(
+    kind: Kind, subject: Any, key: str, channel: str, payload: dict[str, Any], due_at: datetime, now: datetime
+) -> Outgoing:
+    if not isinstance(subject, kind.subject.model):
+        raise TypeError(
+            f"a {kind.value} message is about a {kind.subject.label}, not {type(subject).__name__}"
+        )
+    if subject.id is None:
+        raise ValueError(f"flush the {kind.subject.label} before queueing a message about it")
+    return Outgoing(
+        team_id=subject.team_id,
+        key=key,
+        kind=kind,
+        subject_id=subject.id,
+        pairing_id=kind.subject.pairing_id(subject),
+        channel=channel,
+        payload=payload,
+        due_at=due_at,
+        now=now,
+    )
+
+
+def dm(
+    *, to: str, kind: Kind, subject: Any, key: str, message: Message, due_at: datetime, now: datetime
+) -> Outgoing:
+    """A direct message to one Slack user about `subject` (a record of the kind's subject model)."""
+    return _row(kind, subject, key, to, message.payload(), due_at, now)
+
+
+def group(
+    *,
+    members: Sequence[str],
+    kind: Kind,
+    subject: Any,
+    key: str,
+    message: Message,
+    due_at: datetime,
+    now: datetime,
+    channel_id: str | None = None,
+) -> Outgoing:
+    """A message to the group DM of `members` (opened at send time), or to `channel_id` once known."""
+    return _row(kind, subject, key, channel_id or group_channel(members), message.payload(), due_at, now)
+
+
+def file(
+    *, to: str, kind: Kind, subject: Any, key: str, upload: FileUpload, due_at: datetime, now: datetime
+) -> Outgoing:
+    """A file for one Slack user; an attached kind goes into the conversation of the row it follows."""
+    return _row(kind, subject, key, to, upload.payload(), due_at, now)
+
+
+def send_dm(
+    session: Session,
+    *,
+    to: str,
+    kind: Kind,
+    subject: Any,
+    key: str,
+    message: Message,
+    due_at: datetime,
+    now: datetime,
+) -> bool:
+    """enqueue(dm(...)): True when a row was added, False when one with this key already existed."""
+    return enqueue(
+        session, dm(to=to, kind=kind, subject=subject, key=key, message=message, due_at=due_at, now=now)
+    )
+
+
+def send_group(
+    session: Session,
+    *,
+    members: Sequence[str],
+    kind: Kind,
+    subject: Any,
+    key: str,
+    message: Message,
+    due_at: datetime,
+    now: datetime,
+    channel_id: str | None = None,
+) -> bool:
+    """enqueue(group(...))."""
+    row = group(
+        members=members,
+        kind=kind,
+        subject=subject,
+        key=key,
+        message=message,
+        due_at=due_at,
+        now=now,
+        channel_id=channel_id,
+    )
+    return enqueue(session, row)
+
+
+def send_file(
+    session: Session,
+    *,
+    to: str,
+    kind: Kind,
+    subject: Any,
+    key: str,
+    upload: FileUpload,
+    due_at: datetime,
+    now: datetime,
+) -> bool:
+    """enqueue(file(...))."""
+    return enqueue(
+        session, file(to=to, kind=kind, subject=subject, key=key, upload=upload, due_at=due_at, now=now)
+    )
+
+
+def enqueue(session: Session, row: Outgoing) -> bool:
+    """Add the row unless one with its dedupe key exists. Returns True when a row was added."""
+    return session.execute(_insert_once(session.get_bind().dialect.name), row.values()).scalar() is not None
+
+
+def enqueue_many(session: Session, rows: Sequence[Outgoing]) -> int:
+    """enqueue() for many rows in one multi-row statement (planners). Returns how many were added."""
+    if not rows:
+        return 0
+    result = session.execute(_insert_once(session.get_bind().dialect.name), [r.values() for r in rows])
+    return len(result.all())
+
+
+@functools.cache
+def _insert_once(dialect: str) -> Any:
+    # One statement per dialect, run with parameters: SQLAlchemy compiles it once and caches it, where
+    # .values(**row) would build and coerce a new statement for every message.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+
+
+def cancel(session: Session, *, kind: Kind, subject: Any) -> int:
+    """Withdraw the pending rows of this kind about this subject. Returns how many were withdrawn."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == kind.value,
+            OutboxMessage.subject_id == subject.id,
+            OutboxMessage.status == PENDING,
+        )
+        .values(status=CANCELLED)
+    )
+    return result.rowcount
+
+
+def cancel_for_pairing(session: Session, pairing_id: int, *, kinds: Iterable[Kind] | None = None) -> int:
+    """Withdraw a pairing's pending rows (those of `kinds` only, when given): it ended or paused."""
+    query = update(OutboxMessage).where(
+        OutboxMessage.pairing_id == pairing_id, OutboxMessage.status == PENDING
+    )
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(sorted(k.value for k in kinds)))
+    return session.execute(query.values(status=CANCELLED)).rowcount
+
+
+def reschedule(session: Session, *, kind: Kind, subject: Any, due_at: datetime) -> int:
+    """Move the pending rows of this kind about this subject to a new time."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == kind.value,
+            OutboxMessage.subject_id == subject.id,
+            OutboxMessage.status == PENDING,
+        )
+        .values(due_at=due_at)
+    )
+    return result.rowcount
+
+
+def rows_about(kind: Kind, statuses: Iterable[str]) -> Subquery:
+    """The rows of a kind in these statuses, as (subject_id, due_at), for a service to join its subjects to."""
+    return (
+        select(OutboxMessage.subject_id, OutboxMessage.due_at)
+        .where(OutboxMessage.kind == kind.value, OutboxMessage.status.in_(sorted(statuses)))
+        .subquery()
+    )
+
+
+def existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these dedupe keys are already taken (a planner skips building those messages)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found.update(
+            session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk)))
+        )
+    return found
+
+
+def forget_recipient(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    renamed_to: str,
+    quotes: Callable[[Mapping[str, Any]], bool],
+    redacted: Mapping[str, Any],
+) -> int:
+    """A person asked to be forgotten: pending rows to them are cancelled, rows quoting them emptied.
+
+    Rows are emptied rather than deleted: their dedupe key stays taken, so no planner queues the same
+    message again. Rows addressed to them keep `renamed_to` instead of their Slack id.
+    """
+    changed = 0
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id)):
+        to_them = addressed_to(row.channel, user_id)
+        quoted = quotes(row.payload)
+        if not quoted and not (to_them and row.status == PENDING):
+            continue
+        if row.status == PENDING:
+            row.status = CANCELLED
+        if to_them:
+            row.channel = renamed_to
+        row.payload = dict(redacted)
+        changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class Backlog:
+    oldest_due: datetime | None  # the longest-waiting pending row that is due, if any
+    failed: int  # rows that failed for good
+
+
+def backlog(session: Session, now: datetime) -> Backlog:
+    oldest = session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(
+            OutboxMessage.status == PENDING, OutboxMessage.due_at <= now
+        )
+    )
+    failed = session.scalar(select(func.count()).where(OutboxMessage.status == FAILED)) or 0
+    return Backlog(oldest, failed)
+
+
+def due_rows(session: Session, now: datetime, limit: int = 1000) -> list[OutboxMessage]:
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def newest_row_about(session: Session, *, kind: Kind, subject_id: int | None) -> OutboxMessage | None:
+    """The newest row of a kind about a subject (the dispatcher's look-up for an attached file)."""
+    return session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind.value, OutboxMessage.subject_id == subject_id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )

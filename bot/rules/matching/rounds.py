@@ -1,0 +1,394 @@
+"""A whole round of pairings at once, provably the best over every allowed pairing.
+
+``assign_round`` maximises (sum of scores + MATCH_BONUS per pair) subject to: a request gets at most
+one copilot, a copilot takes at most ``capacity - current_load`` new mentees, and no hard rule is
+broken. It works by column generation:
+
+1. **Candidates** (``candidates``): each copilot lists the requests in its best-bounded groups until
+   it has CANDIDATES_PER_SEAT per free seat (+ EXTRA_CANDIDATES), scores them exactly and keeps the
+   best; what it did not list is known to be worth at most its threshold.
+2. **Solve** (``solver``): OR-Tools min-cost flow on that graph, then dual prices rebuilt from the
+   flow and checked exactly.
+3. **Price** (``pricing``): any allowed pair that could still improve the round is found, exactly
+   for pairs already scored and by bounding whole groups of requests per copilot for the rest; if
+   there are any they join the graph and step 2 runs again, on the part of the graph near the
+   current answer. The last pass finding none is the certificate of optimality.
+
+Measured (bench/bench_matching.py, 100,000 requests x 20,000 volunteers): five passes, and the
+solves are two thirds of the time. Later passes add few edges, but SimpleMinCostFlow cannot be
+warm-started, so each re-solve starts from scratch on a graph nearly as large as the first.
+
+Deterministic for a given input and rules.seed: equal values are ordered by a seeded hash when a
+copilot's list is cut, and every array handed to the solver is in a fixed order.
+``greedy_round`` is the first-come-first-served baseline it is benchmarked against.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.rules.matching.candidates import (
+    NO_THRESHOLD,
+    CopilotBounds,
+    RequestGroups,
+    Scan,
+    choose_thresholds,
+    copilot_bounds,
+    scan,
+    team_scan,
+)
+from bot.rules.matching.columns import (
+    CopilotPool,
+    MenteeTable,
+    ReportingLines,
+    allowed,
+    history_keys,
+)
+from bot.rules.matching.explanations import explained_scores
+from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, MenteeFacts, OrgChart
+from bot.rules.matching.pricing import price_out
+from bot.rules.matching.scoring import CENTI, MATCH_BONUS, MatchScore, points, tie_break_key
+from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
+
+# Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
+# means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
+CANDIDATES_PER_SEAT = 6
+EXTRA_CANDIDATES = 10
+_BONUS = round(MATCH_BONUS * CENTI)
+# Each pricing pass adds to the graph up to this many times a copilot's list length of its most
+# improving pairs (partial pricing: see pricing.price_out).
+ADD_FACTOR = 4
+# After the first pass the solver sees the matched edges, the new ones and graph edges whose slack is
+# at most this many times the largest gain of a new edge (see solve_optimally).
+# at most this many times the largest gain of a new edge, and at most RESOLVE_SLACK_CAP centipoints
+# (see solve_optimally). This only sizes the re-solves: whatever they miss, pricing finds.
+RESOLVE_SLACK_FACTOR = 2
+RESOLVE_SLACK_CAP = 300
+# ... keeping, per copilot, only its remaining capacity + this many unmatched requests.
+IDLE_PER_COPILOT = 2
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    request_id: int
+    mentee_id: int
+    volunteer_id: int
+    score: MatchScore
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    pairs: tuple[ProposedPair, ...]
+    unmatched: tuple[int, ...]  # request_ids left without a copilot this round
+
+    @property
+    def total_score(self) -> float:
+        return round(sum(pair.score.total for pair in self.pairs), 2)
+
+    @property
+    def objective(self) -> float:
+        """What assign_round maximises: total score plus MATCH_BONUS per pair."""
+        return round(self.total_score + MATCH_BONUS * len(self.pairs), 2)
+
+
+@dataclass(frozen=True, eq=False)
+class RoundInput:
+    """Everything a round scores pairs with, built once from the profiles."""
+
+    table: MenteeTable
+    pool: CopilotPool
+    rules: MatchRules
+    groups: RequestGroups
+    bounds: CopilotBounds
+    available_rows: np.ndarray  # copilots with a free seat who may be asked at all
+    lines: ReportingLines
+    blocked: np.ndarray  # keys of current pairings and recent declines
+    past: np.ndarray  # keys of earlier pairings
+
+    @classmethod
+    def build(
+        cls,
+        mentees: Sequence[MenteeFacts],
+        volunteers: Sequence[CopilotFacts],
+        org: OrgChart,
+        history: MatchHistory,
+        rules: MatchRules,
+    ) -> RoundInput:
+        pool = CopilotPool.build(volunteers)
+        table = MenteeTable.build(mentees, pool)
+        available = ~pool.unavailable & (rules.allow_guests | ~pool.guest)
+        groups = RequestGroups.build(table, pool, rules)
+        blocked = np.union1d(
+            history_keys(history.current_pairs, table, pool),
+            history_keys(history.recently_declined, table, pool),
+        )
+        return cls(
+            table=table,
+            pool=pool,
+            rules=rules,
+            groups=groups,
+            bounds=copilot_bounds(groups, pool, rules, available),
+            available_rows=np.flatnonzero(available),
+            lines=ReportingLines.build(org, table, pool, rules.reporting_line_depth),
+            blocked=blocked,
+            past=history_keys(history.past_pairs, table, pool),
+        )
+
+    def evaluate_scan(self, found: Scan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.evaluate(found.mentee_rows, found.copilot_rows)
+
+    def evaluate(self, m: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The allowed pairs among (m[i], v[i]), once each in (request, copilot) order, and their values."""
+        keys = np.sort(m * len(self.pool) + v)
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys
+        m, v = keys // max(1, len(self.pool)), keys % max(1, len(self.pool))
+        ok = allowed(self.table, m, self.pool, v, self.blocked, self.rules)
+        m, v = m[ok], v[ok]
+        ok = ~self.lines.related(self.table, m, self.pool, v)
+        m, v = m[ok], v[ok]
+        return m, v, points(self.table, m, self.pool, v, self.past, self.rules).total + _BONUS
+
+
+@dataclass(frozen=True, eq=False)
+class Pairs:
+    """Scored allowed pairs as arrays (request row, copilot row, value = centipoints + match bonus)."""
+
+    mentee_rows: np.ndarray
+    copilot_rows: np.ndarray
+    values: np.ndarray
+
+    def subset(self, index: np.ndarray) -> Pairs:
+        return Pairs(self.mentee_rows[index], self.copilot_rows[index], self.values[index])
+
+    def merge(self, other: Pairs, n_copilots: int) -> Pairs:
+        """Both, once each, sorted by (request, copilot)."""
+        m = np.concatenate([self.mentee_rows, other.mentee_rows])
+        v = np.concatenate([self.copilot_rows, other.copilot_rows])
+        keys = m * n_copilots + v
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        first = order[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else order
+        return Pairs(m[first], v[first], np.concatenate([self.values, other.values])[first])
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    graph: Pairs  # what the first solve sees, in the solver's order (see _solver_order)
+    known: Pairs  # every pair scored while listing: the graph and what was cut from it
+    thresholds: np.ndarray  # per copilot row: every allowed pair not in ``known`` is worth at most this
+
+
+def _solver_order(pairs: Pairs, round_input: RoundInput) -> Pairs:
+    """By request row, then best first with seeded ties: a fixed order, so a fixed answer."""
+    keys = tie_break_key(
+        round_input.rules.seed,
+        round_input.table.person_ids[pairs.mentee_rows],
+        round_input.pool.person_ids[pairs.copilot_rows],
+        pairs.values,
+    )
+    return pairs.subset(np.lexsort((-keys, pairs.mentee_rows)))
+
+
+def _best_per_copilot(pairs: Pairs, rank_key: np.ndarray, per_copilot: np.ndarray) -> np.ndarray:
+    """Indices of each copilot's best ``per_copilot`` pairs by ``rank_key`` (higher first)."""
+    order = np.lexsort((-rank_key, pairs.copilot_rows))
+    ranked = pairs.copilot_rows[order]
+    rank = np.arange(ranked.size) - np.searchsorted(ranked, ranked)
+    return np.sort(order[rank < per_copilot[ranked]])
+
+
+def _list(
+    round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
+) -> tuple[Pairs, np.ndarray]:
+    """Scan open copilots ``bounds.copilots[who]`` (and ``team_rows`` by team) for ``wanted`` requests each."""
+    pool, groups, bounds = round_input.pool, round_input.groups, round_input.bounds
+    open_thresholds = choose_thresholds(groups, bounds, pool, wanted, who)
+    listed, cut = scan(
+        groups, bounds, pool, who, open_thresholds, round_input.rules.seed, cap=wanted[bounds.copilots[who]]
+    )
+    found = Scan.join([listed, team_scan(groups, pool, team_rows)])
+    return Pairs(*round_input.evaluate_scan(found)), np.maximum(open_thresholds, cut)
+
+
+def candidate_graph(
+    round_input: RoundInput, per_seat: int = CANDIDATES_PER_SEAT, extra: int = EXTRA_CANDIDATES
+) -> Candidates:
+    """Each copilot's best ``per_seat`` x free seats + ``extra`` listed requests."""
+    pool, bounds = round_input.pool, round_input.bounds
+    wanted = per_seat * pool.remaining + extra
+    known, open_thresholds = _list(
+        round_input, wanted, np.arange(bounds.copilots.size), round_input.available_rows
+    )
+    thresholds = np.full(len(pool), NO_THRESHOLD, dtype=np.int64)
+    thresholds[bounds.copilots] = open_thresholds
+    keys = tie_break_key(
+        round_input.rules.seed,
+        round_input.table.person_ids[known.mentee_rows],
+        pool.person_ids[known.copilot_rows],
+        known.values,
+    )
+    graph = known.subset(_best_per_copilot(known, keys, wanted))
+    return Candidates(_solver_order(graph, round_input), known, thresholds)
+
+
+def _round_result(round_input: RoundInput, m: np.ndarray, v: np.ndarray) -> RoundResult:
+    table, pool = round_input.table, round_input.pool
+    order = np.argsort(m, kind="stable")
+    m, v = m[order], v[order]
+    scores = explained_scores(table, m, pool, v, round_input.past, round_input.rules)
+    pairs = tuple(
+        ProposedPair(
+            request_id=table.profiles[m_row].request_id,
+            mentee_id=table.profiles[m_row].person_id,
+            volunteer_id=pool.profiles[v_row].person_id,
+            score=score,
+        )
+        for m_row, v_row, score in zip(m.tolist(), v.tolist(), scores, strict=True)
+    )
+    matched = np.zeros(len(table.profiles), dtype=bool)
+    matched[m] = True
+    unmatched = tuple(table.profiles[row].request_id for row in np.flatnonzero(~matched).tolist())
+    return RoundResult(pairs=pairs, unmatched=unmatched)
+
+
+@dataclass(frozen=True)
+class OptimalRound:
+    graph: Pairs
+    chosen: np.ndarray  # edge indices into graph
+    passes: int  # solves; the last one's pricing found nothing
+
+
+def solve_optimally(
+    round_input: RoundInput,
+    candidates: Candidates,
+    timings: MutableMapping[str, float] | None = None,
+    per_seat: int = CANDIDATES_PER_SEAT,
+    extra: int = EXTRA_CANDIDATES,
+) -> OptimalRound:
+    """Solve, price out, add what could improve, repeat: returns only a round proven optimal.
+
+    Every pair ever scored stays in ``known`` and is priced exactly on every pass, together with
+    what ``pricing.price_out`` scans. The graph only grows (each pass adds at least one improving
+    pair). After the first pass the solver sees only the matched edges, the new ones and the graph
+    edges with small slack ``u + p - value``: an improving change is a set of cycles, and an old edge
+    on one has slack at most the gain of the new edges on it. Whatever such a re-solve leaves out is
+    still priced, so correctness never rests on it; and a pass that does not raise the objective
+    makes the next one solve the whole graph, so the loop cannot cycle and ends. The pass whose
+    pricing finds nothing is the certificate.
+    """
+    timings = timings if timings is not None else {}
+    pool = round_input.pool
+    remaining = pool.remaining
+    per_copilot = per_seat * remaining + extra
+    graph, known = candidates.graph, candidates.known
+    solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
+    passes, best_value = 0, -1
+    while True:
+        passes += 1
+        start = time.perf_counter()
+        chosen = best_assignment(solving.mentee_rows, solving.copilot_rows, solving.values, remaining)
+        duals = dual_prices(
+            solving.mentee_rows,
+            solving.copilot_rows,
+            solving.values,
+            chosen,
+            len(round_input.table.profiles),
+            remaining,
+        )
+        check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
+        middle = time.perf_counter()
+        scanned = Pairs(
+            *round_input.evaluate_scan(price_out(round_input, candidates.thresholds, duals, per_copilot))
+        )
+        known = known.merge(scanned, len(pool))
+        reduced = known.values - duals.request[known.mentee_rows] - duals.copilot[known.copilot_rows]
+        better = np.flatnonzero(reduced > 0)
+        timings["solve"] = timings.get("solve", 0.0) + middle - start
+        timings["pricing"] = timings.get("pricing", 0.0) + time.perf_counter() - middle
+        timings["scored_by_pricing"] = timings.get("scored_by_pricing", 0) + scanned.values.size
+        if better.size == 0:
+            timings["passes"] = passes
+            timings["final_graph_edges"] = solving.values.size
+            return OptimalRound(solving, chosen, passes)
+        pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
+        added = known.subset(pick)
+        graph = graph.merge(added, len(pool))
+        value = int(solving.values[chosen].sum())
+        if value <= best_value:
+            solving = _solver_order(graph, round_input)  # no progress near the answer: solve everything
+        else:
+            # An improving change is made of cycles whose old edges have slack (u + p - value) at most
+            # the gain of the new edges on them; keep those near the answer and let pricing catch the rest.
+            slack = duals.request[graph.mentee_rows] + duals.copilot[graph.copilot_rows] - graph.values
+            limit = min(RESOLVE_SLACK_FACTOR * int(reduced[pick].max()), RESOLVE_SLACK_CAP)
+            close = np.flatnonzero(slack <= limit)
+            # Unmatched requests tied at a copilot's price are interchangeable there: a few per
+            # copilot are enough for the solver to see that price.
+            matched = np.zeros(len(round_input.table.profiles), dtype=bool)
+            matched[solving.mentee_rows[chosen]] = True
+            idle = close[~matched[graph.mentee_rows[close]]]
+            keep_idle = idle[
+                _best_per_copilot(graph.subset(idle), -slack[idle], remaining + IDLE_PER_COPILOT)
+            ]
+            near = graph.subset(np.union1d(close[matched[graph.mentee_rows[close]]], keep_idle))
+            solving = _solver_order(near.merge(solving.subset(chosen), len(pool)), round_input)
+        best_value = max(best_value, value)
+
+
+def assign_round(
+    mentees: Sequence[MenteeFacts],
+    volunteers: Sequence[CopilotFacts],
+    org: OrgChart,
+    history: MatchHistory,
+    rules: MatchRules,
+    timings: MutableMapping[str, float] | None = None,
+) -> RoundResult:
+    """Pair all open requests at once, optimally over every allowed pairing (see the module docstring).
+
+    ``timings``, when given, receives seconds per phase (candidates, solve, pricing, explanations)
+    and the number of solver passes.
+    """
+    timings = timings if timings is not None else {}
+    start = time.perf_counter()
+    round_input = RoundInput.build(mentees, volunteers, org, history, rules)
+    candidates = candidate_graph(round_input)
+    timings["candidates"] = time.perf_counter() - start
+    timings["graph_edges"] = candidates.graph.values.size
+    best = solve_optimally(round_input, candidates, timings)
+    start = time.perf_counter()
+    result = _round_result(
+        round_input, best.graph.mentee_rows[best.chosen], best.graph.copilot_rows[best.chosen]
+    )
+    timings["explanations"] = time.perf_counter() - start
+    return result
+
+
+def greedy_round(
+    mentees: Sequence[MenteeFacts],
+    volunteers: Sequence[CopilotFacts],
+    org: OrgChart,
+    history: MatchHistory,
+    rules: MatchRules,
+) -> RoundResult:
+    """Baseline: requests in the given order each take their best copilot with room left.
+
+    Uses assign_round's first candidate graph, so the two are directly comparable.
+    """
+    round_input = RoundInput.build(mentees, volunteers, org, history, rules)
+    graph = candidate_graph(round_input).graph
+    room = round_input.pool.remaining.tolist()
+    taken: set[int] = set()
+    chosen: list[int] = []
+    for edge, (m_row, v_row) in enumerate(
+        zip(graph.mentee_rows.tolist(), graph.copilot_rows.tolist(), strict=True)
+    ):
+        if m_row not in taken and room[v_row] > 0:
+            room[v_row] -= 1
+            taken.add(m_row)
+            chosen.append(edge)
+    picked = np.array(chosen, dtype=np.int64)
+    return _round_result(round_input, graph.mentee_rows[picked], graph.copilot_rows[picked])
