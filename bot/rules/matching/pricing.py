@@ -25,15 +25,11 @@ that pass with the dual check is the certificate that the round is optimal over 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from bot.rules.matching.candidates import Scan, choose_thresholds, scan, team_scan
+from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.solver import Duals
-
-if TYPE_CHECKING:
-    from bot.rules.matching.rounds import RoundInput
 
 
 def price_out(round_input: RoundInput, thresholds: np.ndarray, duals: Duals, per_copilot: np.ndarray) -> Scan:

@@ -31,34 +31,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.rules.matching.candidates import (
-    NO_THRESHOLD,
-    CopilotBounds,
-    RequestGroups,
-    Scan,
-    choose_thresholds,
-    copilot_bounds,
-    scan,
-    team_scan,
-)
-from bot.rules.matching.columns import (
-    CopilotPool,
-    MenteeTable,
-    ReportingLines,
-    allowed,
-    history_keys,
-)
+from bot.rules.matching.candidates import NO_THRESHOLD, Scan, choose_thresholds, scan, team_scan
 from bot.rules.matching.explanations import explained_scores
 from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, MenteeFacts, OrgChart
 from bot.rules.matching.pricing import price_out
-from bot.rules.matching.scoring import CENTI, MATCH_BONUS, MatchScore, points, tie_break_key
+from bot.rules.matching.round_input import RoundInput
+from bot.rules.matching.scoring import MATCH_BONUS, MatchScore, tie_break_key
 from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
 
 # Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
 # means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
 CANDIDATES_PER_SEAT = 6
 EXTRA_CANDIDATES = 10
-_BONUS = round(MATCH_BONUS * CENTI)
 # Each pricing pass adds to the graph up to this many times a copilot's list length of its most
 # improving pairs (partial pricing: see pricing.price_out).
 ADD_FACTOR = 4
@@ -93,64 +77,6 @@ class RoundResult:
     def objective(self) -> float:
         """What assign_round maximises: total score plus MATCH_BONUS per pair."""
         return round(self.total_score + MATCH_BONUS * len(self.pairs), 2)
-
-
-@dataclass(frozen=True, eq=False)
-class RoundInput:
-    """Everything a round scores pairs with, built once from the profiles."""
-
-    table: MenteeTable
-    pool: CopilotPool
-    rules: MatchRules
-    groups: RequestGroups
-    bounds: CopilotBounds
-    available_rows: np.ndarray  # copilots with a free seat who may be asked at all
-    lines: ReportingLines
-    blocked: np.ndarray  # keys of current pairings and recent declines
-    past: np.ndarray  # keys of earlier pairings
-
-    @classmethod
-    def build(
-        cls,
-        mentees: Sequence[MenteeFacts],
-        volunteers: Sequence[CopilotFacts],
-        org: OrgChart,
-        history: MatchHistory,
-        rules: MatchRules,
-    ) -> RoundInput:
-        pool = CopilotPool.build(volunteers)
-        table = MenteeTable.build(mentees, pool)
-        available = ~pool.unavailable & (rules.allow_guests | ~pool.guest)
-        groups = RequestGroups.build(table, pool, rules)
-        blocked = np.union1d(
-            history_keys(history.current_pairs, table, pool),
-            history_keys(history.recently_declined, table, pool),
-        )
-        return cls(
-            table=table,
-            pool=pool,
-            rules=rules,
-            groups=groups,
-            bounds=copilot_bounds(groups, pool, rules, available),
-            available_rows=np.flatnonzero(available),
-            lines=ReportingLines.build(org, table, pool, rules.reporting_line_depth),
-            blocked=blocked,
-            past=history_keys(history.past_pairs, table, pool),
-        )
-
-    def evaluate_scan(self, found: Scan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.evaluate(found.mentee_rows, found.copilot_rows)
-
-    def evaluate(self, m: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The allowed pairs among (m[i], v[i]), once each in (request, copilot) order, and their values."""
-        keys = np.sort(m * len(self.pool) + v)
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys
-        m, v = keys // max(1, len(self.pool)), keys % max(1, len(self.pool))
-        ok = allowed(self.table, m, self.pool, v, self.blocked, self.rules)
-        m, v = m[ok], v[ok]
-        ok = ~self.lines.related(self.table, m, self.pool, v)
-        m, v = m[ok], v[ok]
-        return m, v, points(self.table, m, self.pool, v, self.past, self.rules).total + _BONUS
 
 
 @dataclass(frozen=True, eq=False)
