@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -15,7 +14,7 @@ from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database, connect, migrate
 from storage.models import Base
-from tests.harness import RunningBot, start_bot, stop_server, test_settings
+from tests.harness import RunningBot, TrackedBot, start_bot, start_tracked, stop_server, test_settings
 
 # Monday 2 March 2026, 09:00 UTC: a plain working morning in Europe and before dawn in New York.
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -102,12 +101,11 @@ def bot(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str)
 
 
 @pytest.fixture
-def tracked(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Iterator[Any]:
+def tracked(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Iterator[TrackedBot]:
     """The bot with its listener threads counted: `tracked.settle()` waits until all have finished.
     Program admin: UADMIN. Used by the hardening tests (authorization, hostile input, double submits)."""
-    from tests.flows.hardening import start_tracked
-
-    running, server = start_tracked(db, slack, clock, database_url)
+    settings = test_settings(slack, database_url, admin_user_ids=("UADMIN",))
+    running, server = start_tracked(settings, db, slack, clock)
     try:
         yield running
     finally:

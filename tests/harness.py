@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
@@ -241,6 +248,12 @@ def start_bot(
 ) -> tuple[RunningBot, Any]:
     runtime = build_runtime(settings, clock=clock, db=db)
     app = build_app(runtime, settings.mode)
+    return _serve(app, runtime, db, slack, clock)
+
+
+def _serve(
+    app: Any, runtime: Runtime, db: Database, slack: SlackStandIn, clock: FixedClock
+) -> tuple[RunningBot, Any]:
     server = create_server(make_wsgi(app, db), host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=_serve_quietly, args=(server,), name="waitress", daemon=True)
     thread.start()
@@ -263,3 +276,107 @@ def stop_server(server: Any) -> None:
     app = getattr(server, "mentor_bot_app", None)
     if app is not None:
         app.listener_runner.listener_executor.shutdown(wait=True)
+
+
+# --- a bot whose listeners can be waited for (the hardening tests' `tracked` fixture) ----------------------
+
+
+class TrackingExecutor(Executor):
+    """Wraps Bolt's listener executor, so a test can wait until every listener started has finished."""
+
+    def __init__(self, inner: Executor) -> None:
+        self._inner = inner
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._pending += 1
+        future = self._inner.submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future[Any]) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout):
+                raise AssertionError("listeners still running after the wait")
+
+    def shutdown(self, wait: bool = True, **kwargs: Any) -> None:
+        self._inner.shutdown(wait=wait, **kwargs)
+
+
+@dataclass
+class TrackedBot:
+    """The running bot, plus a way to wait for its background work after an ack."""
+
+    running: RunningBot
+    executor: TrackingExecutor
+
+    def settle(self) -> None:
+        self.executor.wait_idle()
+
+
+def start_tracked(
+    settings: Settings, db: Database, slack: SlackStandIn, clock: FixedClock
+) -> tuple[TrackedBot, Any]:
+    runtime = build_runtime(settings, clock=clock, db=db)
+    app = build_app(runtime, settings.mode)
+    runner = app.listener_runner
+    executor = TrackingExecutor(runner.listener_executor)
+    runner.listener_executor = executor
+    runner.lazy_listener_runner.executor = executor  # type: ignore[attr-defined]
+    running, server = _serve(app, runtime, db, slack, clock)
+    return TrackedBot(running, executor), server
+
+
+# --- OAuth: installing a workspace as Slack would ----------------------------------------------------------
+
+
+def install(bot: RunningBot, code: str, team_id: str, team_name: str) -> None:
+    """The install page, Slack's authorize redirect and the OAuth callback, for one workspace."""
+    bot.slack.set_oauth_team(code, team_id, team_name)
+    start = http("GET", f"{bot.url}/slack/install")
+    assert start.status == 200
+    state = re.search(r"state=([\w-]+)", start.text)
+    assert state, "the install page links to Slack's authorize URL with a state"
+    cookie = start.headers.get("Set-Cookie", "").split(";")[0]
+    query = urllib.parse.urlencode({"code": code, "state": state.group(1)})
+    done = http("GET", f"{bot.url}/slack/oauth_redirect?{query}", headers={"Cookie": cookie})
+    assert done.status == 200, done.text
+
+
+# --- the command line in its own process -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any Slack, database, port or admin setting, plus `extra`."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_"))
+    }
+    env.update(extra)
+    return env
+
+
+def mentor_bot(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`mentor-bot ARGS` in a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -13,7 +13,6 @@ from bot.checkins.planning import checkin_planners
 from bot.demo.slack_standin import Call
 from bot.scheduler import run_tick
 from storage.models import OutboxMessage, Pairing
-from tests.factories import agreement, pairing, person, standard_terms
 from tests.harness import RunningBot
 
 
@@ -76,25 +75,6 @@ def run_until(bot: RunningBot, end: datetime, *, everything: bool = False) -> li
         midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
         due = next_due(bot)
         now = min(midnight, end, due if due is not None and due > now else midnight)
-
-
-def seed_pair(
-    bot: RunningBot,
-    *,
-    mentee_tz: str = "Europe/Berlin",
-    copilot_tz: str = "Europe/Berlin",
-    cadence: str = "weekly",
-    activated: datetime | None = None,
-    **terms: Any,
-) -> int:
-    """Ana (mentee) and Sam (copilot), active since `activated` with a confirmed agreement; the pairing id."""
-    at = activated or bot.clock.now()
-    with bot.runtime.db.transaction() as session:
-        ana = person(session, "UANA", at, name="ana", real_name="Ana Ruiz", tz=mentee_tz, slack=bot.slack)
-        sam = person(session, "USAM", at, name="sam", real_name="Sam Lee", tz=copilot_tz, slack=bot.slack)
-        pair = pairing(session, ana, sam, at, cadence=cadence)
-        agreement(session, pair, at, terms=standard_terms(cadence=cadence, **terms))
-        return pair.id
 
 
 def pairing_row(bot: RunningBot, pairing_id: int) -> Pairing:

@@ -14,30 +14,23 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_app, build_runtime
-from handlers.registry import Constraint
 from tests.flows.hardening import (
-    ADMIN,
-    MARKERS,
-    OUTSIDER,
-    Bot,
-    World,
+    ACTION_IDS,
+    ACTIONS,
+    CALLBACK_IDS,
+    REGEX_EXAMPLES,
+    RIGHTFUL,
+    SHORTCUT_IDS,
+    answer_all,
     changes,
     fill,
     leaked,
     modals,
     only_own_people_row,
-    seed_world,
     snapshot,
 )
-from tests.harness import TEAM_ID, test_settings
-
-# A matching id for every regex the app listens for; a test below checks the table covers them all.
-REGEX_EXAMPLES = {
-    "^term_end_(renew|networking|close)$": ["term_end_renew", "term_end_networking", "term_end_close"],
-    "^contact_pick_\\d+$": ["contact_pick_0", "contact_pick_3"],
-    "^network_page_(prev|next)$": ["network_page_prev", "network_page_next"],
-}
+from tests.harness import TEAM_ID, TrackedBot
+from tests.worlds.private import ADMIN, MARKERS, OUTSIDER, World, seed_world
 
 # Modals where a stranger acts only for themselves (their own volunteering, request, introduction,
 # promise): new rows are theirs to make, but nothing that existed before may change.
@@ -84,37 +77,6 @@ KNOWN_VIEWS = {
 }
 
 
-class _NoSlack:
-    api_url = "http://127.0.0.1:9/api/"
-
-
-def _registry() -> tuple[list[Constraint], list[Constraint], list[Constraint]]:
-    settings = test_settings(_NoSlack(), "sqlite://")  # type: ignore[arg-type]
-    runtime = build_runtime(settings)
-    app = build_app(runtime, settings.mode, token_verification=False)
-    runtime.db.dispose()
-    return list(app.action_ids), list(app.callback_ids), list(app.shortcut_ids)
-
-
-def _concrete(constraints: list[Constraint]) -> list[str]:
-    ids: list[str] = []
-    for constraint in constraints:
-        if isinstance(constraint, re.Pattern):
-            examples = REGEX_EXAMPLES.get(constraint.pattern, [])
-            assert examples, f"add examples of {constraint.pattern!r} to REGEX_EXAMPLES"
-            assert all(constraint.fullmatch(e) for e in examples), constraint.pattern
-            ids.extend(examples)
-        else:
-            ids.append(constraint)
-    return ids
-
-
-ACTIONS, VIEWS, SHORTCUTS = _registry()
-ACTION_IDS = _concrete(ACTIONS)
-CALLBACK_IDS = _concrete(VIEWS)
-SHORTCUT_IDS = _concrete(SHORTCUTS)
-
-
 def test_the_registry_lists_every_known_action_and_modal():
     assert set(ACTION_IDS) >= KNOWN_ACTIONS, KNOWN_ACTIONS - set(ACTION_IDS)
     assert set(CALLBACK_IDS) >= KNOWN_VIEWS, KNOWN_VIEWS - set(CALLBACK_IDS)
@@ -138,7 +100,7 @@ def _values(world: World) -> list[str]:
     return found
 
 
-def _click(bot: Bot, action_id: str, user: str, value: str, *, from_home: bool, n: int) -> None:
+def _click(bot: TrackedBot, action_id: str, user: str, value: str, *, from_home: bool, n: int) -> None:
     running = bot.running
     day = (running.clock.now() + timedelta(days=10)).date().isoformat()
     number = value.split(":")[0]
@@ -172,7 +134,9 @@ def _click(bot: Bot, action_id: str, user: str, value: str, *, from_home: bool, 
     assert reply.status == 200, (action_id, value, reply.status, reply.text)
 
 
-def _assert_untouched(bot: Bot, before: Any, user: str, what: str, *, new_rows_allowed: bool = False) -> None:
+def _assert_untouched(
+    bot: TrackedBot, before: Any, user: str, what: str, *, new_rows_allowed: bool = False
+) -> None:
     bot.settle()
     diff = only_own_people_row(changes(before, snapshot(bot.running)), user)
     if new_rows_allowed:
@@ -190,7 +154,7 @@ def _assert_untouched(bot: Bot, before: Any, user: str, what: str, *, new_rows_a
 _HOME_ACTIONS: set[str] = set()
 
 
-def _home_actions(bot: Bot) -> set[str]:
+def _home_actions(bot: TrackedBot) -> set[str]:
     """The action ids that appear on anyone's App Home: those buttons can be clicked there too."""
     if _HOME_ACTIONS:
         return _HOME_ACTIONS
@@ -208,7 +172,7 @@ def _home_actions(bot: Bot) -> set[str]:
     return found
 
 
-def _press_everything(bot: Bot, world: World, action_id: str, user: str) -> None:
+def _press_everything(bot: TrackedBot, world: World, action_id: str, user: str) -> None:
     surfaces = (False, True) if action_id in _home_actions(bot) else (False,)
     before = snapshot(bot.running)
     clicks = [(value, from_home) for value in _values(world) for from_home in surfaces]
@@ -222,13 +186,15 @@ def _press_everything(bot: Bot, world: World, action_id: str, user: str) -> None
 
 
 @pytest.mark.parametrize("action_id", ACTION_IDS)
-def test_a_stranger_pressing_any_button_changes_nothing_and_sees_nothing_private(tracked: Bot, action_id):
+def test_a_stranger_pressing_any_button_changes_nothing_and_sees_nothing_private(
+    tracked: TrackedBot, action_id
+):
     world = seed_world(tracked.running)
     _press_everything(tracked, world, action_id, OUTSIDER)
 
 
 @pytest.mark.parametrize("action_id", sorted(ADMIN_ONLY_ACTIONS))
-def test_a_participant_who_is_not_an_admin_cannot_use_admin_buttons(tracked: Bot, action_id):
+def test_a_participant_who_is_not_an_admin_cannot_use_admin_buttons(tracked: TrackedBot, action_id):
     world = seed_world(tracked.running)
     _press_everything(tracked, world, action_id, "UANA")
     told = json.dumps([c.args for c in tracked.running.slack.calls])
@@ -238,19 +204,12 @@ def test_a_participant_who_is_not_an_admin_cannot_use_admin_buttons(tracked: Bot
 # --- submitting modals -------------------------------------------------------------------------------------
 
 
-def _answers(world: World, view: dict[str, Any]) -> dict[str, Any]:
-    past = {"last_talked": world.today - timedelta(days=3)}
-    # A questionnaire answered with a number of meetings, and no end date or time window.
-    unused = frozenset({"length_end_date", "time_window_start", "time_window_end"})
-    return fill(view, user="UCARA", day=world.today + timedelta(days=10), dates=past, leave_out=unused)
-
-
-def _submit_everything(bot: Bot, world: World, callback_id: str, user: str) -> None:
+def _submit_everything(bot: TrackedBot, world: World, callback_id: str, user: str) -> None:
     catalog = modals(world)
     assert callback_id in catalog, f"add the {callback_id!r} modal to tests/flows/hardening.py modals()"
     before = snapshot(bot.running)
     for view in catalog[callback_id]:
-        reply = bot.running.submit(view, _answers(world, view), user=user)
+        reply = bot.running.submit(view, answer_all(world, view), user=user)
         assert reply.status == 200, (callback_id, reply.status, reply.text)
         answer = reply.text
         assert not [m for m in MARKERS.values() if m in answer], (callback_id, answer)
@@ -258,43 +217,21 @@ def _submit_everything(bot: Bot, world: World, callback_id: str, user: str) -> N
 
 
 @pytest.mark.parametrize("callback_id", CALLBACK_IDS)
-def test_a_stranger_submitting_any_modal_changes_nothing_and_sees_nothing_private(tracked: Bot, callback_id):
+def test_a_stranger_submitting_any_modal_changes_nothing_and_sees_nothing_private(
+    tracked: TrackedBot, callback_id
+):
     world = seed_world(tracked.running)
     _submit_everything(tracked, world, callback_id, OUTSIDER)
 
 
 @pytest.mark.parametrize("callback_id", sorted(ADMIN_ONLY_VIEWS))
-def test_a_participant_who_is_not_an_admin_cannot_submit_admin_modals(tracked: Bot, callback_id):
+def test_a_participant_who_is_not_an_admin_cannot_submit_admin_modals(tracked: TrackedBot, callback_id):
     world = seed_world(tracked.running)
     _submit_everything(tracked, world, callback_id, "UANA")
 
 
-# Who may submit each modal, and a table it then changes: proof that the modals above are answered well
-# enough that the refusals are about who sent them, not about what was in them.
-RIGHTFUL: dict[str, tuple[str, str] | None] = {
-    "checkin_report": ("UCARA", "report_backs"),
-    "checkin_pause_until": ("UANA", "pairings"),
-    "pulse_comment_form": ("UANA", "pulses"),
-    "admin_topics": (ADMIN, "topics"),
-    "admin_person": (ADMIN, "people"),
-    "expectations_form": ("UGIL", "expectation_answers"),
-    # Proposals need both questionnaires compared first: test_expectations.py drives that. Here the
-    # stranger is refused by the membership check that comes first in propose_term.
-    "expectations_proposal": None,
-    "pairing_end_form": ("UANA", "pairings"),
-    "volunteer_form": ("UEVE", "copilot_profiles"),
-    "request_form": ("UGIL", "mentoring_requests"),
-    "offer_decline_form": ("UFRED", "offers"),
-    "intro_modal": ("UANA", "introductions"),
-    "intro_report_back": ("UANA", "introductions"),
-    "contact_modal": ("UANA", "contacts"),
-    "promise_modal": ("UANA", "promises"),
-    "program_settings": (ADMIN, "workspace_settings"),
-}
-
-
 @pytest.mark.parametrize("callback_id", CALLBACK_IDS)
-def test_the_same_modals_from_the_rightful_person_are_obeyed(tracked: Bot, callback_id):
+def test_the_same_modals_from_the_rightful_person_are_obeyed(tracked: TrackedBot, callback_id):
     assert callback_id in RIGHTFUL, f"say who may submit {callback_id!r} in RIGHTFUL"
     rightful = RIGHTFUL[callback_id]
     if rightful is None:
@@ -303,7 +240,7 @@ def test_the_same_modals_from_the_rightful_person_are_obeyed(tracked: Bot, callb
     world = seed_world(tracked.running)
     before = snapshot(tracked.running)
     for view in modals(world)[callback_id]:
-        answers = _answers(world, view)
+        answers = answer_all(world, view)
         if callback_id == "admin_topics":
             answers = fill(view, "\n".join(world.extra["topics"][:-1]))  # one topic fewer
         assert tracked.running.submit(view, answers, user=user).status == 200
@@ -316,7 +253,7 @@ def test_the_same_modals_from_the_rightful_person_are_obeyed(tracked: Bot, callb
 
 @pytest.mark.parametrize("callback_id", SHORTCUT_IDS)
 def test_a_stranger_using_the_shortcut_on_a_participants_message_sees_nothing_private(
-    tracked: Bot, callback_id
+    tracked: TrackedBot, callback_id
 ):
     seed_world(tracked.running)
     before = snapshot(tracked.running)

@@ -22,8 +22,9 @@ from bot.scheduler import SchedulerAlreadyRunning, run_tick, sqlite_lock
 from bot.slack import SlackClients
 from storage.db import Database, connect, migrate
 from storage.models import CheckIn, OutboxMessage
-from tests.flows.checkin_sim import pairing_row, run_until, seed_pair
+from tests.flows.checkin_sim import pairing_row, run_until
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, RunningBot, test_settings
+from tests.worlds.make import seed_pair
 
 
 def utc(*args: int) -> datetime:
@@ -91,7 +92,7 @@ def test_a_429_storm_delays_everything_and_loses_or_doubles_nothing(bot: Running
     pairing_ids = []
     for n in range(3):
         with bot.runtime.db.transaction() as session:
-            from tests.factories import agreement, pairing, person, standard_terms
+            from tests.worlds.make import agreement, pairing, person, standard_terms
 
             a = person(session, f"UP{n}A", bot.clock.now(), tz="Europe/Berlin")
             b = person(session, f"UP{n}B", bot.clock.now(), tz="Europe/Berlin")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,34 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo.slack_standin import SlackStandIn
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, sign
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_"))
-    }
-    env.update(extra)
-    return env
-
-
-def mentor_bot(
-    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, clean_env, free_port, http, mentor_bot, sign
 
 
 def test_version_and_help(tmp_path: Path):

@@ -17,8 +17,7 @@ import pytest
 from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
 from storage.models import Person
-from tests.flows.test_cli import clean_env, free_port, mentor_bot
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, http
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, clean_env, free_port, http, mentor_bot
 
 HTTP_SETTINGS = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 

@@ -20,9 +20,9 @@ from bot.copilots.rounds import run_round
 from bot.expectations import confirmation
 from storage.db import Database
 from storage.models import Agreement, MentoringRequest, Offer, OutboxMessage, Pairing
-from tests import factories
-from tests.factories import standard_terms
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, RunningBot
+from tests.worlds import make
+from tests.worlds.make import standard_terms
 
 TOPIC = "Giving feedback"
 GOALS = "Get better at giving feedback to senior colleagues in reviews"
@@ -33,14 +33,12 @@ def seed_round(db: Database, clock: FixedClock, requests: int, volunteers: int) 
     rng = random.Random(7)
     with db.transaction() as session:
         for n in range(volunteers):
-            copilot = factories.person(
+            copilot = make.person(
                 session, f"UV{n:04d}", now, org_team=f"team{n % 7}", level=rng.randint(2, 6)
             )
-            factories.volunteer(session, copilot, now, topics=[TOPIC], capacity=rng.randint(1, 3))
+            make.volunteer(session, copilot, now, topics=[TOPIC], capacity=rng.randint(1, 3))
         for n in range(requests):
-            mentee = factories.person(
-                session, f"UM{n:04d}", now, org_team=f"team{n % 5}", level=rng.randint(1, 5)
-            )
+            mentee = make.person(session, f"UM{n:04d}", now, org_team=f"team{n % 5}", level=rng.randint(1, 5))
             session.add(
                 MentoringRequest(
                     team_id=TEAM_ID,
@@ -128,10 +126,10 @@ def test_a_confirmation_that_fails_midway_leaves_the_pairing_as_it_was(
 ):
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        alex = factories.person(session, "UALEX", now, slack=bot.slack)
-        sam = factories.person(session, "USAM", now, slack=bot.slack)
-        pair = factories.pairing(session, alex, sam, now, state="setting_expectations")
-        agreement = factories.agreement(session, pair, now, terms=standard_terms(), confirmed=False)
+        alex = make.person(session, "UALEX", now, slack=bot.slack)
+        sam = make.person(session, "USAM", now, slack=bot.slack)
+        pair = make.pairing(session, alex, sam, now, state="setting_expectations")
+        agreement = make.agreement(session, pair, now, terms=standard_terms(), confirmed=False)
         agreement.status = "proposed"
         agreement.mentee_confirmed_at = now - timedelta(hours=1)
         pairing_id, version = pair.id, agreement.version

@@ -12,10 +12,8 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.people.forgetting import FORGOTTEN_PREFIX
 from storage.models import Agreement, MentoringRequest, Offer, OutboxMessage, Pairing, Person
-from tests.flows.test_cli import clean_env, mentor_bot
-from tests.flows.test_tenant_isolation import A, B, spaces, two  # noqa: F401  (fixtures)
-from tests.flows.workspaces import Workspace, all_stored_text, sent_to, team_rows
-from tests.harness import RunningBot
+from tests.harness import RunningBot, clean_env, mentor_bot
+from tests.worlds.tenants import A, B, Workspace, all_stored_text, sent_to, team_rows
 
 U1_PRIVATE = [
     "goalsU1",
@@ -64,7 +62,7 @@ def _forget(bot: RunningBot, user: str) -> dict:
     return _answer(bot, before)
 
 
-def test_forget_me_asks_first_then_deletes_once(two: RunningBot, spaces: tuple[Workspace, Workspace]):  # noqa: F811
+def test_forget_me_asks_first_then_deletes_once(two: RunningBot, spaces: tuple[Workspace, Workspace]):
     a, _ = spaces
     bot = two
     before_b = team_rows(bot.runtime.db, B)
@@ -126,8 +124,8 @@ def test_forget_me_asks_first_then_deletes_once(two: RunningBot, spaces: tuple[W
 
 
 def test_forgetting_a_copilot_in_expectations_keeps_the_mentee_answers(
-    two: RunningBot,  # noqa: F811
-    spaces: tuple[Workspace, Workspace],  # noqa: F811
+    two: RunningBot,
+    spaces: tuple[Workspace, Workspace],
 ):
     a, _ = spaces
     _forget(two, "U4")
@@ -141,8 +139,8 @@ def test_forgetting_a_copilot_in_expectations_keeps_the_mentee_answers(
 
 
 def test_forgetting_a_copilot_withdraws_the_offer_waiting_for_them(
-    two: RunningBot,  # noqa: F811
-    spaces: tuple[Workspace, Workspace],  # noqa: F811
+    two: RunningBot,
+    spaces: tuple[Workspace, Workspace],
 ):
     a, _ = spaces
     _forget(two, "U8")
@@ -152,8 +150,8 @@ def test_forgetting_a_copilot_withdraws_the_offer_waiting_for_them(
 
 
 def test_forgetting_ends_the_unfinished_expectation_round_of_the_pairing_it_ends(
-    two: RunningBot,  # noqa: F811
-    spaces: tuple[Workspace, Workspace],  # noqa: F811
+    two: RunningBot,
+    spaces: tuple[Workspace, Workspace],
 ):
     a, _ = spaces
     _forget(two, "U4")
@@ -167,8 +165,8 @@ def test_forgetting_ends_the_unfinished_expectation_round_of_the_pairing_it_ends
 
 
 def test_forgetting_a_mentee_cancels_their_open_request_and_tells_the_copilot_it_was_offered_to(
-    two: RunningBot,  # noqa: F811
-    spaces: tuple[Workspace, Workspace],  # noqa: F811
+    two: RunningBot,
+    spaces: tuple[Workspace, Workspace],
 ):
     a, _ = spaces
     _forget(two, "U7")
@@ -188,8 +186,8 @@ def test_forgetting_a_mentee_cancels_their_open_request_and_tells_the_copilot_it
 
 
 def test_export_person_gives_their_own_data_not_the_partners_notes(
-    two: RunningBot,  # noqa: F811
-    spaces: tuple[Workspace, Workspace],  # noqa: F811
+    two: RunningBot,
+    spaces: tuple[Workspace, Workspace],
     database_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

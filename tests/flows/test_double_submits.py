@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.flows.hardening import Bot, changes, fill, modals, seed_world, snapshot
-from tests.flows.test_authorization import CALLBACK_IDS, RIGHTFUL, _answers
+from tests.flows.hardening import CALLBACK_IDS, RIGHTFUL, answer_all, changes, fill, modals, snapshot
+from tests.harness import TrackedBot
+from tests.worlds.private import seed_world
 
 
 def _params() -> list[object]:
@@ -19,7 +20,7 @@ def _params() -> list[object]:
 
 
 @pytest.mark.parametrize("callback_id", _params())
-def test_a_modal_submitted_twice_changes_state_once(tracked: Bot, callback_id):
+def test_a_modal_submitted_twice_changes_state_once(tracked: TrackedBot, callback_id):
     user, table = RIGHTFUL[callback_id]  # type: ignore[misc]
     world = seed_world(tracked.running)
     views = modals(world)[callback_id]
@@ -28,7 +29,7 @@ def test_a_modal_submitted_twice_changes_state_once(tracked: Bot, callback_id):
     def answers(view: dict) -> dict:
         if callback_id == "admin_topics":
             return fill(view, "\n".join(world.extra["topics"][:-1]))
-        return _answers(world, view)
+        return answer_all(world, view)
 
     for view in views:
         assert tracked.running.submit(view, answers(view), user=user).status == 200

@@ -27,8 +27,8 @@ from storage.models import (
     Pairing,
     Reflection,
 )
-from tests import factories
 from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make
 
 MENTEE, COPILOT, OUTSIDER = "U1", "U2", "U3"
 GOALS = "Get better at giving feedback to senior colleagues"
@@ -39,11 +39,11 @@ def pair(bot: RunningBot) -> int:
     """Alex (mentee, Berlin) and Sam (copilot, London), matched and asked to set expectations."""
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        alex = factories.person(session, MENTEE, now, name="alex", real_name="Alex", slack=bot.slack)
-        sam = factories.person(
+        alex = make.person(session, MENTEE, now, name="alex", real_name="Alex", slack=bot.slack)
+        sam = make.person(
             session, COPILOT, now, name="sam", real_name="Sam", tz="Europe/London", slack=bot.slack
         )
-        factories.person(session, OUTSIDER, now, name="olly", real_name="Olly", slack=bot.slack)
+        make.person(session, OUTSIDER, now, name="olly", real_name="Olly", slack=bot.slack)
         request = MentoringRequest(
             team_id=TEAM_ID,
             mentee_id=alex.id,
@@ -54,7 +54,7 @@ def pair(bot: RunningBot) -> int:
         )
         session.add(request)
         session.flush()
-        pairing = factories.pairing(
+        pairing = make.pairing(
             session, alex, sam, now, state="setting_expectations", cadence=None, request_id=request.id
         )
         start_expectations(bot.runtime, session, pairing)
@@ -329,7 +329,7 @@ def test_revisit_makes_version_two_and_keeps_version_one(bot, pair):
         assert first is not None
         first.status, first.terms, first.confirmed_at = (
             "confirmed",
-            factories.standard_terms(),
+            make.standard_terms(),
             bot.clock.now(),
         )
         session.execute(OutboxMessage.__table__.delete())
@@ -446,7 +446,7 @@ def test_both_confirming_at_the_same_moment_activates_exactly_once(bot, pair):
     with bot.runtime.db.transaction() as session:
         first = session.scalar(select(Agreement).where(Agreement.pairing_id == pair))
         assert first is not None
-        first.status, first.terms = "proposed", factories.standard_terms()
+        first.status, first.terms = "proposed", make.standard_terms()
     start = threading.Barrier(4)
     errors: list[str] = []
 
@@ -476,7 +476,7 @@ def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
         pairing.state, pairing.activated_at = "active", bot.clock.now()
         first = session.scalar(select(Agreement).where(Agreement.pairing_id == pair))
         assert first is not None
-        first.status, first.terms = "confirmed", factories.standard_terms(length={"meetings": 2})
+        first.status, first.terms = "confirmed", make.standard_terms(length={"meetings": 2})
         for cycle in (1, 2):
             session.add(
                 CheckIn(team_id=TEAM_ID, pairing_id=pair, cycle=cycle, due_at=bot.clock.now(), status="met")
@@ -505,10 +505,10 @@ def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
 def test_app_home_shows_my_copilot_the_agreement_in_force_and_the_next_check_in(bot: RunningBot):
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        alex = factories.person(session, "UHALEX", now, slack=bot.slack)
-        sam = factories.person(session, "UHSAM", now, slack=bot.slack)
-        pair = factories.pairing(session, alex, sam, now, next_checkin_at=now + timedelta(days=7))
-        factories.agreement(session, pair, now, terms=factories.standard_terms(cadence="biweekly"))
+        alex = make.person(session, "UHALEX", now, slack=bot.slack)
+        sam = make.person(session, "UHSAM", now, slack=bot.slack)
+        pair = make.pairing(session, alex, sam, now, next_checkin_at=now + timedelta(days=7))
+        make.agreement(session, pair, now, terms=make.standard_terms(cadence="biweekly"))
     bot.event({"type": "app_home_opened", "user": "UHALEX", "tab": "home", "channel": "D1"})
     home = json.dumps(bot.slack.wait_for("views.publish")[-1].args["view"])
     assert "<@UHSAM> is your copilot" in home

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from bot.demo.slack_standin import block_texts
-from tests.flows.hardening import Bot, World, modals, seed_world, text_inputs
-from tests.flows.test_authorization import CALLBACK_IDS, RIGHTFUL, _answers
+from tests.flows.hardening import CALLBACK_IDS, RIGHTFUL, answer_all, modals, text_inputs
+from tests.harness import TrackedBot
+from tests.worlds.private import World, seed_world
 
 # Typed by a person, these must reach Slack escaped (&lt;!channel&gt;), never as live syntax.
 LIVE_SYNTAX = [
@@ -41,7 +42,7 @@ def _mrkdwn_texts(payload: Any) -> list[str]:
     return top + block_texts(payload, kind="mrkdwn")
 
 
-def _live_syntax_sent(bot: Bot, replies: list[str]) -> list[str]:
+def _live_syntax_sent(bot: TrackedBot, replies: list[str]) -> list[str]:
     problems = []
     for call in bot.running.slack.calls:
         args = dict(call.args)
@@ -62,7 +63,7 @@ def _live_syntax_sent(bot: Bot, replies: list[str]) -> list[str]:
     return problems
 
 
-def _everything_shown(bot: Bot, world: World) -> list[str]:
+def _everything_shown(bot: TrackedBot, world: World) -> list[str]:
     """Deliver what was queued, then ask for every page a person or admin can see."""
     running = bot.running
     running.tick(running.clock.now() + timedelta(minutes=1))
@@ -75,14 +76,14 @@ def _everything_shown(bot: Bot, world: World) -> list[str]:
     return replies
 
 
-def _submit(bot: Bot, view: dict[str, Any], values: dict[str, Any], user: str) -> dict[str, Any]:
+def _submit(bot: TrackedBot, view: dict[str, Any], values: dict[str, Any], user: str) -> dict[str, Any]:
     reply = bot.running.submit(view, values, user=user)
     assert reply.status == 200, reply.text
     return reply.json() or {}
 
 
 @pytest.mark.parametrize("callback_id", TEXT_MODALS)
-def test_mentions_and_unicode_are_stored_and_shown_as_plain_text(tracked: Bot, callback_id):
+def test_mentions_and_unicode_are_stored_and_shown_as_plain_text(tracked: TrackedBot, callback_id):
     world = seed_world(tracked.running)
     user, _ = RIGHTFUL[callback_id]  # type: ignore[misc]
     views = [v for v in modals(world)[callback_id] if text_inputs(v)]
@@ -91,7 +92,7 @@ def test_mentions_and_unicode_are_stored_and_shown_as_plain_text(tracked: Bot, c
     replies = []
     for name, text in HOSTILE.items():
         for view in views:
-            values = _answers(world, view)
+            values = answer_all(world, view)
             for block_id, action_id, _ in text_inputs(view):
                 values[block_id][action_id]["value"] = text
             answer = _submit(tracked, view, values, user)
@@ -106,7 +107,7 @@ def test_mentions_and_unicode_are_stored_and_shown_as_plain_text(tracked: Bot, c
 
 
 @pytest.mark.parametrize("callback_id", TEXT_MODALS)
-def test_over_long_text_is_refused_with_a_field_error(tracked: Bot, callback_id):
+def test_over_long_text_is_refused_with_a_field_error(tracked: TrackedBot, callback_id):
     world = seed_world(tracked.running)
     user, _ = RIGHTFUL[callback_id]  # type: ignore[misc]
     views = [v for v in modals(world)[callback_id] if text_inputs(v)]
@@ -118,7 +119,7 @@ def test_over_long_text_is_refused_with_a_field_error(tracked: Bot, callback_id)
             text = ("x" * 9 + " ") * (length // 10) + "x" * (length % 10)
             answers = []
             for view in views:  # one of them is the rightful person's own; the others refuse them
-                values = _answers(world, view)
+                values = answer_all(world, view)
                 if block_id in values:
                     values[block_id][action_id]["value"] = text
                     answers.append(_submit(tracked, view, values, user))

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.network.introductions import introduction_counts
 from storage.models import Introduction, MentoringRequest, OutboxMessage
-from tests import factories
 from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make
 
 GOALS = "Learn to run <!channel> retros & give feedback"
 
@@ -21,18 +21,18 @@ def pair(bot: RunningBot) -> dict[str, int]:
     """Mo is Ana's copilot (Berlin); Bo and Cy are colleagues; a bot user and a leaver exist too."""
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        ana = factories.person(session, "UANA", now, name="ana", real_name="Ana Ruiz", slack=bot.slack)
-        mo = factories.person(session, "UMO", now, name="mo", real_name="Mo Chen", slack=bot.slack)
-        factories.person(session, "UBO", now, name="bo", real_name="Bo Lind", slack=bot.slack)
-        factories.person(session, "UCY", now, name="cy", real_name="Cy Park", slack=bot.slack)
-        factories.person(session, "UROBOT", now, name="robot", slack=bot.slack, is_bot=True)
-        factories.person(session, "UGONE", now, name="gone", slack=bot.slack, is_deleted=True)
+        ana = make.person(session, "UANA", now, name="ana", real_name="Ana Ruiz", slack=bot.slack)
+        mo = make.person(session, "UMO", now, name="mo", real_name="Mo Chen", slack=bot.slack)
+        make.person(session, "UBO", now, name="bo", real_name="Bo Lind", slack=bot.slack)
+        make.person(session, "UCY", now, name="cy", real_name="Cy Park", slack=bot.slack)
+        make.person(session, "UROBOT", now, name="robot", slack=bot.slack, is_bot=True)
+        make.person(session, "UGONE", now, name="gone", slack=bot.slack, is_deleted=True)
         request = MentoringRequest(
             team_id=TEAM_ID, mentee_id=ana.id, goals=GOALS, topics=[], cadence="weekly", created_at=now
         )
         session.add(request)
         session.flush()
-        pairing = factories.pairing(session, ana, mo, now, request_id=request.id)
+        pairing = make.pairing(session, ana, mo, now, request_id=request.id)
         return {"pairing": pairing.id, "ana": ana.id, "mo": mo.id}
 
 

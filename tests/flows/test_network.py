@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Contact, Promise
-from tests import factories
 from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make
 
 
 @pytest.fixture
 def people(bot: RunningBot) -> dict[str, int]:
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        ana = factories.person(session, "UANA", now, name="ana", real_name="Ana Ruiz", slack=bot.slack)
-        eve = factories.person(session, "UEVE", now, name="eve", real_name="Eve Nosy", slack=bot.slack)
-        factories.person(session, "UBO", now, name="bo", real_name="Bo Lind", slack=bot.slack)
+        ana = make.person(session, "UANA", now, name="ana", real_name="Ana Ruiz", slack=bot.slack)
+        eve = make.person(session, "UEVE", now, name="eve", real_name="Eve Nosy", slack=bot.slack)
+        make.person(session, "UBO", now, name="bo", real_name="Bo Lind", slack=bot.slack)
         return {"ana": ana.id, "eve": eve.id}
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import time
-import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +11,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
-from tests.harness import RunningBot, http, start_bot, stop_server, test_settings
+from tests.harness import RunningBot, http, install, start_bot, stop_server, test_settings
 
 
 @pytest.fixture
@@ -32,18 +30,6 @@ def oauth_bot(
         yield running
     finally:
         stop_server(server)
-
-
-def install(bot: RunningBot, code: str, team_id: str, team_name: str) -> None:
-    bot.slack.set_oauth_team(code, team_id, team_name)
-    start = http("GET", f"{bot.url}/slack/install")
-    assert start.status == 200
-    state = re.search(r"state=([\w-]+)", start.text)
-    assert state, "the install page links to Slack's authorize URL with a state"
-    cookie = start.headers.get("Set-Cookie", "").split(";")[0]
-    query = urllib.parse.urlencode({"code": code, "state": state.group(1)})
-    done = http("GET", f"{bot.url}/slack/oauth_redirect?{query}", headers={"Cookie": cookie})
-    assert done.status == 200, done.text
 
 
 def test_two_workspaces_install_and_each_is_answered_with_its_own_token(oauth_bot: RunningBot):

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from bot.demo.slack_standin import SlackStandIn
-from tests import factories
 from tests.flows.copilots import (
     GOALS,
     all_text,
@@ -24,6 +23,7 @@ from tests.flows.copilots import (
     volunteer_via_form,
 )
 from tests.harness import RunningBot
+from tests.worlds import make
 
 MENTEE, FIRST, SECOND, STRANGER = "UMIA", "UVIC", "UWEN", "USTRANGER"
 
@@ -32,10 +32,10 @@ MENTEE, FIRST, SECOND, STRANGER = "UMIA", "UVIC", "UWEN", "USTRANGER"
 def people(bot: RunningBot, slack: SlackStandIn) -> None:
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
-        factories.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", level=2)
-        factories.person(session, FIRST, now, name="vic", slack=slack, org_team="Platform", level=2)
-        factories.person(session, SECOND, now, name="wen", slack=slack, org_team="Design", level=3)
-        factories.person(session, STRANGER, now, name="sam", slack=slack, org_team="Sales", level=2)
+        make.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", level=2)
+        make.person(session, FIRST, now, name="vic", slack=slack, org_team="Platform", level=2)
+        make.person(session, SECOND, now, name="wen", slack=slack, org_team="Design", level=3)
+        make.person(session, STRANGER, now, name="sam", slack=slack, org_team="Sales", level=2)
 
 
 def test_volunteer_request_decline_next_offer_accept(bot: RunningBot, slack: SlackStandIn, people: None):

@@ -13,7 +13,6 @@ from bot.copilots.rounds import run_round
 from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
 from storage.models import MentoringRequest, Offer, OutboxMessage
-from tests import factories
 from tests.flows.copilots import (
     all_text,
     buttons,
@@ -27,6 +26,7 @@ from tests.flows.copilots import (
     tick,
 )
 from tests.harness import RunningBot, start_bot, stop_server, test_settings
+from tests.worlds import make
 
 ADMIN = "UADMIN"
 MENTEE, MANAGER, BOSS, PEER, OTHER = "UMIA", "UMGR", "UBOSS", "UPEER", "UOTHER"
@@ -49,17 +49,15 @@ def org(admin_bot: RunningBot, slack: SlackStandIn) -> RunningBot:
     now = admin_bot.clock.now()
     slack.add_user(ADMIN, name="pat", real_name="Pat Admin")
     with admin_bot.runtime.db.transaction() as session:
-        boss = factories.person(session, BOSS, now, name="bea", slack=slack, org_team="Support")
-        manager = factories.person(
+        boss = make.person(session, BOSS, now, name="bea", slack=slack, org_team="Support")
+        manager = make.person(
             session, MANAGER, now, name="max", slack=slack, org_team="Support", manager_id=boss.id
         )
-        factories.person(
-            session, MENTEE, now, name="mia", slack=slack, org_team="Support", manager_id=manager.id
-        )
-        peer = factories.person(session, PEER, now, name="pete", slack=slack, org_team="Platform")
-        factories.person(session, OTHER, now, name="olu", slack=slack, org_team="Design")
-        factories.volunteer(session, boss, now, topics=["Giving feedback"])
-        factories.volunteer(session, peer, now, topics=["Public speaking"], capacity=2)
+        make.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", manager_id=manager.id)
+        peer = make.person(session, PEER, now, name="pete", slack=slack, org_team="Platform")
+        make.person(session, OTHER, now, name="olu", slack=slack, org_team="Design")
+        make.volunteer(session, boss, now, topics=["Giving feedback"])
+        make.volunteer(session, peer, now, topics=["Public speaking"], capacity=2)
     return admin_bot
 
 
@@ -183,7 +181,7 @@ def _waiting_requests(bot: RunningBot, slack: SlackStandIn, count: int) -> list[
     ids = []
     with bot.runtime.db.transaction() as session:
         for i in range(count):
-            mentee = factories.person(session, f"UNEW{i}", now, name=f"new{i}", slack=slack, org_team="Sales")
+            mentee = make.person(session, f"UNEW{i}", now, name=f"new{i}", slack=slack, org_team="Sales")
             request = MentoringRequest(
                 team_id=bot.team_id,
                 mentee_id=mentee.id,

@@ -23,7 +23,7 @@ from bot.oversight.summaries import visible_summary
 from storage.db import Database
 from storage.models import OutboxMessage, Person, private_columns
 from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
-from tests.summary_org import ADMIN, LEADS, MARKER, USERGROUP, Org, seed_org
+from tests.worlds.org import ADMIN, LEADS, MARKER, USERGROUP, Org, seed_org
 
 
 @pytest.fixture
@@ -134,13 +134,13 @@ def test_home_shows_the_team_to_leads_and_the_program_to_admins(org_bot: Running
 
 
 def test_long_pairing_lists_are_paged_under_slacks_limits(org_bot: RunningBot, org: Org):
-    from tests import factories as f
+    from tests.worlds import make
 
     with org_bot.runtime.db.transaction() as session:
         now = org_bot.clock.now()
-        pool = [f.person(session, f"UX{n:03d}", now, slack=org_bot.slack) for n in range(120)]
+        pool = [make.person(session, f"UX{n:03d}", now, slack=org_bot.slack) for n in range(120)]
         for a, b in zip(pool[::2], pool[1::2], strict=True):
-            f.pairing(session, a, b, now, next_checkin_at=now + timedelta(days=2))
+            make.pairing(session, a, b, now, next_checkin_at=now + timedelta(days=2))
     first = summary_of(org_bot, ADMIN)
     assert len(first["blocks"]) <= 50
     more = next(b for b in first["blocks"] if b.get("block_id") == "summary_pages")

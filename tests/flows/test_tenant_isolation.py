@@ -11,46 +11,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-
 from bot.app import build_app
-from bot.clock import FixedClock
-from bot.demo.slack_standin import SlackStandIn
 from bot.oversight.export import export_pairings
 from bot.people.person_export import export_json, export_person
-from storage.db import Database
-from tests.flows.test_oauth import install
-from tests.flows.workspaces import Workspace, add_slack_users, seed, sent_to, team_rows
-from tests.harness import RunningBot, start_bot, stop_server, test_settings
-
-A, B = "TA", "TB"
-
-
-@pytest.fixture
-def two(db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str) -> Iterator[RunningBot]:
-    settings = test_settings(
-        slack, database_url, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="secret"
-    )
-    running, server = start_bot(settings, db, slack, clock)
-    try:
-        install(running, "code-a", A, "Alpha")
-        install(running, "code-b", B, "Beta")
-        add_slack_users(slack)
-        yield running
-    finally:
-        stop_server(server)
-
-
-@pytest.fixture
-def spaces(two: RunningBot) -> tuple[Workspace, Workspace]:
-    now = two.clock.now()
-    with two.runtime.db.transaction() as session:
-        a = seed(session, Workspace(A, "ZQALPHA"), now)
-        b = seed(session, Workspace(B, "ZQBRAVO"), now)
-    return a, b
+from tests.harness import RunningBot
+from tests.worlds.tenants import A, B, Workspace, sent_to, team_rows
 
 
 def _click_plan(b: Workspace, day: str) -> dict[str, list[dict[str, str]]]:

@@ -9,9 +9,9 @@ from bot.demo.slack_standin import SlackStandIn
 from bot.people.topics import set_topics
 from bot.rules.topics import DEFAULT_TOPICS
 from storage.models import CopilotProfile
-from tests import factories
 from tests.flows.copilots import all_text, eventually, open_form, volunteer_values
 from tests.harness import RunningBot
+from tests.worlds import make
 
 VIC = "UVIC"
 
@@ -19,7 +19,7 @@ VIC = "UVIC"
 @pytest.fixture(autouse=True)
 def vic(bot: RunningBot, slack: SlackStandIn) -> None:
     with bot.runtime.db.transaction() as session:
-        factories.person(session, VIC, bot.clock.now(), name="vic", slack=slack)
+        make.person(session, VIC, bot.clock.now(), name="vic", slack=slack)
 
 
 def profile(bot: RunningBot) -> CopilotProfile | None:

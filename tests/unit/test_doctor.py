@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from bot.doctor import run_checks
@@ -23,9 +25,10 @@ def test_a_healthy_install_passes_every_check(
 
 
 def test_missing_scopes_and_a_refused_token_are_named(
-    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
+    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str, monkeypatch: pytest.MonkeyPatch
 ):
-    slack.granted_scopes = "commands,chat:write"
+    # granted_scopes outlives slack.reset(): monkeypatch gives the next test the full set back
+    monkeypatch.setattr(slack, "granted_scopes", "commands,chat:write")
     checks = lines(run_checks(test_settings(slack, database_url), clock, db))
     assert checks["scopes"][0] is False
     assert "im:write" in checks["scopes"][1]

@@ -22,9 +22,9 @@ from bot.runtime import Runtime
 from handlers import admin, commands, mentee_requests
 from handlers.router import CommandRouter
 from storage.models import MentoringRequest, Offer
-from tests import factories
 from tests.flows.copilots import GOALS, request_values
 from tests.harness import TEAM_ID, test_settings
+from tests.worlds import make
 
 
 @dataclass
@@ -159,9 +159,9 @@ def counted(monkeypatch) -> dict[str, int]:
 def _seed(runtime: Runtime, slack: SlackStandIn) -> None:
     now = runtime.clock.now()
     with runtime.db.transaction() as session:
-        boss = factories.person(session, "UBOSS", now, name="bea", slack=slack)
-        factories.person(session, "UMIA", now, name="mia", slack=slack, manager_id=boss.id)
-        factories.volunteer(session, boss, now, topics=["Giving feedback"])
+        boss = make.person(session, "UBOSS", now, name="bea", slack=slack)
+        make.person(session, "UMIA", now, name="mia", slack=slack, manager_id=boss.id)
+        make.volunteer(session, boss, now, topics=["Giving feedback"])
 
 
 def _requests(runtime: Runtime) -> int:

@@ -9,8 +9,8 @@ from bot.copilots.match_data import load_match_data, match_rules
 from bot.people.program_settings import ProgramSettings
 from storage.db import Database
 from storage.models import MentoringRequest, Offer
-from tests import factories
 from tests.harness import TEAM_ID
+from tests.worlds import make
 
 
 def _request(session, mentee, now, status="open") -> MentoringRequest:
@@ -47,11 +47,11 @@ def _offer(session, request, copilot, now, status, answered_days_ago=None) -> Of
 def test_capacity_left_counts_open_pairings_and_pending_offers(db: Database, clock: FixedClock):
     now = clock.now()
     with db.transaction() as session:
-        vic = factories.person(session, "UVIC", now, org_team="Platform", level=3)
-        a, b, c, d = (factories.person(session, f"UM{i}", now) for i in range(4))
-        factories.volunteer(session, vic, now, topics=["Testing", "code review"], capacity=3)
-        factories.pairing(session, a, vic, now, state="active")
-        factories.pairing(session, b, vic, now, state="ended")  # ended: frees the place
+        vic = make.person(session, "UVIC", now, org_team="Platform", level=3)
+        a, b, c, d = (make.person(session, f"UM{i}", now) for i in range(4))
+        make.volunteer(session, vic, now, topics=["Testing", "code review"], capacity=3)
+        make.pairing(session, a, vic, now, state="active")
+        make.pairing(session, b, vic, now, state="ended")  # ended: frees the place
         _offer(session, _request(session, c, now, "offered"), vic, now, "pending")
         _offer(session, _request(session, d, now), vic, now, "declined", answered_days_ago=1)
 
@@ -67,9 +67,9 @@ def test_capacity_left_counts_open_pairings_and_pending_offers(db: Database, clo
 def test_declines_count_for_90_days(db: Database, clock: FixedClock):
     now = clock.now()
     with db.transaction() as session:
-        vic = factories.person(session, "UVIC", now)
-        recent, old, expired = (factories.person(session, f"UM{i}", now) for i in range(3))
-        factories.volunteer(session, vic, now, topics=["Testing"])
+        vic = make.person(session, "UVIC", now)
+        recent, old, expired = (make.person(session, f"UM{i}", now) for i in range(3))
+        make.volunteer(session, vic, now, topics=["Testing"])
         _offer(session, _request(session, recent, now), vic, now, "declined", answered_days_ago=89)
         _offer(session, _request(session, old, now), vic, now, "declined", answered_days_ago=91)
         _offer(session, _request(session, expired, now), vic, now, "expired", answered_days_ago=1)
@@ -90,11 +90,11 @@ def test_paused_switched_off_and_past_availability_count_as_paused(db: Database,
         }
         ids = {}
         for name, fields in rows.items():
-            who = factories.person(session, f"U{name.upper()}", now)
-            factories.volunteer(session, who, now, topics=["Testing"], **fields)
+            who = make.person(session, f"U{name.upper()}", now)
+            make.volunteer(session, who, now, topics=["Testing"], **fields)
             ids[who.id] = name
-        left = factories.person(session, "ULEFT", now, is_deleted=True)
-        factories.volunteer(session, left, now, topics=["Testing"])
+        left = make.person(session, "ULEFT", now, is_deleted=True)
+        make.volunteer(session, left, now, topics=["Testing"])
         data = load_match_data(session, TEAM_ID, now)
         paused = {ids[v.person_id] for v in data.volunteers if v.paused and v.person_id in ids}
         assert paused == {"paused", "off", "gone"}
@@ -104,8 +104,8 @@ def test_paused_switched_off_and_past_availability_count_as_paused(db: Database,
 def test_org_chart_and_rules_come_from_people_and_program_settings(db: Database, clock: FixedClock):
     now = clock.now()
     with db.transaction() as session:
-        boss = factories.person(session, "UBOSS", now)
-        mia = factories.person(session, "UMIA", now, manager_id=boss.id)
+        boss = make.person(session, "UBOSS", now)
+        mia = make.person(session, "UMIA", now, manager_id=boss.id)
         data = load_match_data(session, TEAM_ID, now, seed=7)
         assert data.org.reporting_line(mia.id) == (boss.id,)
         assert data.rules.seed == 7 and data.rules.max_tz_gap_hours == 8.0

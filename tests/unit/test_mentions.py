@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from bot.messages.text import mention, mentioned_user
 from bot.people.directory import resolve_user, user_named
 from storage.db import Database
-from tests import factories
 from tests.harness import TEAM_ID
+from tests.worlds import make
 
 USER_IDS = st.from_regex(r"[UW][A-Z0-9]{2,11}", fullmatch=True)
 
@@ -56,10 +56,10 @@ def test_reading_a_mention_undoes_formatting_it(user_id: str, label: str):
 
 def _people(db: Database, clock) -> None:
     with db.transaction() as session:
-        factories.person(session, "UANA", clock.now(), name="ana")
-        factories.person(session, "UBO1", clock.now(), name="bo")
-        factories.person(session, "UBO2", clock.now(), name="bo")  # two people share a handle
-        factories.person(session, "UGONE", clock.now(), name="gone", is_deleted=True)
+        make.person(session, "UANA", clock.now(), name="ana")
+        make.person(session, "UBO1", clock.now(), name="bo")
+        make.person(session, "UBO2", clock.now(), name="bo")  # two people share a handle
+        make.person(session, "UGONE", clock.now(), name="gone", is_deleted=True)
 
 
 def test_a_handle_is_looked_up_among_the_active_people_we_know(db: Database, clock):

@@ -18,7 +18,7 @@ from bot.people import program_settings as program
 from bot.rules.lifecycle import OfferState
 from storage.db import Database
 from storage.models import MentoringRequest, Offer, Person
-from tests import factories
+from tests.worlds import make
 
 TEAM_PREFERENCES = ("either", "same", "other")
 ZONES = {"Europe/Berlin": 3600, "America/Los_Angeles": -8 * 3600, "Asia/Tokyo": 9 * 3600, "Europe/London": 0}
@@ -36,12 +36,12 @@ def _world(db: Database, clock: FixedClock, seed: int) -> list[int]:
         if depth is not None:
             settings, errors = program.validate({"reporting_line_depth": depth}, settings)
             assert not errors
-        program.save(session, factories.TEAM_ID, settings, now)
+        program.save(session, make.TEAM_ID, settings, now)
         people: list[Person] = []
         for i in range(12):
             zone = rng.choice(sorted(ZONES))
             people.append(
-                factories.person(
+                make.person(
                     session,
                     f"U{seed}X{i}",
                     now,
@@ -58,7 +58,7 @@ def _world(db: Database, clock: FixedClock, seed: int) -> list[int]:
             if rng.random() < 0.7:
                 p.manager_id = rng.choice(people).id
         for p in rng.sample(people, 7):
-            factories.volunteer(
+            make.volunteer(
                 session,
                 p,
                 now,
@@ -70,11 +70,11 @@ def _world(db: Database, clock: FixedClock, seed: int) -> list[int]:
             )
         for _ in range(8):
             mentee, copilot = rng.sample(people, 2)
-            factories.pairing(session, mentee, copilot, now, state=rng.choice(["active", "ended", "paused"]))
+            make.pairing(session, mentee, copilot, now, state=rng.choice(["active", "ended", "paused"]))
         for _ in range(8):
             mentee, copilot = rng.sample(people, 2)
             request = MentoringRequest(
-                team_id=factories.TEAM_ID, mentee_id=mentee.id, goals="g", cadence="weekly", created_at=now
+                team_id=make.TEAM_ID, mentee_id=mentee.id, goals="g", cadence="weekly", created_at=now
             )
             session.add(request)
             session.flush()
@@ -82,7 +82,7 @@ def _world(db: Database, clock: FixedClock, seed: int) -> list[int]:
             status = rng.choice([OfferState.DECLINED, OfferState.PENDING])
             session.add(
                 Offer(
-                    team_id=factories.TEAM_ID,
+                    team_id=make.TEAM_ID,
                     request_id=request.id,
                     copilot_id=copilot.id,
                     status=status,
@@ -99,12 +99,12 @@ def test_the_pair_read_judges_a_named_colleague_as_the_whole_workspace_read_does
     ids = _world(db, clock, seed)
     verdicts = 0
     with db.transaction() as session:
-        full = load_match_data(session, factories.TEAM_ID, clock.now())
+        full = load_match_data(session, make.TEAM_ID, clock.now())
         people = {i: session.get(Person, i) for i in ids}
         for mentee_id in ids:
             for copilot_id in ids:
                 mentee, copilot = people[mentee_id], people[copilot_id]
-                pair = load_pair_data(session, factories.TEAM_ID, mentee, copilot, clock.now())
+                pair = load_pair_data(session, make.TEAM_ID, mentee, copilot, clock.now())
                 for preference in TEAM_PREFERENCES:
                     expected = copilot_problem(full, mentee, copilot, preference)
                     assert copilot_problem(pair, mentee, copilot, preference) == expected, (

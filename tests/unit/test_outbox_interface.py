@@ -13,15 +13,15 @@ from bot.clock import FixedClock
 from bot.outbox import Kind, Message, keys
 from storage.db import Database
 from storage.models import CheckIn, LeadDigest, OutboxMessage, Pairing, Person
-from tests import factories
+from tests.worlds import make
 
 HELLO = Message("hello")
 
 
 def _pair(session: Session, clock: FixedClock) -> Pairing:
-    mentee = factories.person(session, "U1", clock.now())
-    copilot = factories.person(session, "U2", clock.now())
-    return factories.pairing(session, mentee, copilot, clock.now())
+    mentee = make.person(session, "U1", clock.now())
+    copilot = make.person(session, "U2", clock.now())
+    return make.pairing(session, mentee, copilot, clock.now())
 
 
 def _checkin(session: Session, pairing: Pairing, cycle: int, clock: FixedClock) -> CheckIn:
@@ -208,8 +208,8 @@ def test_cancel_for_pairing_withdraws_its_pending_rows_or_only_the_given_kinds(
 ):
     with db.transaction() as session:
         pairing = _pair(session, clock)
-        third = factories.person(session, "U3", clock.now())
-        other = factories.pairing(session, third, session.get(Person, pairing.copilot_id), clock.now())
+        third = make.person(session, "U3", clock.now())
+        other = make.pairing(session, third, session.get(Person, pairing.copilot_id), clock.now())
         checkin = _checkin(session, pairing, 1, clock)
         _nudge(session, checkin, clock)
         common = {"to": "U1", "message": HELLO, "due_at": clock.now(), "now": clock.now()}

@@ -224,7 +224,7 @@ def test_reporting_lines_stop_at_a_cycle(runtime):
 def test_the_daily_sync_refreshes_every_known_workspace(db, slack, clock, database_url):
     from bot.people.directory import sync_known_workspaces
     from storage.models import Person
-    from tests.factories import person
+    from tests.worlds.make import person
 
     with db.transaction() as session:
         person(session, "U1", clock.now(), slack=slack)
