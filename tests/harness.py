@@ -57,6 +57,26 @@ def sign(body: bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 
+def signed_help(base: str, response_url: str) -> tuple[int, str]:
+    """`/mentor help` from U1, signed as Slack would, to the app at `base` (another process, say)."""
+    form = {
+        "command": "/mentor",
+        "text": "help",
+        "team_id": TEAM_ID,
+        "user_id": "U1",
+        "trigger_id": "t.1",
+        "response_url": response_url,
+    }
+    body = urllib.parse.urlencode(form).encode()
+    reply = http(
+        "POST",
+        f"{base}/slack/events",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+    )
+    return reply.status, reply.text
+
+
 def http(
     method: str,
     url: str,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
+from sqlalchemy.sql import Subquery, Update
 
 from bot.messages.message import FileUpload, Message
 from bot.outbox.kinds import Kind
@@ -209,18 +209,18 @@ def _insert_once(dialect: str) -> Any:
     )
 
 
+def _pending_about(kind: Kind, subject: Any) -> Update:
+    """UPDATE of the pending rows of this kind about this subject (cancel and reschedule share it)."""
+    return update(OutboxMessage).where(
+        OutboxMessage.kind == kind.value,
+        OutboxMessage.subject_id == subject.id,
+        OutboxMessage.status == PENDING,
+    )
+
+
 def cancel(session: Session, *, kind: Kind, subject: Any) -> int:
     """Withdraw the pending rows of this kind about this subject. Returns how many were withdrawn."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.kind == kind.value,
-            OutboxMessage.subject_id == subject.id,
-            OutboxMessage.status == PENDING,
-        )
-        .values(status=CANCELLED)
-    )
-    return result.rowcount
+    return session.execute(_pending_about(kind, subject).values(status=CANCELLED)).rowcount
 
 
 def cancel_for_pairing(session: Session, pairing_id: int, *, kinds: Iterable[Kind] | None = None) -> int:
@@ -235,16 +235,7 @@ def cancel_for_pairing(session: Session, pairing_id: int, *, kinds: Iterable[Kin
 
 def reschedule(session: Session, *, kind: Kind, subject: Any, due_at: datetime) -> int:
     """Move the pending rows of this kind about this subject to a new time."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.kind == kind.value,
-            OutboxMessage.subject_id == subject.id,
-            OutboxMessage.status == PENDING,
-        )
-        .values(due_at=due_at)
-    )
-    return result.rowcount
+    return session.execute(_pending_about(kind, subject).values(due_at=due_at)).rowcount
 
 
 def rows_about(kind: Kind, statuses: Iterable[str]) -> Subquery:

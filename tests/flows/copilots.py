@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.demo.slack_standin import SlackStandIn, block_texts
+from bot.demo import forms
+from bot.demo.slack_standin import SlackStandIn
 from storage.models import MentoringRequest, Offer, OutboxMessage, Pairing
 from tests.harness import RunningBot
 
@@ -133,8 +134,8 @@ def dms_to(slack: SlackStandIn, user: str) -> list[dict[str, Any]]:
 
 
 def all_text(message: dict[str, Any]) -> str:
-    """The message text and every text inside its blocks, as one string."""
-    return "\n".join([message.get("text") or "", *block_texts(message.get("blocks") or [])])
+    """The message text and every text inside its blocks, as one string (the demo's reading of it)."""
+    return forms.all_text(message.get("text") or "", message.get("blocks") or [])
 
 
 def offer_message_of(bot: RunningBot, offer_id: int) -> dict[str, Any]:

@@ -6,13 +6,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from bot.demo.slack_standin import SlackStandIn
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, clean_env, free_port, http, mentor_bot, sign
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, clean_env, free_port, http, mentor_bot, signed_help
 
 
 def test_version_and_help(tmp_path: Path):
@@ -80,23 +79,9 @@ def test_run_serves_signed_help_over_http_against_a_fake_slack(
         else:
             pytest.fail("mentor-bot run did not become healthy in 30 s")
         assert slack.calls_to("auth.test"), "Bolt checks the token with auth.test at start-up"
-        form = {
-            "command": "/mentor",
-            "text": "help",
-            "team_id": "T0001",
-            "user_id": "U1",
-            "trigger_id": "t.1",
-            "response_url": slack.response_url("cli"),
-        }
-        body = urllib.parse.urlencode(form).encode()
-        reply = http(
-            "POST",
-            f"{base}/slack/events",
-            body,
-            {"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
-        )
-        assert reply.status == 200
-        assert "/mentor help" in reply.text
+        status, text = signed_help(base, slack.response_url("cli"))
+        assert status == 200
+        assert "/mentor help" in text
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

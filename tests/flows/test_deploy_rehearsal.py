@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from sqlalchemy.engine import make_url
 from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import Kind, Message, Outgoing, enqueue
 from storage.db import connect
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, sign
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, signed_help
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DOC = ROOT / "docs" / "DEPLOY.md"
@@ -230,25 +229,6 @@ def platform(slug: Slug, postgres_url: str, slack: SlackStandIn) -> Iterator[Pla
         running.stop_all()
 
 
-def signed_help(base: str, slack: SlackStandIn) -> tuple[int, str]:
-    form = {
-        "command": "/mentor",
-        "text": "help",
-        "team_id": "T0001",
-        "user_id": "U1",
-        "trigger_id": "t.1",
-        "response_url": slack.response_url("rehearsal"),
-    }
-    body = urllib.parse.urlencode(form).encode()
-    reply = http(
-        "POST",
-        f"{base}/slack/events",
-        body,
-        {"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
-    )
-    return reply.status, reply.text
-
-
 def wait_healthy(dyno: Dyno, base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -290,7 +270,7 @@ def test_http_deploy_release_web_and_clock_on_postgres(platform: Platform, slack
     assert set(scale) == {"web", "clock"}
     base = f"http://127.0.0.1:{port}"
     wait_healthy(web, base)
-    status, body = signed_help(base, slack)
+    status, body = signed_help(base, slack.response_url("rehearsal"))
     assert status == 200 and "/mentor help" in body
 
     # The clock sends what is due: a message queued in the deployed database goes out within a pass or two.
