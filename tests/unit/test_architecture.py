@@ -6,6 +6,7 @@ so `python -m pytest` fails on a forbidden import or a cycle.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,17 @@ def test_nothing_in_bot_imports_handlers_but_the_assembly():
             if stripped.startswith(("from handlers", "import handlers")):
                 offenders.append(f"{path.relative_to(ROOT)}:{n}")
     assert offenders == []
+
+
+def test_every_path_the_architecture_page_names_exists():
+    """docs/ARCHITECTURE.md is the newcomer's map: a file it names must be there (a rename updates it)."""
+    page = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    named = set()
+    for match in re.finditer(r"(?<![\w./])((?:bot|handlers|storage|tests)/[\w./-]*)(.?)", page):
+        path, after = match.group(1).rstrip("."), match.group(2)
+        if after in ("<", "…"):  # a pattern such as bot/<name>/ or versions/0001…0006
+            continue
+        named.add(path)
+    assert len(named) > 40, sorted(named)  # the page names the tree's packages and key modules
+    missing = sorted(p for p in named if not (ROOT / p).exists())
+    assert missing == [], f"docs/ARCHITECTURE.md names paths that do not exist: {missing}"
