@@ -30,7 +30,7 @@ from bot.messages.offers import (
 )
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
-from bot.rules.cadence import add_working_days, local_date
+from bot.rules.cadence import add_working_days, awake_at, local_date
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, OfferState, RequestState
 from bot.rules.matching.facts import blocking_reason
 from bot.rules.matching.ranking import rank_candidates, score_match
@@ -86,7 +86,7 @@ def make_offer(
             answer_by=local_date(answer_by, copilot.tz),
             named=request.named_copilot_id == copilot.id,
         ),
-        due_at=now,
+        due_at=awake_at(now, [copilot.tz], data.settings.nudge_window()),  # unasked: never in quiet hours
         now=now,
     )
     outbox.send_dm(

@@ -112,14 +112,13 @@ def _put_in_force(
     if first or (pairing.state == PairingState.ACTIVE and pairing.cadence != old_cadence):
         _schedule_first_checkin(runtime, session, pairing)
     names = pair_names(mentee, copilot)
-    lines = format_terms(terms, names.mentee, names.copilot)
     post(
         session,
         pairing,
         outbox_keys.expectations(pairing.id, agreement.version, "agreed"),
         Kind.EXPECTATIONS_AGREED,
         pair_group(pairing, mentee, copilot),
-        agreed_message(pairing.id, agreement.version, names, lines),
+        agreed_message(pairing.id, agreement.version, names),
         now,
     )
     if first:

@@ -191,14 +191,6 @@ def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: da
     )
 
 
-def report_back_follow_up_message(*, author_user_id: str) -> Message:
-    text = (
-        f"{mention(author_user_id)} shared how your last conversation went, in your group DM. "
-        "A quick reply or a reaction there means a lot."
-    )
-    return Message(f"<@{author_user_id}> shared how your last conversation went", [section(text)])
-
-
 def report_saved_text(shared_with: str | None) -> str:
     if shared_with:
         return f"Thanks! Your report-back is saved and shared with {mention(shared_with)}."

@@ -11,6 +11,7 @@ from bot.messages.form_fields import form_input, modal
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, escape, mention, plain, section
 from bot.rules.lifecycle import OfferState
+from bot.rules.matching.explanations import to_the_copilot
 
 ACCEPT_ACTION = "offer_accept"
 DECLINE_ACTION = "offer_decline"
@@ -49,7 +50,8 @@ def offer_message(
     length = f", for {escape(length_text)}" if length_text else ""
     blocks.append(section(f"*Proposed rhythm:* {cadence_words(cadence)}{length}"))
     if reasons:
-        blocks.append(section("*Why I thought of you*\n" + "\n".join(f"• {escape(r)}" for r in reasons)))
+        why = "\n".join(f"• {escape(to_the_copilot(r))}" for r in reasons)
+        blocks.append(section(f"*Why I thought of you*\n{why}"))
     blocks.append(
         actions(
             button("Accept", ACCEPT_ACTION, str(offer_id), style="primary"),
@@ -143,23 +145,6 @@ def offer_closed_message(mentee_user_id: str, why: str) -> Message:
     return Message(text, [section(text)])
 
 
-NEXT_EXPECTATIONS_TEXT = (
-    "*Next: set expectations.* You'll both get a short questionnaire (how often, how long, "
-    "what each of you hopes for), then confirm one agreement together."
-)
-
-
-def copilot_handover_message(mentee_user_id: str, cadence: str) -> Message:
-    text = f"You're now {mention(mentee_user_id)}'s copilot."
-    return Message(
-        text,
-        [
-            section(f":tada: {text} They asked to meet {cadence_words(cadence)}."),
-            section(NEXT_EXPECTATIONS_TEXT),
-        ],
-    )
-
-
 # --- what the mentee hears at each step ----------------------------------------------------------
 
 
@@ -183,15 +168,6 @@ def nobody_available_message(first: bool) -> Message:
         else "The copilot I asked can't take this on right now, and nobody else is available yet. "
         "Your request stays open and I'll keep looking."
     )
-
-
-def mentee_handover_message(copilot_user_id: str, intro: str) -> Message:
-    text = f"Good news: {mention(copilot_user_id)} accepted and is your copilot."
-    blocks = [section(f":tada: {text}")]
-    if intro:
-        blocks.append(section(f"*In their words:* {escape(intro)}"))
-    blocks.append(section(NEXT_EXPECTATIONS_TEXT))
-    return Message(text, blocks)
 
 
 def admins_waiting_message(waiting: int) -> Message:

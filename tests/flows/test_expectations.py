@@ -236,7 +236,9 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
 
     deliver(bot)
     summary = last_post_with(bot, ids.REVISIT)
-    assert summary.args["channel"] == "GPAIR" and "Your agreement" in all_text(summary)
+    assert summary.args["channel"] == "GPAIR" and "both confirmed your agreement" in all_text(summary)
+    # The terms are posted once per pair: in the message both confirm, not again once they have.
+    assert len([c for c in posts(bot) if "6 meetings" in all_text(c)]) == 1
     nudge = [c for c in posts(bot) if c.args["channel"] == MENTEE][-1]
     assert "Mentoring is mentee-driven" in all_text(nudge) and "<@U2>" in all_text(nudge)
 
@@ -466,7 +468,7 @@ def test_both_confirming_at_the_same_moment_activates_exactly_once(bot, pair):
     assert errors == [] and pairing.state == "active" and rows[0].status == "confirmed"
     deliver(bot)
     deliver(bot)  # the kickoff goes first; the group DM is paced at one message a second
-    assert len([c for c in posts(bot) if "Your agreement" in all_text(c)]) == 1
+    assert len([c for c in posts(bot) if "both confirmed" in all_text(c)]) == 1
 
 
 def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):

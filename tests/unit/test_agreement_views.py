@@ -111,7 +111,7 @@ def test_every_message_is_valid_block_kit_and_escapes_names():
         differences_message(1, 1, NAMES, differences, explain_kind_mismatch("copilot", "networking")),
         proposal_message(1, 1, NAMES, Proposal("cadence", "biweekly", "mentee"), "abc"),
         confirm_message(1, 1, lines),
-        agreed_message(1, 2, NAMES, lines),
+        agreed_message(1, 2, NAMES),
         first_meeting_message(True, "U2", "Sam", {"meeting_minutes": 45, "meeting_format": "video"}),
         revisit_message(1, "U2"),
         renew_message(1),
