@@ -23,6 +23,7 @@ from bot.expectations.rounds import (
 )
 from bot.messages.expectations.confirmation import agreed_message, confirm_message, first_meeting_message
 from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.wording import format_terms
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
@@ -30,7 +31,6 @@ from bot.people.directory import display_name
 from bot.rules.agreements.comparison import Comparison
 from bot.rules.agreements.proposals import final_terms
 from bot.rules.agreements.status import AgreementStatus
-from bot.rules.agreements.wording import format_terms
 from bot.rules.cadence import next_checkin_at
 from bot.rules.lifecycle import CLOSED_STATES, PairingState
 from bot.runtime import Runtime

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, escape, header, mention, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.network_states import IntroStatus
 
 REASON_LIMIT = 1000
@@ -225,7 +225,7 @@ def follow_up_message(follow_up: FollowUp) -> Message:
     blocks = [
         section(
             f"{text}\n{mention(follow_up.introducer_user_id)} introduced you on "
-            f"{follow_up.made_on:%A %-d %B}."
+            f"{format_date(follow_up.made_on)}."
         ),
         actions(
             button("Yes, we met", MET_ACTION, value, style="primary"),
@@ -295,7 +295,11 @@ def home_blocks(overview: IntroOverview) -> list[dict[str, Any]]:
     if overview.made_by_me:
         made = [
             line(
-                "", mention(i.introduced_user_id), mention(i.contact_user_id), i.status, f"{i.made_on:%-d %b}"
+                "",
+                mention(i.introduced_user_id),
+                mention(i.contact_user_id),
+                i.status,
+                format_date(i.made_on),
             )
             for i in overview.made_by_me
         ]
@@ -310,7 +314,7 @@ def home_blocks(overview: IntroOverview) -> list[dict[str, Any]]:
                 mention(i.introduced_user_id),
                 mention(i.contact_user_id),
                 i.status,
-                f"{i.made_on:%-d %b}",
+                format_date(i.made_on),
             )
             for i in overview.made_for_me
         ]

@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.messages.form_fields import form_input, modal
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, escape, mention, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, mention, plain, section
+from bot.rules.cadence import cadence_name
 from bot.rules.lifecycle import OfferState
 from bot.rules.matching.explanations import to_the_copilot
 
@@ -19,12 +20,6 @@ DECLINE_CALLBACK = "offer_decline_form"
 DECLINE_REASON_BLOCK = "reason"
 DECLINE_REASON_ACTION = "reason"
 DECLINE_REASON_MAX = 500
-
-CADENCE_WORDS = {"weekly": "every week", "biweekly": "every two weeks", "monthly": "every four weeks"}
-
-
-def cadence_words(cadence: str) -> str:
-    return CADENCE_WORDS.get(cadence, cadence)
 
 
 def offer_message(
@@ -48,7 +43,7 @@ def offer_message(
     if topics:
         blocks.append(section("*Topics:* " + escape(", ".join(topics))))
     length = f", for {escape(length_text)}" if length_text else ""
-    blocks.append(section(f"*Proposed rhythm:* {cadence_words(cadence)}{length}"))
+    blocks.append(section(f"*Proposed rhythm:* {cadence_name(cadence)}{length}"))
     if reasons:
         why = "\n".join(f"• {escape(to_the_copilot(r))}" for r in reasons)
         blocks.append(section(f"*Why I thought of you*\n{why}"))
@@ -61,7 +56,7 @@ def offer_message(
     )
     blocks.append(
         context(
-            f"Please answer by {answer_by:%A %-d %B}. Saying no is fine: they'll only hear that I'm "
+            f"Please answer by {format_date(answer_by)}. Saying no is fine: they'll only hear that I'm "
             "looking again, never your reason."
         )
     )

@@ -27,6 +27,22 @@ Cadence = Literal["weekly", "biweekly", "monthly"]
 CADENCES: tuple[Cadence, ...] = get_args(Cadence)
 CADENCE_DAYS: dict[Cadence, int] = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
+# The one vocabulary for a rhythm, wherever people read it (the request form, the expectations form, offers,
+# agreements, summaries): "monthly" is every 28 days, so it is called what it is.
+_CADENCE_NAMES: dict[str, str] = {
+    "weekly": "every week",
+    "biweekly": "every two weeks",
+    "monthly": "every four weeks",
+}
+
+
+def cadence_name(cadence: str | None) -> str:
+    """How people read a cadence key: "biweekly" -> "every two weeks" (capitalize() it for a form)."""
+    if not cadence:
+        return "no rhythm set"
+    return _CADENCE_NAMES.get(cadence, cadence.replace("_", " "))
+
+
 MONDAY_TO_FRIDAY = frozenset({0, 1, 2, 3, 4})
 
 

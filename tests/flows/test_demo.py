@@ -51,7 +51,7 @@ def test_the_demo_tells_every_chapter_from_offer_to_summary(demo: DemoResult):
 
     # Expectations: a difference on cadence, a proposal, an accept, one agreement both confirm.
     expectations = demo.chapter("5.")
-    assert "Ana Ruiz said every week, Wen Li said every month." in expectations
+    assert "Ana Ruiz said every week, Wen Li said every four weeks." in expectations
     assert "@Ana suggests *every two weeks*" in expectations
     assert "Agreed: every two weeks." in expectations
     assert "Everything is agreed" in expectations and "You've both confirmed" in expectations

@@ -33,11 +33,11 @@ from bot.messages.expectations.term_end import (
     term_closed_message,
     term_end_message,
 )
+from bot.messages.expectations.wording import explain_kind_mismatch, format_terms
 from bot.rules.agreements.comparison import Difference
 from bot.rules.agreements.proposals import Proposal
 from bot.rules.agreements.questionnaire import COMPARED_KEYS
 from bot.rules.agreements.validation import validate_answers
-from bot.rules.agreements.wording import explain_kind_mismatch, format_terms
 
 NAMES = PairNames("Alex <!channel>", "Sam", "U1", "U2")
 TODAY = date(2026, 3, 2)

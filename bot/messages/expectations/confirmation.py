@@ -9,9 +9,9 @@ from typing import Any
 
 from bot.messages.expectations.ids import CONFIRM, REVISIT
 from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.wording import format_value
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, escape, header, mention, section
-from bot.rules.agreements.wording import format_value
 
 
 def _term_lines(lines: Sequence[tuple[str, str]]) -> str:
