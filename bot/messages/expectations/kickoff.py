@@ -44,7 +44,7 @@ def kickoff_message(
     if intro:
         blocks.append(section(f"*In {copilot}'s words:* {escape(clip(intro, 500))}"))
     if reasons:
-        why = "\n".join(f"• {escape(clip(copilot_named(reason, copilot), 300))}" for reason in reasons[:6])
+        why = "\n".join(f"• {copilot_named(escape(clip(reason, 300)), copilot)}" for reason in reasons[:6])
         blocks.append(section(f"*Why you were matched*\n{why}"))
     blocks += [
         section(
