@@ -46,15 +46,6 @@ class ViewAnswer:
 
 
 @dataclass(frozen=True)
-class FormErrors:
-    """A form the app refused, with what it said on each field (the form stays open)."""
-
-    at: datetime
-    user_id: str
-    errors: tuple[tuple[str, str], ...]  # (the field's label, the error shown under it)
-
-
-@dataclass(frozen=True)
 class Chapter:
     at: datetime
     title: str
@@ -66,7 +57,7 @@ class Narration:
     text: str
 
 
-Entry = Action | BotCall | ViewAnswer | FormErrors | Chapter | Narration
+Entry = Action | BotCall | ViewAnswer | Chapter | Narration
 
 
 class Journal:

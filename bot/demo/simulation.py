@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from bot.clock import FixedClock
 from bot.config import Mode, Settings
 from bot.demo.forms import all_text, element_label, fill_form, find_element, title
-from bot.demo.journal import Action, Chapter, DemoError, FormErrors, Journal, Narration, ViewAnswer
+from bot.demo.journal import Action, Chapter, DemoError, Journal, Narration, ViewAnswer
 from bot.demo.people import BOT_USER_ID, TEAM_ID, Colleague
 from bot.demo.recording import Posted, RecordingStandIn
 from bot.messages.text import format_date
@@ -392,11 +392,8 @@ class Simulation:
             raise DemoError(f"{self.people[user_id].name} has no form open")
         return view
 
-    def submit(
-        self, user_id: str, answers: Mapping[str, Any] | None = None, *, refused: bool = False
-    ) -> dict[str, Any]:
-        """`user_id` fills in their open form (`answers` by block id; the rest as prefilled) and submits.
-        With `refused`, the story expects the app to refuse it: the errors are journalled, the form stays open."""
+    def submit(self, user_id: str, answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """`user_id` fills in their open form (`answers` by block id; the rest as prefilled) and submits."""
         view = self.current_form(user_id)
         state, shown = fill_form(view, answers or {}, self.people)
         self.journal.add(Action(self.clock.now(), user_id, "submit", title(view), tuple(shown)))
@@ -417,15 +414,8 @@ class Simulation:
         )
         answer: dict[str, Any] = json.loads(raw) if raw.strip() else {}
         action = answer.get("response_action")
-        if action == "errors" and refused:
-            labels = {
-                b.get("block_id"): (b.get("label") or {}).get("text", "") for b in view.get("blocks") or []
-            }
-            errors = tuple((labels.get(k) or k, str(v)) for k, v in (answer.get("errors") or {}).items())
-            self.journal.add(FormErrors(self.clock.now(), user_id, errors))
-            return answer
-        if action == "errors" or refused:
-            raise DemoError(f"the {title(view)!r} form answered {answer.get('errors') or 'without errors'}")
+        if action == "errors":
+            raise DemoError(f"the {title(view)!r} form refused the answers: {answer.get('errors')}")
         with self.slack.lock:
             if action in ("update", "push"):
                 new_view = {**answer["view"], "id": view["id"]}

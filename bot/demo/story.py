@@ -28,7 +28,6 @@ ANA_GOALS = (
     "for those conversations and practise them."
 )
 BO_GOALS = "I'd like to learn how to run design reviews for systems that span several teams."
-ELI_GOALS = "I'd like to grow into leading the support rota."
 DECLINE_REASON = "The database migration takes all my time until April."
 ANA_REPORT = "We role-played Thursday's review with the staff engineer; I wrote my three points down first."
 INTRO_REASON = (
@@ -165,7 +164,6 @@ def requests(sim: Simulation, n: dict[str, str]) -> None:
         f"{n['UELI']}'s manager, and mentor-bot never pairs inside a reporting line:"
     )
     sim.command("UELI", f"request {mention(sim, 'ULEA')}", shown=f"request @{sim.people['ULEA'].name}")
-    sim.submit("UELI", {"goals": ELI_GOALS, "topics": ["Leadership"], "length": "3 months"}, refused=True)
     sim.close_form("UELI")
     sim.narrate(f"{n['UELI']} closes the form: no request is stored, and {n['ULEA']} is never asked.")
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.demo.journal import Action, BotCall, Chapter, Entry, FormErrors, Narration, ViewAnswer
+from bot.demo.journal import Action, BotCall, Chapter, Entry, Narration, ViewAnswer
 from bot.demo.people import BOT_NAME, Colleague
 from bot.demo.slack_standin import RESPONSE_URL_METHOD
 
@@ -216,13 +216,6 @@ class Renderer:
                     f"{self.stamp(entry.at, entry.user_id)} {self.name(entry.user_id)}'s form now shows:"
                 )
                 out += self.modal(entry.view, entry.user_id)
-            elif isinstance(entry, FormErrors):
-                out.append(
-                    f"{self.stamp(entry.at, entry.user_id)} {self.name(entry.user_id)}'s form refuses:"
-                )
-                out += [
-                    f"{INDENT}{label}: {self.mrkdwn(error, entry.user_id)}" for label, error in entry.errors
-                ]
             elif isinstance(entry, BotCall) and index not in skip:
                 out += self._bot_call(entry, last_action)
         return [c for c in chapters if c.lines]
