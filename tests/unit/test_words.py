@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.messages.expectations.kickoff import PairNames, kickoff_message
 from bot.messages.expectations.wording import format_value
 from bot.messages.mentee_requests import CADENCE_OPTIONS as REQUEST_CADENCES
 from bot.messages.text import format_date, format_moment
 from bot.rules.agreements.questionnaire import CADENCE_OPTIONS as EXPECTATION_CADENCES
 from bot.rules.cadence import CADENCES, cadence_name
+from bot.rules.matching.explanations import to_the_copilot
 
 
 def test_the_request_form_and_the_expectations_form_name_each_cadence_alike():
@@ -59,3 +61,25 @@ def test_one_date_style():
         format_moment(datetime(2026, 3, 19, 13, 5, tzinfo=UTC), ZoneInfo("Europe/Berlin"))
         == "Thu 19 Mar, 14:05"
     )
+
+
+def test_the_kickoff_says_who_named_whom_and_carries_the_copilots_intro():
+    names = PairNames("Bo Lind", "Cy Park", "UBO", "UCY")
+    reasons = ["The copilot isn't mentoring anyone else right now.", "You both care about <Design>."]
+    named = str(kickoff_message(1, names, reasons, named=True, intro="I run <!channel> reviews").blocks)
+    assert "<@UBO> asked for <@UCY> by name, and <@UCY> said yes." in named
+    assert "volunteered" not in named and "copilots!" not in named
+    assert "*In <@UCY>'s words:* I run &lt;!channel&gt; reviews" in named
+    assert "<@UCY> isn't mentoring anyone else right now." in named and "&lt;Design&gt;" in named
+    asked = str(kickoff_message(1, names, reasons).blocks)
+    assert "<@UCY> volunteered as a copilot and said yes to <@UBO>'s request." in asked
+
+
+def test_the_offer_speaks_to_the_copilot_as_you():
+    assert to_the_copilot("The copilot isn't mentoring anyone else right now.") == (
+        "You aren't mentoring anyone else right now."
+    )
+    assert to_the_copilot(
+        "The copilot is 2 levels behind the mentee, which is unusual for this programme."
+    ) == ("You're 2 levels behind them, which is unusual for this programme.")
+    assert to_the_copilot("You both care about Feedback.") == "You both care about Feedback."
