@@ -178,3 +178,12 @@ def test_what_people_read_is_true_and_said_once(demo: DemoResult):
     max_ = [e for e in entries(transcript, "DM to Max") if "Participants" in e]
     assert lea and all("*Participants:* 2 mentees · 0 copilots" in e for e in lea)
     assert max_ and all("*Participants:* 0 mentees · 2 copilots" in e for e in max_)
+
+
+def test_the_readmes_excerpt_is_the_transcript_word_for_word():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Try it without Slack") :]
+    excerpt = section[section.index("```\n") + 4 : section.index("\n```", section.index("```\n") + 4)]
+    golden = GOLDEN.read_text(encoding="utf-8")
+    for block in excerpt.split("\n\n"):
+        assert block in golden, block
