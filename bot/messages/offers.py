@@ -147,13 +147,22 @@ def _to_mentee(text: str) -> Message:
     return Message(text, [section(text), context("Use `/mentor status` to check or cancel your request.")])
 
 
-def offer_sent_message(first: bool) -> Message:
-    return _to_mentee(
-        "I've asked a copilot who fits your request. I'll let you know as soon as they answer."
-        if first
-        else "The copilot I asked can't take this on right now, so I've asked someone else. "
-        "I'll let you know as soon as they answer."
-    )
+_ASKED = {
+    # (first copilot asked?, asked only when their day starts?) -> what the mentee reads
+    (True, False): "I've asked a copilot who fits your request.",
+    (
+        True,
+        True,
+    ): "I'll ask a copilot who fits your request when their day starts (it's night where they are).",
+    (False, False): "The copilot I asked can't take this on right now, so I've asked someone else.",
+    (False, True): "The copilot I asked can't take this on right now, so I'll ask someone else when their "
+    "day starts (it's night where they are).",
+}
+
+
+def offer_sent_message(first: bool, *, when_they_wake: bool = False) -> Message:
+    """To the mentee: a copilot was asked (or, at night where they are, will be when their day starts)."""
+    return _to_mentee(f"{_ASKED[(first, when_they_wake)]} I'll let you know as soon as they answer.")
 
 
 def nobody_available_message(first: bool) -> Message:
