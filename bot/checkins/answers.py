@@ -8,7 +8,7 @@ working day after it, a pause stops nudges until its end date; later nudges not 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from bot.checkins.rhythm import following_checkin_at
 from bot.outbox import Kind
 from bot.pairings import NotInPairing, get_pairing, pause_pairing, require_member
 from bot.people.directory import display_name, find_person
-from bot.rules.cadence import checkin_after_scheduled, local_date
+from bot.rules.cadence import checkin_after_scheduled, local_date, safe_zone, to_utc
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
 from storage.models import CheckIn, Person, ReportBack
@@ -121,8 +121,22 @@ def _withdraw_later(session: Session, pair: Pair, checkin: CheckIn) -> None:
             row.status = CheckinStatus.WITHDRAWN
 
 
+def _planned_meeting(session: Session, checkin: CheckIn, person: Person, now: datetime) -> datetime | None:
+    """When this nudge asked "you planned to meet on <day>. Did it happen?", "We met" means on that day:
+    midday of the planned day in the clicker's zone (None when nothing was planned or the day is ahead)."""
+    previous = session.scalar(
+        select(CheckIn).where(CheckIn.pairing_id == checkin.pairing_id, CheckIn.cycle == checkin.cycle - 1)
+    )
+    if previous is None or previous.status != CheckinStatus.SCHEDULED or previous.scheduled_for is None:
+        return None
+    if previous.scheduled_for >= local_date(now, person.tz):
+        return None
+    return to_utc(datetime.combine(previous.scheduled_for, time(12)), safe_zone(person.tz))
+
+
 def record_meeting(runtime: Runtime, team_id: str, user_id: str, checkin_id: int) -> CheckinAnswer:
-    """We met: one meeting per check-in however often it's clicked; the rhythm restarts from today."""
+    """We met: one meeting per check-in however often it's clicked, on the planned day when the nudge
+    asked about a planned meeting; the rhythm restarts from today."""
     with runtime.db.transaction() as session:
         now = runtime.clock.now()
         checkin, pair, person = checkin_for(session, team_id, user_id, checkin_id)
@@ -132,9 +146,10 @@ def record_meeting(runtime: Runtime, team_id: str, user_id: str, checkin_id: int
             if checkin.status not in ANSWERABLE:
                 raise CheckinClosed(_closed_text(checkin.status))
             _record(checkin, CheckinStatus.MET, person, now)
-            checkin.met_at = now
-            if p.last_met_at is None or p.last_met_at < now:
-                p.last_met_at = now
+            met_at = _planned_meeting(session, checkin, person, now) or now
+            checkin.met_at = met_at
+            if p.last_met_at is None or p.last_met_at < met_at:
+                p.last_met_at = met_at
             if p.state == PairingState.STALLED:
                 p.state = PairingState.ACTIVE
                 p.version += 1

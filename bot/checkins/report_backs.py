@@ -1,6 +1,6 @@
 """Report-backs: after "We met", a few lines on how it went, stored once per person and check-in. With the
-author's consent it goes to the partner in the pair's group DM, and the partner gets a follow-up nudge at
-their next working send time.
+author's consent it goes to the partner in the pair's group DM, once (the message itself asks the partner
+for a reply or a reaction; no separate nudge repeats it), outside the partner's quiet hours.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.checkins.pair import CheckinStatus
 from bot.messages import checkins as views
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
-from bot.rules.cadence import local_date, next_working_send_time
+from bot.rules.cadence import awake_at, local_date
 from bot.runtime import Runtime
 from storage.models import ReportBack
 
@@ -66,17 +66,7 @@ def save_report_back(
                 met_on=local_date(checkin.met_at or now, person.tz),
                 text=text,
             ),
-            due_at=now,
-            now=now,
-        )
-        outbox.send_dm(
-            session,
-            to=partner.slack_user_id,
-            kind=Kind.REPORT_BACK_FOLLOW_UP,
-            subject=report,
-            key=outbox_keys.report_back_follow_up(report.id),
-            message=views.report_back_follow_up_message(author_user_id=user_id),
-            due_at=next_working_send_time(now, partner.tz, pair.window),
+            due_at=awake_at(now, [partner.tz], pair.window),  # the author is awake; the partner may not be
             now=now,
         )
         return ReportBackSaved(saved=True, shared_with_user_id=partner.slack_user_id)

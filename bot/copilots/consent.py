@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import outbox
 from bot.copilots.offers import offer_next, withdraw_offers
 from bot.expectations.kickoff import start_expectations
-from bot.messages.offers import copilot_handover_message, mentee_handover_message
-from bot.outbox import Kind
-from bot.outbox import keys as outbox_keys
 from bot.pairings import create_pairing
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, OfferState, RequestState
 from bot.runtime import Runtime
-from storage.models import CopilotProfile, MentoringRequest, Offer, Pairing, Person
+from storage.models import MentoringRequest, Offer, Pairing, Person
 
 
 @dataclass(frozen=True)
@@ -143,30 +139,6 @@ def offer_check(runtime: Runtime, team_id: str, user_id: str, offer_id: int) -> 
 
 
 def _hand_over_to_expectations(runtime: Runtime, session: Session, pairing: Pairing) -> None:
-    """The pair is made: tell both what happens next, then start setting expectations."""
-    now = runtime.clock.now()
-    mentee = session.get(Person, pairing.mentee_id)
-    copilot = session.get(Person, pairing.copilot_id)
-    assert mentee is not None and copilot is not None
-    profile = session.get(CopilotProfile, copilot.id)
-    outbox.send_dm(
-        session,
-        to=mentee.slack_user_id,
-        kind=Kind.PAIRING_MATCHED,
-        subject=pairing,
-        key=outbox_keys.pairing_event(pairing.id, "matched:mentee"),
-        message=mentee_handover_message(copilot.slack_user_id, profile.intro if profile else ""),
-        due_at=now,
-        now=now,
-    )
-    outbox.send_dm(
-        session,
-        to=copilot.slack_user_id,
-        kind=Kind.PAIRING_MATCHED,
-        subject=pairing,
-        key=outbox_keys.pairing_event(pairing.id, "matched:copilot"),
-        message=copilot_handover_message(mentee.slack_user_id, pairing.cadence or ""),
-        due_at=now,
-        now=now,
-    )
+    """The pair is made: the kickoff in their group DM tells both who is who and what happens next (one
+    message; the copilot's accepted offer already says so in place)."""
     start_expectations(runtime, session, pairing)

@@ -30,7 +30,7 @@ from bot.messages.offers import (
 )
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
-from bot.rules.cadence import add_working_days, local_date
+from bot.rules.cadence import add_working_days, awake_at, local_date
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, OfferState, RequestState
 from bot.rules.matching.facts import blocking_reason
 from bot.rules.matching.ranking import rank_candidates, score_match
@@ -68,6 +68,7 @@ def make_offer(
     session.flush()
     request.status = RequestState.OFFERED
     mentee = data.people[request.mentee_id]
+    offer_due = awake_at(now, [copilot.tz], data.settings.nudge_window())  # never in their quiet hours
     shown_topics = sorted(topic_set(request.topics, data.workspace_topics), key=str.casefold)
     outbox.send_dm(
         session,
@@ -86,7 +87,7 @@ def make_offer(
             answer_by=local_date(answer_by, copilot.tz),
             named=request.named_copilot_id == copilot.id,
         ),
-        due_at=now,
+        due_at=offer_due,
         now=now,
     )
     outbox.send_dm(
@@ -95,7 +96,7 @@ def make_offer(
         kind=Kind.REQUEST_UPDATE,
         subject=request,
         key=outbox_keys.request_offered(request.id, offer.id),
-        message=offer_sent_message(first),
+        message=offer_sent_message(first, when_they_wake=offer_due > now),
         due_at=now,
         now=now,
     )

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import date as dt_date
 from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from bot.demo.forms import all_text, element_label, fill_form, find_element, tit
 from bot.demo.journal import Action, Chapter, DemoError, Journal, Narration, ViewAnswer
 from bot.demo.people import BOT_USER_ID, TEAM_ID, Colleague
 from bot.demo.recording import Posted, RecordingStandIn
+from bot.messages.text import format_date
 from storage.models import OutboxMessage
 
 
@@ -330,7 +332,7 @@ class Simulation:
         self._clicked.add((id(message), action_id))
         label = element_label(element) or action_id
         if date is not None:
-            label = f"{label} → {date}"
+            label = f"{label} → {format_date(dt_date.fromisoformat(date))}"
         self.journal.add(Action(self.clock.now(), user_id, "click", label))
         action: dict[str, Any] = {
             "action_id": action_id,

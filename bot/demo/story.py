@@ -1,7 +1,8 @@
 """The demo's story: who works at Acme, and what they do over five simulated weeks.
 
 Two teams (Support in Berlin, Platform in London, one engineer in New York), each with a lead; a
-program admin. Ana asks for a copilot (an open request); Bo names the colleague he'd like. The first
+program admin. Ana asks for a copilot (an open request); Bo names the colleague he'd like; Eli names
+his own manager and is told why not (the reporting-line rule). The first
 volunteer asked for Ana declines, the next accepts; they set expectations and settle one difference;
 check-ins follow at the agreed rhythm; the copilot introduces Ana to someone useful; a lead looks at
 the program at the end.
@@ -95,7 +96,7 @@ def play(sim: Simulation) -> None:
     n = {user_id: person.name for user_id, person in sim.people.items()}
     workspace(sim)
     volunteers(sim, n)
-    requests(sim)
+    requests(sim, n)
     matching(sim, n)
     expectations(sim, n)
     checkins_and_introduction(sim, n)
@@ -132,14 +133,12 @@ def volunteers(sim: Simulation, n: dict[str, str]) -> None:
     sim.command("UWEN", "volunteer")
     sim.submit("UWEN", {"topics": ["Giving feedback", "Stakeholder management"], "capacity": "1"})
     sim.later(minutes=15)
-    sim.narrate(
-        f"{n['ULEA']} volunteers too, but manages {n['UANA']}: mentor-bot never pairs inside a reporting line."
-    )
+    sim.narrate(f"{n['ULEA']}, Head of Support, volunteers too.")
     sim.command("ULEA", "volunteer")
     sim.submit("ULEA", {"topics": ["Giving feedback", "Leadership", "Public speaking"], "capacity": "1"})
 
 
-def requests(sim: Simulation) -> None:
+def requests(sim: Simulation, n: dict[str, str]) -> None:
     sim.chapter("3. Two people ask for a copilot")
     sim.later(minutes=30)
     sim.command("UANA", "request")
@@ -158,6 +157,15 @@ def requests(sim: Simulation) -> None:
     sim.submit(
         "UBO", {"goals": BO_GOALS, "topics": ["System design"], "cadence": "monthly", "length": "6 months"}
     )
+
+    sim.later(minutes=10)
+    sim.narrate(
+        f"{n['UELI']} would like {n['ULEA']}, who volunteered, as copilot. But {n['ULEA']} is "
+        f"{n['UELI']}'s manager, and mentor-bot never pairs inside a reporting line:"
+    )
+    sim.command("UELI", f"request {mention(sim, 'ULEA')}", shown=f"request @{sim.people['ULEA'].name}")
+    sim.close_form("UELI")
+    sim.narrate(f"{n['UELI']} closes the form: no request is stored, and {n['ULEA']} is never asked.")
 
 
 def matching(sim: Simulation, n: dict[str, str]) -> None:
@@ -209,6 +217,7 @@ def expectations(sim: Simulation, n: dict[str, str]) -> None:
     sim.later(minutes=35)
     sim.click("UWEN", "expectations_confirm")
 
+    sim.wait_for_message("UANA", "expectations_revisit", within=timedelta(hours=2))
     sim.narrate(f"{n['UBO']} and {n['UCY']} agree on everything at once:")
     sim.advance_to(on_day(1, 15, 30, BERLIN))
     sim.click("UBO", "expectations_open")
@@ -229,6 +238,7 @@ def expectations(sim: Simulation, n: dict[str, str]) -> None:
     sim.click("UBO", "expectations_confirm")
     sim.later(minutes=5)
     sim.click("UCY", "expectations_confirm")
+    sim.wait_for_message("UBO", "expectations_revisit", within=timedelta(hours=2))
 
 
 def checkins_and_introduction(sim: Simulation, n: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ from bot.expectations.rounds import (
 )
 from bot.messages.expectations.confirmation import agreed_message, confirm_message, first_meeting_message
 from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.wording import format_terms
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
@@ -30,7 +31,6 @@ from bot.people.directory import display_name
 from bot.rules.agreements.comparison import Comparison
 from bot.rules.agreements.proposals import final_terms
 from bot.rules.agreements.status import AgreementStatus
-from bot.rules.agreements.wording import format_terms
 from bot.rules.cadence import next_checkin_at
 from bot.rules.lifecycle import CLOSED_STATES, PairingState
 from bot.runtime import Runtime
@@ -112,14 +112,13 @@ def _put_in_force(
     if first or (pairing.state == PairingState.ACTIVE and pairing.cadence != old_cadence):
         _schedule_first_checkin(runtime, session, pairing)
     names = pair_names(mentee, copilot)
-    lines = format_terms(terms, names.mentee, names.copilot)
     post(
         session,
         pairing,
         outbox_keys.expectations(pairing.id, agreement.version, "agreed"),
         Kind.EXPECTATIONS_AGREED,
         pair_group(pairing, mentee, copilot),
-        agreed_message(pairing.id, agreement.version, names, lines),
+        agreed_message(pairing.id, agreement.version, names),
         now,
     )
     if first:

@@ -23,12 +23,12 @@ from bot.expectations.rounds import (
     settled_so_far,
 )
 from bot.messages.expectations.differences import ProposalForm, proposal_message
+from bot.messages.expectations.wording import format_value
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.rules.agreements.comparison import Comparison, Difference
 from bot.rules.agreements.proposals import Proposal, accept_proposal, counter_propose, is_complete, propose
 from bot.rules.agreements.status import AgreementStatus
-from bot.rules.agreements.wording import format_value
 from bot.rules.cadence import local_date
 from bot.runtime import Runtime
 from storage.models import Agreement, Pairing

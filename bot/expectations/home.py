@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from bot.expectations.rounds import current_round
 from bot.messages.expectations.home import HomePairing
+from bot.messages.expectations.wording import format_value
 from bot.pairings import open_pairings_of
 from bot.people.directory import find_person
 from bot.rules.agreements.questionnaire import Role
 from bot.rules.agreements.status import UNFINISHED, AgreementStatus
-from bot.rules.agreements.wording import format_value
 from bot.rules.cadence import local_date
 from bot.runtime import Runtime
 from storage.models import Agreement, Person

@@ -12,9 +12,11 @@ from bot.messages.expectations.kickoff import kickoff_message
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import get_pairing
+from bot.people import program_settings as program
 from bot.people.directory import find_person
+from bot.rules.cadence import awake_at
 from bot.runtime import Runtime
-from storage.models import Offer, Pairing
+from storage.models import CopilotProfile, MentoringRequest, Offer, Pairing
 
 
 def start_expectations(runtime: Runtime, session: Session, pairing: Pairing) -> None:
@@ -24,12 +26,13 @@ def start_expectations(runtime: Runtime, session: Session, pairing: Pairing) -> 
         open_round(session, pairing, now, 1)
     mentee, copilot = people_of(session, pairing)
     reasons: list[str] = []
-    if pairing.request_id is not None:
+    request = session.get(MentoringRequest, pairing.request_id) if pairing.request_id is not None else None
+    if request is not None:
         offer = session.scalar(
             select(Offer)
             .where(
                 Offer.team_id == pairing.team_id,
-                Offer.request_id == pairing.request_id,
+                Offer.request_id == request.id,
                 Offer.copilot_id == pairing.copilot_id,
             )
             .order_by(Offer.id.desc())
@@ -37,14 +40,23 @@ def start_expectations(runtime: Runtime, session: Session, pairing: Pairing) -> 
         )
         if offer is not None:
             reasons = [str(reason) for reason in offer.reasons or [] if reason]
+    profile = session.get(CopilotProfile, copilot.id)
+    window = program.load(session, pairing.team_id).nudge_window()
     post(
         session,
         pairing,
         outbox_keys.expectations(pairing.id, 1, "kickoff"),
         Kind.EXPECTATIONS_KICKOFF,
         pair_group(pairing, mentee, copilot),
-        kickoff_message(pairing.id, pair_names(mentee, copilot), reasons),
+        kickoff_message(
+            pairing.id,
+            pair_names(mentee, copilot),
+            reasons,
+            named=request is not None and request.named_copilot_id == copilot.id,
+            intro=profile.intro if profile is not None and profile.intro else "",
+        ),
         now,
+        due_at=awake_at(now, [mentee.tz, copilot.tz], window),  # never inside either one's quiet hours
     )
 
 

@@ -26,6 +26,7 @@ from bot.messages.expectations.later_life import (
     paused_message,
     revisit_message,
 )
+from bot.messages.text import format_date
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import end_pairing, open_pairings_of, pause_pairing, resume_pairing
@@ -72,7 +73,7 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
         if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
             raise Refused("Pick a date after today and within a year.")
         if pairing.state == PairingState.PAUSED and pairing.paused_until == until:
-            return Outcome(f"Already paused until {until:%d %B %Y}.", changed=False)
+            return Outcome(f"Already paused until {format_date(until, year=True)}.", changed=False)
         if not pause_pairing(pairing, until):
             raise Refused("Only an active pairing can be paused.")
         mentee, copilot = people_of(session, pairing)
@@ -86,7 +87,7 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
             paused_message(person.slack_user_id, until),
             now,
         )
-        return Outcome(f"Paused until {until:%d %B %Y}. No check-in reminders until then.")
+        return Outcome(f"Paused until {format_date(until, year=True)}. No check-in reminders until then.")
 
 
 def resume(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:

@@ -27,12 +27,12 @@ from bot.expectations.rounds import (
 )
 from bot.messages.expectations.differences import differences_message
 from bot.messages.expectations.questionnaire import QuestionnaireForm
+from bot.messages.expectations.wording import explain_kind_mismatch
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people.directory import display_name
 from bot.rules.agreements.status import UNFINISHED, AgreementStatus
 from bot.rules.agreements.validation import validate_answers
-from bot.rules.agreements.wording import explain_kind_mismatch
 from bot.rules.cadence import local_date
 from bot.rules.lifecycle import CLOSED_STATES
 from bot.runtime import Runtime

@@ -1,18 +1,18 @@
 """What check-ins look like: the nudge, the report-back form and message, the stall nudge, the pulse.
 
-Pure functions from data to Block Kit. User text is always escaped; dates use Slack's date token so
-each reader sees them in their own format, with a plain fallback computed in the recipient's zone.
+Pure functions from data to Block Kit. User text is always escaped; dates are written by
+bot.messages.text.format_date, the one date style, from days computed in the recipient's zone.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.offers import cadence_words
-from bot.messages.text import actions, button, clip, context, escape, mention, plain, section
+from bot.messages.text import actions, button, clip, context, escape, format_date, mention, plain, section
+from bot.rules.cadence import cadence_name
 
 MET_ACTION = "checkin_met"
 SCHEDULED_ACTION = "checkin_scheduled"
@@ -42,17 +42,6 @@ PULSE_QUESTION = "How useful is this relationship for you?"
 PULSE_LABELS = {1: "1 Not at all", 2: "2", 3: "3", 4: "4", 5: "5 Very"}
 
 
-def day_words(day: date) -> str:
-    """3 March (the plain fallback when Slack can't render a date token)."""
-    return f"{day.day} {day:%B}"
-
-
-def local_day(day: date) -> str:
-    """A date rendered by Slack in the reader's own locale format, with a plain fallback."""
-    stamp = int(datetime.combine(day, time(12), tzinfo=UTC).timestamp())
-    return f"<!date^{stamp}^{{date_short_pretty}}|{day_words(day)}>"
-
-
 def checkin_block_id(checkin_id: int) -> str:
     return f"{CHECKIN_BLOCK_PREFIX}{checkin_id}"
 
@@ -74,11 +63,11 @@ def checkin_message(
     """The nudge: "Have you met with @Sam since 3 March?", or after a scheduled meeting, how it went."""
     you = f"{mention(organiser_user_id)}, " if in_group else ""
     if scheduled_for is not None:
-        question = f"{you}you planned to meet {mention(partner_user_id)} on {local_day(scheduled_for)}. Did it happen?"
-        fallback = f"You planned to meet on {day_words(scheduled_for)}. Did it happen?"
+        question = f"{you}you planned to meet {mention(partner_user_id)} on {format_date(scheduled_for)}. Did it happen?"
+        fallback = f"You planned to meet on {format_date(scheduled_for)}. Did it happen?"
     else:
-        question = f"{you}have you met with {mention(partner_user_id)} since {local_day(since)}?"
-        fallback = f"Have you met with <@{partner_user_id}> since {day_words(since)}?"
+        question = f"{you}have you met with {mention(partner_user_id)} since {format_date(since)}?"
+        fallback = f"Have you met with <@{partner_user_id}> since {format_date(since)}?"
     if not in_group:
         question = question[:1].upper() + question[1:]
     return Message(
@@ -107,23 +96,23 @@ def answered_message(text: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def met_text(user_id: str, on: date) -> str:
-    return f":white_check_mark: {mention(user_id)} recorded a meeting on {local_day(on)}. Nice work!"
+    return f":white_check_mark: {mention(user_id)} recorded a meeting on {format_date(on)}. Nice work!"
 
 
 def scheduled_text(user_id: str, on: date, ask_on: date) -> str:
     return (
-        f":calendar: {mention(user_id)} scheduled the next meeting for {local_day(on)}. "
-        f"I'll ask how it went on {local_day(ask_on)}."
+        f":calendar: {mention(user_id)} scheduled the next meeting for {format_date(on)}. "
+        f"I'll ask how it went on {format_date(ask_on)}."
     )
 
 
 def skipped_text(user_id: str, next_on: date | None) -> str:
-    after = f" I'll check in again around {local_day(next_on)}." if next_on else ""
+    after = f" I'll check in again around {format_date(next_on)}." if next_on else ""
     return f":fast_forward: {mention(user_id)} skipped this check-in.{after}"
 
 
 def checkins_paused_text(user_id: str, until: date) -> str:
-    return f":double_vertical_bar: {mention(user_id)} paused check-ins until {local_day(until)}."
+    return f":double_vertical_bar: {mention(user_id)} paused check-ins until {format_date(until)}."
 
 
 def report_back_modal(*, checkin_id: int, partner_name: str) -> dict[str, Any]:
@@ -177,7 +166,7 @@ def report_back_from(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str,
 
 def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: date, text: str) -> Message:
     """The report-back, shared with the partner in the pair's group DM."""
-    intro = f"{mention(author_user_id)} shared how your meeting on {local_day(met_on)} went:"
+    intro = f"{mention(author_user_id)} shared how your meeting on {format_date(met_on)} went:"
     quoted = "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
     return Message(
         f"<@{author_user_id}> shared how your meeting went",
@@ -189,14 +178,6 @@ def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: da
             ),
         ],
     )
-
-
-def report_back_follow_up_message(*, author_user_id: str) -> Message:
-    text = (
-        f"{mention(author_user_id)} shared how your last conversation went, in your group DM. "
-        "A quick reply or a reaction there means a lot."
-    )
-    return Message(f"<@{author_user_id}> shared how your last conversation went", [section(text)])
 
 
 def report_saved_text(shared_with: str | None) -> str:
@@ -235,7 +216,7 @@ def pause_modal(
                     "action_id": PAUSE_INPUT,
                     "initial_date": suggested.isoformat(),
                 },
-                "hint": plain(f"Any day from {day_words(earliest)}, up to six months ahead.", 150),
+                "hint": plain(f"Any day from {format_date(earliest)}, up to six months ahead.", 150),
             },
         ],
     }
@@ -248,7 +229,7 @@ def pause_until_from(values: dict[str, dict[str, dict[str, Any]]]) -> str:
 def stall_message(*, partner_user_id: str, cadence: str) -> Message:
     text = (
         f"It's been a while since you and {mention(partner_user_id)} last met "
-        f"(you planned {cadence_words(cadence)}). "
+        f"(you planned {cadence_name(cadence)}). "
         "Life gets busy: a short message to find a time is often all it takes. "
         "If now isn't a good moment, you can pause check-ins from your next check-in message."
     )
@@ -317,7 +298,7 @@ def unreachable_message(*, gone_user_id: str | None, until: date) -> Message:
     who = mention(gone_user_id) if gone_user_id else "your partner"
     text = (
         f"I couldn't reach {who} on Slack (their account may be inactive), so I've paused your check-ins "
-        f"until {local_day(until)}. Nothing else changed, and you haven't done anything wrong."
+        f"until {format_date(until)}. Nothing else changed, and you haven't done anything wrong."
     )
     return Message("I've paused your check-ins for now", [section(text)])
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.text import actions, button, clip, context, escape, mention, plain, section
+from bot.messages.text import actions, button, clip, context, escape, format_date, mention, plain, section
 
 NAME_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -63,7 +63,7 @@ def who(user_id: str | None, name: str) -> str:
 
 
 def _talked(day: date | None) -> str:
-    return f"talked {day:%-d %b %Y}" if day else "no talk noted"
+    return f"talked {format_date(day, year=True)}" if day else "no talk noted"
 
 
 def contact_line(c: ContactLine) -> str:
@@ -205,7 +205,7 @@ def keep_in_touch_message(k: KeepInTouch) -> Message:
 
 
 def talked_text(day: date) -> str:
-    return f"Noted: you talked on {day:%A %-d %B}."
+    return f"Noted: you talked on {format_date(day)}."
 
 
 def stopped_reminding_text() -> str:

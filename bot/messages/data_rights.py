@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, section
+from bot.messages.text import actions, button, context, format_date, section
 
 FORGET_ACTION = "forget_me_confirm"
 FORGET_VALUE = "delete"
@@ -51,7 +51,7 @@ def unknown_button_text() -> str:
 def partner_left_message(started_on: date, to_mentee: bool) -> Message:
     extra = " When you're ready, `/mentor request` finds you a new copilot." if to_mentee else ""
     text = (
-        f"Your mentoring pairing that started on {started_on:%-d %B %Y} has ended: your partner has left "
+        f"Your mentoring pairing that started on {format_date(started_on, year=True)} has ended: your partner has left "
         f"the mentoring program. Thank you for the time you gave it.{extra}"
     )
     return Message("Your mentoring pairing has ended.", [section(text)])

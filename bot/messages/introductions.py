@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, escape, header, mention, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.network_states import IntroStatus
 
 REASON_LIMIT = 1000
@@ -50,8 +50,6 @@ class IntroDraft:
 
     introduced_user_id: str | None
     contact_user_id: str | None
-    reason: str
-    goals_prefilled: bool
     volume: Volume
 
 
@@ -136,14 +134,8 @@ def intro_modal(draft: IntroDraft, channel_id: str = "") -> dict[str, Any]:
         "multiline": True,
         "max_length": REASON_LIMIT,
     }
-    if draft.reason:
-        reason["initial_value"] = draft.reason
-    hint = (
-        "Prefilled with your mentee's goals from their request, because you are their copilot. "
-        "Both people will read this: edit it freely."
-        if draft.goals_prefilled
-        else "Both people will read this in the group DM."
-    )
+    # Never prefilled: a mentee's goals are private to the pair, and this text goes to a third person.
+    hint = "Everyone in the group DM reads this. Write it in your own words: what you and your partner discuss stays private."
     blocks: list[dict[str, Any]] = []
     if draft.volume.over:
         blocks.append(context(volume_text(draft.volume)))
@@ -233,7 +225,7 @@ def follow_up_message(follow_up: FollowUp) -> Message:
     blocks = [
         section(
             f"{text}\n{mention(follow_up.introducer_user_id)} introduced you on "
-            f"{follow_up.made_on:%A %-d %B}."
+            f"{format_date(follow_up.made_on)}."
         ),
         actions(
             button("Yes, we met", MET_ACTION, value, style="primary"),
@@ -248,7 +240,7 @@ def follow_up_message(follow_up: FollowUp) -> Message:
 def answered_blocks(status: str, contact_user_id: str) -> tuple[str, list[dict[str, Any]]]:
     who = mention(contact_user_id)
     text = {
-        IntroStatus.MET: f"You met {who}. Thanks for reporting back!",
+        IntroStatus.MET: f"You met {who}: great! A line on how it went goes to whoever introduced you.",
         IntroStatus.NOT_YET: f"Not yet with {who}: I'll ask once more in a week.",
         IntroStatus.NOT_HAPPENING: f"Noted: you and {who} won't meet. No more questions about it.",
     }.get(status, f"Your introduction to {who} is {STATUS_WORDS.get(status, status)}.")
@@ -281,8 +273,8 @@ def report_value(values: dict[str, dict[str, Any]]) -> str:
 
 def report_message(report: IntroReport) -> Message:
     text = (
-        f"Do report back: {mention(report.introduced_user_id)} met {mention(report.contact_user_id)}, "
-        "whom you introduced."
+        f"{mention(report.introduced_user_id)} met {mention(report.contact_user_id)}, whom you introduced, "
+        "and wrote back:"
     )
     return Message(text=text, blocks=[section(text), section(f">{escape(report.text)}")])
 
@@ -303,7 +295,11 @@ def home_blocks(overview: IntroOverview) -> list[dict[str, Any]]:
     if overview.made_by_me:
         made = [
             line(
-                "", mention(i.introduced_user_id), mention(i.contact_user_id), i.status, f"{i.made_on:%-d %b}"
+                "",
+                mention(i.introduced_user_id),
+                mention(i.contact_user_id),
+                i.status,
+                format_date(i.made_on),
             )
             for i in overview.made_by_me
         ]
@@ -318,7 +314,7 @@ def home_blocks(overview: IntroOverview) -> list[dict[str, Any]]:
                 mention(i.introduced_user_id),
                 mention(i.contact_user_id),
                 i.status,
-                f"{i.made_on:%-d %b}",
+                format_date(i.made_on),
             )
             for i in overview.made_for_me
         ]

@@ -13,8 +13,8 @@ from functools import partial
 from typing import Any
 
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
-from bot.messages.offers import cadence_words
-from bot.messages.text import actions, button, context, escape, header, mention, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
+from bot.rules.cadence import CADENCES, cadence_name
 from bot.rules.lifecycle import RequestState
 
 GOALS_MIN = 20
@@ -61,7 +61,7 @@ CANCEL_ACTION = "request_cancel"
 GOALS, TOPICS, CADENCE, LENGTH, TEAM, COPILOT = "goals", "topics", "cadence", "length", "team", "copilot"
 COPILOT_NOTE_BLOCK = "copilot_note"
 
-CADENCE_OPTIONS = (("weekly", "Every week"), ("biweekly", "Every two weeks"), ("monthly", "Every four weeks"))
+CADENCE_OPTIONS = tuple((key, cadence_name(key).capitalize()) for key in CADENCES)
 TEAM_OPTIONS = (
     ("either", "Either is fine"),
     ("same", "Someone from my team"),
@@ -167,9 +167,9 @@ def request_status_blocks(
             header("Your copilot request"),
             section(
                 f"*Status:* {STATUS_WORDS.get(request.status, request.status)}{topics}\n"
-                f"*Rhythm:* {cadence_words(request.cadence)}"
+                f"*Rhythm:* {cadence_name(request.cadence)}"
                 + (f", for {escape(request.length_text)}" if request.length_text else "")
-                + f"\n*Asked on:* {request.created_on:%A %-d %B}"
+                + f"\n*Asked on:* {format_date(request.created_on)}"
             ),
             actions(
                 button("Cancel request", CANCEL_ACTION, str(request.request_id), style="danger"),
@@ -181,7 +181,7 @@ def request_status_blocks(
         blocks.append(
             section(
                 f"*Pairing:* {mention(pairing.partner_user_id)} is {role} "
-                f"({pairing.state.replace('_', ' ')}, {cadence_words(pairing.cadence or '')})."
+                f"({pairing.state.replace('_', ' ')}, {cadence_name(pairing.cadence or '')})."
             )
         )
     if not blocks:

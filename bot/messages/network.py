@@ -19,7 +19,7 @@ from bot.messages.contacts import (
 )
 from bot.messages.introductions import Volume, volume_text
 from bot.messages.promises import ADD_PROMISE_ACTION, PromiseLine
-from bot.messages.text import actions, button, clip, context, escape, header, plain, section
+from bot.messages.text import actions, button, clip, context, escape, format_date, header, plain, section
 
 PAGE_ACTION = "network_page"
 
@@ -93,7 +93,7 @@ def network_home_blocks(page: NetworkPage) -> list[dict[str, Any]]:
     blocks.append(header("My promises"))
     if page.promises:
         promise_lines = [
-            f"• {p.due_on:%a %-d %b} · {escape(clip(p.text, 120))}"
+            f"• {format_date(p.due_on)} · {escape(clip(p.text, 120))}"
             + (f" → {who(p.to_user_id, p.to_name)}" if p.to_user_id or p.to_name else "")
             for p in page.promises
         ]

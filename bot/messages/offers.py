@@ -9,8 +9,10 @@ from typing import Any
 
 from bot.messages.form_fields import form_input, modal
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, escape, mention, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, mention, plain, section
+from bot.rules.cadence import cadence_name
 from bot.rules.lifecycle import OfferState
+from bot.rules.matching.explanations import to_the_copilot
 
 ACCEPT_ACTION = "offer_accept"
 DECLINE_ACTION = "offer_decline"
@@ -18,12 +20,6 @@ DECLINE_CALLBACK = "offer_decline_form"
 DECLINE_REASON_BLOCK = "reason"
 DECLINE_REASON_ACTION = "reason"
 DECLINE_REASON_MAX = 500
-
-CADENCE_WORDS = {"weekly": "every week", "biweekly": "every two weeks", "monthly": "every four weeks"}
-
-
-def cadence_words(cadence: str) -> str:
-    return CADENCE_WORDS.get(cadence, cadence)
 
 
 def offer_message(
@@ -47,9 +43,10 @@ def offer_message(
     if topics:
         blocks.append(section("*Topics:* " + escape(", ".join(topics))))
     length = f", for {escape(length_text)}" if length_text else ""
-    blocks.append(section(f"*Proposed rhythm:* {cadence_words(cadence)}{length}"))
+    blocks.append(section(f"*Proposed rhythm:* {cadence_name(cadence)}{length}"))
     if reasons:
-        blocks.append(section("*Why I thought of you*\n" + "\n".join(f"• {escape(r)}" for r in reasons)))
+        why = "\n".join(f"• {escape(to_the_copilot(r))}" for r in reasons)
+        blocks.append(section(f"*Why I thought of you*\n{why}"))
     blocks.append(
         actions(
             button("Accept", ACCEPT_ACTION, str(offer_id), style="primary"),
@@ -59,7 +56,7 @@ def offer_message(
     )
     blocks.append(
         context(
-            f"Please answer by {answer_by:%A %-d %B}. Saying no is fine: they'll only hear that I'm "
+            f"Please answer by {format_date(answer_by)}. Saying no is fine: they'll only hear that I'm "
             "looking again, never your reason."
         )
     )
@@ -143,23 +140,6 @@ def offer_closed_message(mentee_user_id: str, why: str) -> Message:
     return Message(text, [section(text)])
 
 
-NEXT_EXPECTATIONS_TEXT = (
-    "*Next: set expectations.* You'll both get a short questionnaire (how often, how long, "
-    "what each of you hopes for), then confirm one agreement together."
-)
-
-
-def copilot_handover_message(mentee_user_id: str, cadence: str) -> Message:
-    text = f"You're now {mention(mentee_user_id)}'s copilot."
-    return Message(
-        text,
-        [
-            section(f":tada: {text} They asked to meet {cadence_words(cadence)}."),
-            section(NEXT_EXPECTATIONS_TEXT),
-        ],
-    )
-
-
 # --- what the mentee hears at each step ----------------------------------------------------------
 
 
@@ -167,13 +147,22 @@ def _to_mentee(text: str) -> Message:
     return Message(text, [section(text), context("Use `/mentor status` to check or cancel your request.")])
 
 
-def offer_sent_message(first: bool) -> Message:
-    return _to_mentee(
-        "I've asked a copilot who fits your request. I'll let you know as soon as they answer."
-        if first
-        else "The copilot I asked can't take this on right now, so I've asked someone else. "
-        "I'll let you know as soon as they answer."
-    )
+_ASKED = {
+    # (first copilot asked?, asked only when their day starts?) -> what the mentee reads
+    (True, False): "I've asked a copilot who fits your request.",
+    (
+        True,
+        True,
+    ): "I'll ask a copilot who fits your request when their day starts (it's night where they are).",
+    (False, False): "The copilot I asked can't take this on right now, so I've asked someone else.",
+    (False, True): "The copilot I asked can't take this on right now, so I'll ask someone else when their "
+    "day starts (it's night where they are).",
+}
+
+
+def offer_sent_message(first: bool, *, when_they_wake: bool = False) -> Message:
+    """To the mentee: a copilot was asked (or, at night where they are, will be when their day starts)."""
+    return _to_mentee(f"{_ASKED[(first, when_they_wake)]} I'll let you know as soon as they answer.")
 
 
 def nobody_available_message(first: bool) -> Message:
@@ -183,15 +172,6 @@ def nobody_available_message(first: bool) -> Message:
         else "The copilot I asked can't take this on right now, and nobody else is available yet. "
         "Your request stays open and I'll keep looking."
     )
-
-
-def mentee_handover_message(copilot_user_id: str, intro: str) -> Message:
-    text = f"Good news: {mention(copilot_user_id)} accepted and is your copilot."
-    blocks = [section(f":tada: {text}")]
-    if intro:
-        blocks.append(section(f"*In their words:* {escape(intro)}"))
-    blocks.append(section(NEXT_EXPECTATIONS_TEXT))
-    return Message(text, blocks)
 
 
 def admins_waiting_message(waiting: int) -> Message:

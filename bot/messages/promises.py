@@ -13,7 +13,7 @@ from typing import Any
 from bot.messages.contacts import NAME_LIMIT, who
 from bot.messages.introductions import Volume, volume_text
 from bot.messages.message import Message
-from bot.messages.text import actions, button, clip, context, escape, plain, section
+from bot.messages.text import actions, button, clip, context, escape, format_date, plain, section
 
 PROMISE_LIMIT = 500
 
@@ -134,7 +134,7 @@ def promise_values(values: dict[str, dict[str, Any]]) -> tuple[str, str | None, 
 
 
 def promise_saved_text(text: str, due_on: date, volume: Volume) -> tuple[str, list[dict[str, Any]]]:
-    line = f"Noted. I'll remind you on {due_on:%A %-d %B}: {escape(clip(text, 200))}"
+    line = f"Noted. I'll remind you on {format_date(due_on)}: {escape(clip(text, 200))}"
     blocks = [section(line)]
     if volume.over:
         blocks.append(context(volume_text(volume)))
@@ -143,7 +143,7 @@ def promise_saved_text(text: str, due_on: date, volume: Volume) -> tuple[str, li
 
 def promise_due_message(p: PromiseDue) -> Message:
     to = f" to {who(p.to_user_id, p.to_name)}" if p.to_user_id or p.to_name else ""
-    when = "today" if p.due_on == p.today else f"on {p.due_on:%A %-d %B}"
+    when = "today" if p.due_on == p.today else f"on {format_date(p.due_on)}"
     text = f"A promise you made{to} is due {when}: {escape(clip(p.text, 500))}"
     value = str(p.promise_id)
     return Message(
@@ -169,7 +169,7 @@ def promise_done_text() -> str:
 
 
 def promise_snoozed_text(until: date) -> str:
-    return f"Snoozed: I'll remind you again on {until:%A %-d %B}."
+    return f"Snoozed: I'll remind you again on {format_date(until)}."
 
 
 def not_your_promise_text() -> str:

@@ -9,8 +9,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.messages.text import actions, button, context, divider, escape, header, mention, section
-from bot.rules.cadence import safe_zone
+from bot.messages.text import (
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    format_date,
+    format_moment,
+    header,
+    mention,
+    section,
+)
+from bot.rules.cadence import cadence_name, safe_zone
 from bot.rules.lifecycle import PairingState
 from bot.rules.summary_figures import (
     HEALTH_LABELS,
@@ -60,11 +71,11 @@ class MyStatus:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else "never"
+    return format_date(value, year=True) if value else "never"
 
 
 def _local(moment: datetime, tz: str) -> str:
-    return moment.astimezone(safe_zone(tz)).strftime("%a %-d %b, %H:%M")
+    return format_moment(moment, safe_zone(tz))
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -106,7 +117,7 @@ def figures_text(summary: Summary) -> str:
 def row_line(row: PairingRow) -> str:
     return (
         f"• {escape(row.mentee)} ↔ {escape(row.copilot)} · since {_day(row.started)} · "
-        f"{escape(row.cadence or 'cadence not set')} · last met {_day(row.last_met)} · "
+        f"{cadence_name(row.cadence)} · last met {_day(row.last_met)} · "
         f"*{HEALTH_LABELS[row.health]}*"
     )
 

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
-from bot.messages.text import actions, button, context, escape, header, plain, section
+from bot.messages.text import actions, button, context, escape, format_date, header, plain, section
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 5
@@ -174,7 +174,9 @@ def metadata_of(view: dict[str, Any]) -> tuple[str | None, bool]:
 
 
 def saved_text(summary: VolunteerSummary) -> str:
-    paused = f" New requests are paused until {summary.paused_until:%-d %B}." if summary.paused_until else ""
+    paused = (
+        f" New requests are paused until {format_date(summary.paused_until)}." if summary.paused_until else ""
+    )
     return (
         f"You're volunteering as a copilot for {escape(', '.join(summary.topics))}, "
         f"up to {summary.capacity} at a time.{paused} I'll ask you before pairing you with anyone."
@@ -202,7 +204,7 @@ def home_blocks(summary: VolunteerSummary | None) -> list[dict[str, Any]]:
         state = f"*You're volunteering:* {escape(', '.join(summary.topics) or 'no topics yet')}"
         details = f"Up to {summary.capacity} at a time · {mentees}"
         if summary.paused_until:
-            details += f" · new requests paused until {summary.paused_until:%-d %B}"
+            details += f" · new requests paused until {format_date(summary.paused_until)}"
         buttons = [button("Edit", EDIT_ACTION, "edit"), button("Pause", PAUSE_ACTION, "pause")]
     else:
         state = "*Volunteering is paused.* I won't send you new requests."

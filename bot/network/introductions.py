@@ -29,7 +29,7 @@ from bot.people.directory import UnknownSlackUser, ensure_person, find_person
 from bot.rules.cadence import local_date
 from bot.rules.network_states import IntroStatus
 from bot.runtime import Runtime
-from storage.models import Introduction, MentoringRequest, Person
+from storage.models import Introduction, Person
 
 
 @dataclass(frozen=True)
@@ -42,29 +42,19 @@ class IntroMade:
 def intro_draft(
     runtime: Runtime, client: WebClient, team_id: str, user_id: str, contact_user_id: str | None
 ) -> IntroDraft:
-    """Your pairing partner as the person to introduce; their goals only if you are their copilot."""
+    """Your pairing partner as the person to introduce. The reason starts empty: the mentee's goals are
+    private to the pair, and what goes in this field is read by a third person."""
     with runtime.db.transaction() as session:
         me = ensure_person(runtime, session, client, team_id, user_id)
         introduced: str | None = None
-        reason = ""
-        prefilled = False
         pairings = open_pairings_of(session, team_id, me.id)
         if pairings:
-            pairing = pairings[0]
-            partner = session.get(Person, partner_id(pairing, me.id))
+            partner = session.get(Person, partner_id(pairings[0], me.id))
             introduced = partner.slack_user_id if partner else None
-            if pairing.copilot_id == me.id and pairing.request_id is not None:
-                goals = session.scalar(
-                    select(MentoringRequest.goals).where(
-                        MentoringRequest.team_id == team_id, MentoringRequest.id == pairing.request_id
-                    )
-                )
-                if goals:
-                    reason, prefilled = goals[:REASON_LIMIT], True
         if contact_user_id == introduced:
             introduced = None
         volume = volume_with_one_more(session, team_id, me.id)
-        return IntroDraft(introduced, contact_user_id, reason, prefilled, volume)
+        return IntroDraft(introduced, contact_user_id, volume)
 
 
 def check_introduction(

@@ -15,6 +15,7 @@ Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,6 +26,22 @@ Cadence = Literal["weekly", "biweekly", "monthly"]
 
 CADENCES: tuple[Cadence, ...] = get_args(Cadence)
 CADENCE_DAYS: dict[Cadence, int] = {"weekly": 7, "biweekly": 14, "monthly": 28}
+
+# The one vocabulary for a rhythm, wherever people read it (the request form, the expectations form, offers,
+# agreements, summaries): "monthly" is every 28 days, so it is called what it is.
+_CADENCE_NAMES: dict[str, str] = {
+    "weekly": "every week",
+    "biweekly": "every two weeks",
+    "monthly": "every four weeks",
+}
+
+
+def cadence_name(cadence: str | None) -> str:
+    """How people read a cadence key: "biweekly" -> "every two weeks" (capitalize() it for a form)."""
+    if not cadence:
+        return "no rhythm set"
+    return _CADENCE_NAMES.get(cadence, cadence.replace("_", " "))
+
 
 MONDAY_TO_FRIDAY = frozenset({0, 1, 2, 3, 4})
 
@@ -189,6 +206,27 @@ def cycles_since(last_met: datetime, now: datetime, cadence: Cadence, tz: str = 
         raise ValueError(f"unknown cadence {cadence!r}; expected one of {CADENCES}")
     days = (local_date(now, tz) - local_date(last_met, tz)).days
     return max(0, days // CADENCE_DAYS[cadence])
+
+
+def awake_at(moment: datetime, tzs: Iterable[str], window: NudgeWindow) -> datetime:
+    """The first moment at or after ``moment`` outside everyone's quiet hours (each in their own zone).
+
+    Messages the bot sends on its own initiative (an offer, a kickoff, a shared report-back) go out then,
+    never inside a recipient's quiet hours. With no moment that suits all within two days (zones too far
+    apart), the first recipient's waking time is used.
+    """
+    _require_aware(moment, "moment")
+    zones = [safe_zone(tz) for tz in tzs]
+    if window.quiet_start is None or not zones:
+        return moment
+    for group in (zones, zones[:1]):
+        candidate = moment
+        for _ in range(2 * 24 * 4):
+            if not any(window.is_quiet_hour(candidate.astimezone(zone).hour) for zone in group):
+                return candidate
+            quarter = candidate.replace(minute=candidate.minute // 15 * 15, second=0, microsecond=0)
+            candidate = quarter + timedelta(minutes=15)
+    return moment
 
 
 def add_working_days(start: datetime, days: int, tz: str, window: NudgeWindow) -> datetime:

@@ -307,8 +307,10 @@ def summarize(facts: ProgramFacts, scope: Scope, now: datetime) -> Summary:
     return Summary(
         scope=scope,
         people_in_scope=len(people) if scope.person_ids is None else len(scope.person_ids),
-        mentees=len({p.mentee_id for p in open_pairings}),
-        copilots=len({p.copilot_id for p in open_pairings}),
+        # Each role counted among the people in scope: a lead's report paired with someone from another
+        # team counts as a mentee (or copilot) of theirs; the partner from the other team does not.
+        mentees=len({p.mentee_id for p in open_pairings if scope.covers(p.mentee_id)}),
+        copilots=len({p.copilot_id for p in open_pairings if scope.covers(p.copilot_id)}),
         volunteers_with_room=volunteers_with_room,
         open_requests=len(open_requests),
         longest_wait_days=int(max(waits)) if waits else None,

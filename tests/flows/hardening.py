@@ -70,7 +70,7 @@ def modals(world: World) -> dict[str, list[dict[str, Any]]]:
         "volunteer_form": [volunteer_modal(topics, None, channel_id="C1")],
         "request_form": [request_modal(topics, channel_id="C1")],
         "offer_decline_form": [decline_modal(i, "D1", "1700000000.000100") for i in world.object_ids()],
-        "intro_modal": [intro_modal(IntroDraft("UCARA", "UFRED", "", False, volume), "C1")],
+        "intro_modal": [intro_modal(IntroDraft("UCARA", "UFRED", volume), "C1")],
         "intro_report_back": [report_modal(i, "UDEV") for i in world.object_ids()],
         "contact_modal": [contact_modal(i, None, today) for i in world.object_ids()],
         # a new contact: self-service, checked in test_hostile_input

@@ -53,7 +53,7 @@ def test_a_nudge_due_while_the_bot_was_down_is_sent_once_within_the_grace_period
     assert statuses(bot, pairing_id) == ["pending"]
     assert restart(bot, utc(2026, 3, 9, 15)) == 1  # six hours late, inside the 12-hour grace
     assert restart(bot, utc(2026, 3, 9, 15, 1)) == 0
-    assert "since 2 March" in bot.slack.last("chat.postMessage").args["text"]
+    assert "since Mon 2 Mar" in bot.slack.last("chat.postMessage").args["text"]
 
 
 def test_a_nudge_planned_after_a_long_outage_is_still_sent_once_if_within_grace(bot: RunningBot):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -61,8 +62,8 @@ def test_three_months_of_a_pairing(bot: RunningBot):
     [first] = only_checkins(posts)
     assert first.channel == "UANA"
     assert first.local(BERLIN).replace(tzinfo=None) == datetime(2026, 3, 9, 10, 0)
-    assert first.text == "Have you met with <@USAM> since 2 March?"
-    assert "<!date^" in first.blocks[0]["text"]["text"]
+    assert first.text == "Have you met with <@USAM> since Mon 2 Mar?"
+    assert "since Mon 2 Mar?" in first.blocks[0]["text"]["text"]  # one date style, text and blocks alike
 
     # We met → the report-back form at once; the meeting is recorded.
     click(bot, first, "checkin_met", "UANA")
@@ -82,21 +83,20 @@ def test_three_months_of_a_pairing(bot: RunningBot):
     assert len(bot.slack.calls_to("views.open")) == 1
     assert [c.status for c in checkins_of(bot, pairing_id)] == ["met"]
 
-    # The report-back reaches Sam in the pair's group DM (escaped); Sam gets a light nudge next morning.
+    # The report-back reaches Sam once, in the pair's group DM (escaped), which asks Sam for a reply or a
+    # reaction; no separate DM asks again.
     posts = run_until(bot, utc(2026, 3, 16, 12))
     shared = [p for p in posts if p.channel.startswith("G")]
     assert len(shared) == 1 and "&lt;!channel&gt; feedback" in str(shared[0].blocks)
     assert "reply in a thread or a reaction" in str(shared[0].blocks)
-    follow_up = [p for p in posts if p.channel == "USAM"]
-    assert len(follow_up) == 1 and "reaction" in str(follow_up[0].blocks)
-    assert follow_up[0].local(BERLIN).replace(tzinfo=None) == datetime(2026, 3, 10, 10, 0)
+    assert [p for p in posts if "reaction" in str(p.blocks)] == shared
     with bot.runtime.db.transaction() as session:
         [report] = session.scalars(select(ReportBack)).all()
         assert report.shared_with_copilot is True
 
     # Week 2, counted from the meeting: Monday 16 March. Ana schedules the meeting for Thursday 19th.
     [second] = only_checkins(posts)
-    assert second.at == utc(2026, 3, 16, 9) and second.text.endswith("since 9 March?")
+    assert second.at == utc(2026, 3, 16, 9) and second.text.endswith("since Mon 9 Mar?")
     click(bot, second, "checkin_scheduled", "UANA", selected_date="2026-03-19")
     assert "scheduled the next meeting" in responses(bot, 3)[-1]["text"]
 
@@ -104,7 +104,7 @@ def test_three_months_of_a_pairing(bot: RunningBot):
     posts = run_until(bot, utc(2026, 3, 20, 12))
     [third] = only_checkins(posts)
     assert third.at == utc(2026, 3, 20, 9)
-    assert third.text == "You planned to meet on 19 March. Did it happen?"
+    assert third.text == "You planned to meet on Thu 19 Mar. Did it happen?"
     click(bot, third, "checkin_skip", "UANA")
     assert "skipped" in responses(bot, 4)[-1]["text"]
 
@@ -255,3 +255,18 @@ def test_the_partner_may_answer_and_group_delivery_and_tick_runs_the_planners(bo
     assert [c.status for c in checkins_of(bot, pairing_id)] == ["met"]
     with bot.runtime.db.transaction() as session:
         assert session.scalars(select(ReportBack)).all() == []
+
+
+def test_we_met_after_you_planned_to_meet_records_the_planned_day(bot: RunningBot):
+    """ "You planned to meet on Thu 19 Mar. Did it happen?" → We met (clicked on Friday): the meeting is
+    recorded on Thursday 19 March, the day it was planned, not the day the button was pressed."""
+    pairing_id = seed_pair(bot)  # Ana (organiser) and Sam in Berlin, weekly, active Mon 2 March
+    [first] = only_checkins(run_until(bot, utc(2026, 3, 9, 12)))
+    click(bot, first, "checkin_scheduled", "UANA", selected_date="2026-03-12")
+    [asked] = only_checkins(run_until(bot, utc(2026, 3, 13, 12)))
+    assert asked.text == "You planned to meet on Thu 12 Mar. Did it happen?"
+    click(bot, asked, "checkin_met", "UANA")
+    assert "recorded a meeting on Thu 12 Mar" in responses(bot, 2)[-1]["text"]
+    met = [c for c in checkins_of(bot, pairing_id) if c.status == "met"]
+    assert [c.met_at.astimezone(ZoneInfo(BERLIN)).date() for c in met] == [date(2026, 3, 12)]
+    assert pairing_row(bot, pairing_id).last_met_at.astimezone(ZoneInfo(BERLIN)).date() == date(2026, 3, 12)

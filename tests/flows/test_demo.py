@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +16,7 @@ from bot.demo.run import DemoResult, run_demo
 from bot.demo.story import ANA_GOALS, ANA_REPORT, DECLINE_REASON, INTRO_REPORT
 
 ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden" / "demo_transcript.txt"
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +49,12 @@ def test_the_demo_tells_every_chapter_from_offer_to_summary(demo: DemoResult):
     assert 'Vic clicks "Decline"' in transcript and "You declined to be @Ana's copilot" in transcript
     assert not any(DECLINE_REASON in e for e in entries(transcript, "DM to Ana"))
     assert any("@Ana is looking for a copilot" in e for e in entries(transcript, "DM to Wen"))
-    assert 'Wen clicks "Accept"' in transcript and "@Wen accepted and is your copilot" in transcript
+    assert 'Wen clicks "Accept"' in transcript and "@Ana, meet @Wen: your copilot" in transcript
     assert "asked for you by name" in transcript  # Bo's named request reached Cy
 
     # Expectations: a difference on cadence, a proposal, an accept, one agreement both confirm.
     expectations = demo.chapter("5.")
-    assert "Ana Ruiz said every week, Wen Li said every month." in expectations
+    assert "Ana Ruiz said every week, Wen Li said every four weeks." in expectations
     assert "@Ana suggests *every two weeks*" in expectations
     assert "Agreed: every two weeks." in expectations
     assert "Everything is agreed" in expectations and "You've both confirmed" in expectations
@@ -101,3 +104,86 @@ def test_python_m_bot_demo_quiet_in_a_fresh_directory(tmp_path: Path):
     assert done.stdout.startswith("mentor-bot demo: 12 colleagues")
     assert "===" not in done.stdout  # summary only
     assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+
+def test_the_transcript_matches_the_golden_file(demo: DemoResult):
+    """The whole transcript, read once by a person for wording and kept: any change in what people read,
+    or in what order, shows as a diff. To accept a deliberate change, regenerate the file with
+    `UPDATE_GOLDEN=1 python -m pytest tests/flows/test_demo.py -k golden` (or
+    `mentor-bot demo --output tests/golden/demo_transcript.txt`), read the diff, and commit it."""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(demo.transcript, encoding="utf-8")
+    expected = GOLDEN.read_text(encoding="utf-8")
+    if demo.transcript != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), demo.transcript.splitlines(), "golden", "this run", lineterm="", n=2
+        )
+        pytest.fail(
+            "The demo transcript changed (UPDATE_GOLDEN=1 regenerates tests/golden/demo_transcript.txt):\n"
+            + "\n".join(list(diff)[:200])
+        )
+
+
+def test_no_message_the_bot_posts_lands_in_a_recipients_quiet_hours(demo: DemoResult):
+    """The whole schedule: every DM, group DM and file the bot posted over the five weeks, for every
+    recipient, in their own zone, is outside the workspace's quiet hours (20:00-08:00 by default)."""
+    assert demo.quiet_hours == (20, 8)
+    start, end = demo.quiet_hours
+    inside = []
+    for delivery in demo.deliveries:
+        for user in delivery.recipients:
+            local = delivery.at.astimezone(ZoneInfo(demo.zones[user]))
+            if local.hour >= start or local.hour < end:
+                inside.append(f"{local:%a %d %b %H:%M} {user}: {delivery.text}")
+    assert inside == []
+    assert len(demo.deliveries) >= 25 and all(d.recipients for d in demo.deliveries)
+    assert any("UCY" in d.recipients for d in demo.deliveries)  # New York, six hours behind the rest
+
+
+def test_what_people_read_is_true_and_said_once(demo: DemoResult):
+    transcript = demo.transcript
+    # Bo named Cy, so nobody says Cy volunteered; the mentee is not called a copilot.
+    assert "@Bo asked for @Cy by name, and @Cy said yes." in transcript
+    assert "kindly volunteered" not in transcript and "Welcome, copilots" not in transcript
+    # The offer speaks to the copilot as "you".
+    [offer] = [e for e in entries(transcript, "DM to Cy (from mentor-bot)") if "asked for you by name" in e]
+    assert "The copilot" not in offer and "You aren't mentoring anyone else right now." in offer
+    # After Accept: one message to the pair (the kickoff), no hand-over DM repeating it.
+    assert "Good news" not in transcript and "You're now @" not in transcript
+    # The agreement's terms are posted once per pair.
+    for pair in ("Group DM Ana, Wen", "Group DM Bo, Cy"):
+        assert sum("*Kind of relationship:*" in e for e in entries(transcript, pair)) == 1, pair
+    # The partner is asked once to acknowledge a shared report-back.
+    assert (
+        sum("a reaction lets them know you read it" in e for e in entries(transcript, "Group DM Ana, Wen"))
+        == 2
+    )
+    assert "means a lot" not in transcript
+    # "You planned to meet on Thu 2 Apr" -> We met: recorded on Thu 2 Apr, and the summary says so.
+    assert "You planned to meet @Wen on Thu 2 Apr. Did it happen?" in transcript
+    assert "@Ana recorded a meeting on Thu 2 Apr" in transcript
+    assert (
+        "Ana Ruiz ↔ Wen Li · since Wed 4 Mar 2026 · every two weeks · last met Thu 2 Apr 2026" in transcript
+    )
+    # One cadence vocabulary, no internal keys; one date style.
+    assert "biweekly" not in transcript and "monthly" not in transcript and "every month" not in transcript
+    other_styles = (
+        r"\b20\d\d-\d\d-\d\d\b|\d (January|February|March|April)\b|\b(Jan|Feb|Mar|Apr) \d{1,2}\b(?!:)"
+    )
+    assert not re.search(other_styles, transcript)
+    # The reporting-line rule rules out Eli's manager for its own reason.
+    assert "Lea Berg is in your reporting line" in demo.chapter("3.")
+    # The lead's figures count each role among their own people: Lea's are the mentees, Max's the copilots.
+    lea = [e for e in entries(transcript, "DM to Lea") if "Participants" in e]
+    max_ = [e for e in entries(transcript, "DM to Max") if "Participants" in e]
+    assert lea and all("*Participants:* 2 mentees · 0 copilots" in e for e in lea)
+    assert max_ and all("*Participants:* 0 mentees · 2 copilots" in e for e in max_)
+
+
+def test_the_readmes_excerpt_is_the_transcript_word_for_word():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Try it without Slack") :]
+    excerpt = section[section.index("```\n") + 4 : section.index("\n```", section.index("```\n") + 4)]
+    golden = GOLDEN.read_text(encoding="utf-8")
+    for block in excerpt.split("\n\n"):
+        assert block in golden, block

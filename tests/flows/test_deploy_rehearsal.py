@@ -1,9 +1,9 @@
-"""The first deploy, rehearsed: docs/DEPLOY.md's steps against the CI PostgreSQL, as a platform runs them.
+"""The first deploy, rehearsed: the README's deploy steps against the CI PostgreSQL, as a platform runs them.
 
 Runs only when TEST_DATABASE_URL is set (.ci/run's PostgreSQL run), in a database of its own beside the
 suite's. The slug is built the way a Python buildpack builds it: the app's files plus a fresh virtual
 environment with `pip install -r requirements.txt` and nothing else, so a runtime dependency missing from
-the lock fails here. The variables come from the doc's `heroku config:set` lines (with test values), the
+the lock fails here. The variables come from the README deploy section's `heroku config:set` lines (with test values), the
 processes from its `heroku ps:scale` lines, their commands from the Procfile; each is started with
 `bash -c` in the slug, with DATABASE_URL in the postgres:// form Heroku Postgres sets and PORT for `web`,
 and stopped with SIGTERM to its whole process group, as a platform stops a dyno.
@@ -38,7 +38,8 @@ from storage.db import connect
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, signed_help
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOY_DOC = ROOT / "docs" / "DEPLOY.md"
+README = ROOT / "README.md"
+DEPLOY_SECTION = "## Deploy with the Procfile"
 APP_TOKEN = "xapp-1-rehearsal"
 # Test values for the variables the doc tells people to set.
 VALUES = {
@@ -68,10 +69,18 @@ def procfile() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
+def deploy_section() -> str:
+    """The README's deploy section, from its heading to the next one: the steps people follow."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(DEPLOY_SECTION)
+    end = text.find("\n## ", start + len(DEPLOY_SECTION))
+    return text[start : end if end != -1 else len(text)]
+
+
 def documented(command: str, mode: str) -> list[str]:
     """The words after `heroku <command>` on the doc's lines for this mode (and on lines for every mode)."""
     found = []
-    for line in DEPLOY_DOC.read_text().splitlines():
+    for line in deploy_section().splitlines():
         match = re.match(rf"\s*heroku {re.escape(command)} (?P<args>[^#]*?)\s*(?:#\s*(?P<mode>.*))?$", line)
         if match and match["mode"] in (None, mode):
             found += match["args"].split()

@@ -236,7 +236,9 @@ def test_kickoff_then_aligned_answers_then_both_confirm_makes_the_pairing_active
 
     deliver(bot)
     summary = last_post_with(bot, ids.REVISIT)
-    assert summary.args["channel"] == "GPAIR" and "Your agreement" in all_text(summary)
+    assert summary.args["channel"] == "GPAIR" and "both confirmed your agreement" in all_text(summary)
+    # The terms are posted once per pair: in the message both confirm, not again once they have.
+    assert len([c for c in posts(bot) if "6 meetings" in all_text(c)]) == 1
     nudge = [c for c in posts(bot) if c.args["channel"] == MENTEE][-1]
     assert "Mentoring is mentee-driven" in all_text(nudge) and "<@U2>" in all_text(nudge)
 
@@ -247,11 +249,13 @@ def test_differences_are_resolved_by_proposal_counter_proposal_and_accept(bot, p
     deliver(bot)
     differences = posts(bot)[-1]
     text = all_text(differences)
-    assert text.index("Talk about this one first") < text.index("Alex said every week, Sam said every month")
+    assert text.index("Talk about this one first") < text.index(
+        "Alex said every week, Sam said every four weeks"
+    )
     resolve = {b["value"].split(":")[2]: b["value"] for b in buttons(differences)}
     assert set(resolve) == {"relationship_kind", "cadence"}
 
-    # Alex suggests every two weeks; Sam counters with every month; Alex accepts.
+    # Alex suggests every two weeks; Sam counters with every four weeks; Alex accepts.
     view = open_form(bot, MENTEE, ids.RESOLVE, resolve["cadence"])
     assert view["callback_id"] == ids.PROPOSAL_CALLBACK
     bot.submit(view, {"cadence": {"value": field("radio", "biweekly")}}, user=MENTEE)
@@ -267,13 +271,13 @@ def test_differences_are_resolved_by_proposal_counter_proposal_and_accept(bot, p
     bot.submit(view, {"cadence": {"value": field("radio", "monthly")}}, user=COPILOT)
     deliver(bot)
     counter = last_post_with(bot, ids.ACCEPT)
-    assert "suggests *every month*" in all_text(counter)
+    assert "suggests *every four weeks*" in all_text(counter)
     bot.click(ids.ACCEPT, user=COPILOT, value=first_value)  # the replaced suggestion is stale
     bot.slack.wait_for("response_url", 2)
     assert "newer" in ephemerals(bot)[-1]
     bot.click(ids.ACCEPT, user=MENTEE, value=button_value(counter, ids.ACCEPT))
     settled = bot.slack.wait_for("response_url", 3)[-1]
-    assert settled.args["replace_original"] is True and "every month" in settled.args["text"]
+    assert settled.args["replace_original"] is True and "every four weeks" in settled.args["text"]
 
     view = open_form(bot, COPILOT, ids.RESOLVE, resolve["relationship_kind"])
     bot.submit(view, {"relationship_kind": {"value": field("radio", "copilot")}}, user=COPILOT)
@@ -466,7 +470,7 @@ def test_both_confirming_at_the_same_moment_activates_exactly_once(bot, pair):
     assert errors == [] and pairing.state == "active" and rows[0].status == "confirmed"
     deliver(bot)
     deliver(bot)  # the kickoff goes first; the group DM is paced at one message a second
-    assert len([c for c in posts(bot) if "Your agreement" in all_text(c)]) == 1
+    assert len([c for c in posts(bot) if "both confirmed" in all_text(c)]) == 1
 
 
 def test_end_of_term_asks_both_and_keeps_them_as_networking_contacts(bot, pair):
@@ -513,4 +517,4 @@ def test_app_home_shows_my_copilot_the_agreement_in_force_and_the_next_check_in(
     home = json.dumps(bot.slack.wait_for("views.publish")[-1].args["view"])
     assert "<@UHSAM> is your copilot" in home
     assert "Agreed: every two weeks" in home and "45 min" in home
-    assert "Next check-in: Mon 09 Mar" in home
+    assert "Next check-in: Mon 9 Mar" in home

@@ -84,6 +84,7 @@ def test_volunteer_request_decline_next_offer_accept(bot: RunningBot, slack: Sla
 
     # Accept: one pairing, setting expectations, with the request's cadence; the message says so.
     second = offers[1]
+    heard_before = (len(dms_to(slack, MENTEE)), len(dms_to(slack, SECOND)))
     bot.click("offer_accept", user=SECOND, value=str(second.id), message=offer_message_of(bot, second.id))
     accepted = slack.wait_for("chat.update", 2)[-1].args
     assert "You accepted" in accepted["text"] and not buttons(accepted)
@@ -93,10 +94,12 @@ def test_volunteer_request_decline_next_offer_accept(bot: RunningBot, slack: Sla
     assert request_row(bot, request_id).status == "matched"
 
     tick(bot)
-    mentee_last = all_text(dms_to(slack, MENTEE)[-1])
-    copilot_last = all_text(dms_to(slack, SECOND)[-1])
-    assert f"<@{SECOND}> accepted" in mentee_last and "Next: set expectations" in mentee_last
-    assert f"<@{MENTEE}>" in copilot_last and "Next: set expectations" in copilot_last
+    # One message tells both: the kickoff in their group DM. No hand-over DM repeats it.
+    assert (len(dms_to(slack, MENTEE)), len(dms_to(slack, SECOND))) == heard_before
+    [kickoff] = [c.args for c in slack.calls_to("chat.postMessage") if "Set expectations" in all_text(c.args)]
+    text = all_text(kickoff)
+    assert f"<@{MENTEE}>, meet <@{SECOND}>: your copilot" in text
+    assert "volunteered as a copilot and said yes" in text and "by name" not in text
 
 
 def test_only_the_proposed_copilot_can_answer_and_double_accept_pairs_once(

@@ -298,3 +298,31 @@ def test_summary_queries_never_select_a_private_column(org_bot: RunningBot, org:
     assert any("pairings.state" in s for s in statements)
     leaks = [(column, s) for s in statements for column in private if column in s]
     assert leaks == []
+
+
+def test_the_digests_figures_count_each_role_among_the_leads_own_people(org_bot: RunningBot, org: Org):
+    """Every lead's people are mentored by copilots from the pool, outside their tree: the digest counts
+    their mentees, and no copilots among their people (before, it counted the partners from the pool)."""
+    org_bot.tick(
+        datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+    )  # Monday, past 09:00 in Kolkata, Berlin and New York
+
+    def words(n: int, noun: str) -> str:
+        return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+    for lead in LEADS:
+        [digest] = [
+            c.args
+            for c in org_bot.slack.calls_to("chat.postMessage")
+            if c.args["channel"] == lead and "weekly mentoring digest" in c.args.get("text", "")
+        ]
+        text = "\n".join(b["text"]["text"] for b in digest["blocks"] if b["type"] == "section")
+        people = org.trees[lead]
+        pairs = [org.pairings[pid] for pid in org.open_pairings_of(people)]
+        mentees = len(
+            {mentee for mentee, _copilot, health in pairs if mentee in people and health != "ended"}
+        )
+        copilots = len({copilot for _mentee, copilot, health in pairs if copilot in people})
+        assert (mentees, copilots) == (5, 0), lead  # five reports paired, none of them a copilot
+        assert f"*Participants:* {words(mentees, 'mentee')} · {words(copilots, 'copilot')} · " in text, lead
+        assert "biweekly" not in json.dumps(digest) and "weekly:" not in text  # no internal cadence keys

@@ -33,11 +33,11 @@ from bot.messages.expectations.term_end import (
     term_closed_message,
     term_end_message,
 )
+from bot.messages.expectations.wording import explain_kind_mismatch, format_terms
 from bot.rules.agreements.comparison import Difference
 from bot.rules.agreements.proposals import Proposal
 from bot.rules.agreements.questionnaire import COMPARED_KEYS
 from bot.rules.agreements.validation import validate_answers
-from bot.rules.agreements.wording import explain_kind_mismatch, format_terms
 
 NAMES = PairNames("Alex <!channel>", "Sam", "U1", "U2")
 TODAY = date(2026, 3, 2)
@@ -111,7 +111,7 @@ def test_every_message_is_valid_block_kit_and_escapes_names():
         differences_message(1, 1, NAMES, differences, explain_kind_mismatch("copilot", "networking")),
         proposal_message(1, 1, NAMES, Proposal("cadence", "biweekly", "mentee"), "abc"),
         confirm_message(1, 1, lines),
-        agreed_message(1, 2, NAMES, lines),
+        agreed_message(1, 2, NAMES),
         first_meeting_message(True, "U2", "Sam", {"meeting_minutes": 45, "meeting_format": "video"}),
         revisit_message(1, "U2"),
         renew_message(1),

@@ -7,6 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.messages.expectations.wording import (
+    describe_difference,
+    explain_kind_mismatch,
+    format_terms,
+    format_value,
+)
 from bot.rules.agreements.comparison import Comparison, Difference, compare_answers
 from bot.rules.agreements.proposals import (
     Proposal,
@@ -21,12 +27,6 @@ from bot.rules.agreements.proposals import (
 )
 from bot.rules.agreements.questionnaire import COMPARED_KEYS, QUESTION_BY_KEY, QUESTIONS, RELATIONSHIP_KINDS
 from bot.rules.agreements.validation import validate_answers
-from bot.rules.agreements.wording import (
-    describe_difference,
-    explain_kind_mismatch,
-    format_terms,
-    format_value,
-)
 
 TODAY = date(2026, 5, 12)
 
@@ -381,9 +381,13 @@ def test_missing_required_answers_are_never_agreed() -> None:
 
 def test_describe_difference_from_both_sides() -> None:
     diff = Difference("cadence", "weekly", "monthly")
-    assert describe_difference(diff, "Alex", "Sam", "mentee") == "You said every week, Sam said every month."
     assert (
-        describe_difference(diff, "Alex", "Sam", "copilot") == "You said every month, Alex said every week."
+        describe_difference(diff, "Alex", "Sam", "mentee")
+        == "You said every week, Sam said every four weeks."
+    )
+    assert (
+        describe_difference(diff, "Alex", "Sam", "copilot")
+        == "You said every four weeks, Alex said every week."
     )
     biweekly = Difference("cadence", "biweekly", "weekly")
     assert describe_difference(biweekly, "Alex", "Sam", "mentee") == (
@@ -398,7 +402,7 @@ def test_describe_difference_from_both_sides() -> None:
         (Difference("meeting_format", "in_person", "video"), "You said in person, Sam said on video."),
         (
             Difference("length", {"meetings": 6}, {"end_date": "2026-09-30"}),
-            "You said 6 meetings, Sam said until 30 September 2026.",
+            "You said 6 meetings, Sam said until Wed 30 Sep 2026.",
         ),
         (
             Difference("organiser", "mentee", "alternate"),
@@ -449,7 +453,7 @@ def test_explain_kind_mismatch() -> None:
         ("meeting_minutes", 45, "45 minutes"),
         ("meeting_format", "chat", "over chat"),
         ("length", {"meetings": 1}, "1 meeting"),
-        ("length", {"end_date": "2027-01-05"}, "until 5 January 2027"),
+        ("length", {"end_date": "2027-01-05"}, "until Tue 5 Jan 2027"),
         ("organiser", "copilot", "the copilot sets up meetings"),
         ("goals", "Learn to delegate", "Learn to delegate"),
         ("offer", "", "no answer"),

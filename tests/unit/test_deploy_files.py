@@ -103,8 +103,11 @@ def test_every_runtime_dependency_is_used_by_the_code():
 
 def test_the_deploy_doc_shows_the_procfile_as_it_is():
     procfile = (ROOT / "Procfile").read_text().strip()
-    doc = (ROOT / "docs" / "DEPLOY.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Deploy with the Procfile")
+    doc = readme[start : readme.index("\n## ", start + 1)]
     assert f"```\n{procfile}\n```" in doc
+    assert not (ROOT / "docs" / "DEPLOY.md").exists()  # folded into the README: one place to follow
     processes = dict(line.split(": ", 1) for line in procfile.splitlines())
     assert processes["web"].split()[-3:] == ["--mode", "http", "--no-scheduler"]
     assert "--mode socket" in processes["socket"]

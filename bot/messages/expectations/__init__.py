@@ -6,6 +6,8 @@ May import: the standard library, `bot.rules` and the rest of `bot.messages`. Ne
 `storage`, the outbox or a Slack client. Modules, by sub-flow (the services in bot/expectations/ mirror them):
 
 * ``ids``: every action_id and callback_id (what the handlers listen for).
+* ``wording``: ``format_value``, ``describe_difference``, ``explain_kind_mismatch``, ``format_terms``: how
+  answers and terms read (moved here from bot.rules.agreements: it is words, and writes dates).
 * ``forms``: one question as modal inputs and back, error placement, the loading and notice modals.
 * ``kickoff``: ``PairNames`` and the welcome in the pair's group DM.
 * ``questionnaire``: ``QuestionnaireForm``, the questionnaire modal and ``answers_from``.

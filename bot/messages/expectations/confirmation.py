@@ -9,9 +9,9 @@ from typing import Any
 
 from bot.messages.expectations.ids import CONFIRM, REVISIT
 from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.wording import format_value
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, escape, header, mention, section
-from bot.rules.agreements.wording import format_value
 
 
 def _term_lines(lines: Sequence[tuple[str, str]]) -> str:
@@ -19,30 +19,35 @@ def _term_lines(lines: Sequence[tuple[str, str]]) -> str:
 
 
 def confirm_message(pairing_id: int, version: int, lines: Sequence[tuple[str, str]]) -> Message:
+    """The agreement, posted once: the terms both confirm. Confirming doesn't post them again."""
+    title = "Your agreement" if version == 1 else f"Your agreement (version {version})"
     return Message(
-        "Everything is agreed: please both confirm.",
+        f"{title}: everything is agreed, please both confirm.",
         [
-            header("Everything is agreed"),
+            header(title),
             section(_term_lines(lines)),
-            section("If this is right, *both* of you confirm. Your mentoring starts once you have."),
+            section(
+                "Everything is agreed. If this is right, *both* of you confirm. "
+                "Your mentoring starts once you have."
+            ),
             actions(button("Confirm agreement", CONFIRM, f"{pairing_id}:{version}", "primary")),
         ],
     )
 
 
-def agreed_message(
-    pairing_id: int, version: int, names: PairNames, lines: Sequence[tuple[str, str]]
-) -> Message:
-    title = "Your agreement" if version == 1 else f"Your agreement (version {version})"
+def agreed_message(pairing_id: int, version: int, names: PairNames) -> Message:
+    """Both confirmed: a short note under the agreement (the terms are in the message above it)."""
+    which = "your agreement" if version == 1 else f"version {version} of your agreement"
+    starts = "Your mentoring has started." if version == 1 else "It's in force from today."
+    text = (
+        f"{mention(names.mentee_user)} and {mention(names.copilot_user)} both confirmed {which} "
+        f"(above). {starts}"
+    )
     return Message(
-        f"{title}: confirmed by {names.mentee} and {names.copilot}.",
+        f"{names.mentee} and {names.copilot} both confirmed {which}.",
         [
-            header(title),
-            section(_term_lines(lines)),
-            context(
-                f"Confirmed by {mention(names.mentee_user)} and {mention(names.copilot_user)}. "
-                "This stays between the two of you."
-            ),
+            section(f":white_check_mark: {text}"),
+            context("It stays between the two of you. Either of you can revisit it later."),
             actions(button("Revisit expectations", REVISIT, str(pairing_id))),
         ],
     )

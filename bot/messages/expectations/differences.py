@@ -12,12 +12,12 @@ from typing import Any
 from bot.messages.expectations.forms import QUESTION_LABELS, question_inputs, read_question
 from bot.messages.expectations.ids import ACCEPT, COUNTER, PROPOSAL_CALLBACK, RESOLVE
 from bot.messages.expectations.kickoff import PairNames
+from bot.messages.expectations.wording import format_value
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, escape, header, mention, plain, section
 from bot.rules.agreements.comparison import Difference
 from bot.rules.agreements.proposals import Proposal
 from bot.rules.agreements.questionnaire import Role
-from bot.rules.agreements.wording import format_value
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def proposal_modal(form: ProposalForm) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": PROPOSAL_CALLBACK,
-        "title": plain("Counter-propose" if form.counter else "Suggest a middle", 24),
+        "title": plain("Counter-propose" if form.counter else "Suggest a compromise", 24),
         "submit": plain("Suggest this", 24),
         "close": plain("Cancel", 24),
         "private_metadata": json.dumps({"p": form.pairing_id, "r": form.round, "k": form.key}),

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.expectations.ids import END, PAUSE, RESUME, REVISIT
-from bot.messages.text import actions, button, divider, escape, header, mention, plain, section
+from bot.messages.text import actions, button, divider, escape, format_date, header, mention, plain, section
 from bot.rules.agreements.questionnaire import Role
 from bot.rules.lifecycle import PairingState
 
@@ -37,7 +37,9 @@ def home_blocks(pairings: Sequence[HomePairing]) -> list[dict[str, Any]]:
         state = {
             PairingState.SETTING_EXPECTATIONS: "setting expectations",
             PairingState.ACTIVE: "active",
-            PairingState.PAUSED: f"paused until {p.paused_until:%d %b %Y}" if p.paused_until else "paused",
+            PairingState.PAUSED: f"paused until {format_date(p.paused_until, year=True)}"
+            if p.paused_until
+            else "paused",
             PairingState.STALLED: "quiet for a while",
         }.get(p.state, p.state)
         note = " A fresh look at your expectations is open." if p.revisiting else ""
@@ -53,7 +55,7 @@ def home_blocks(pairings: Sequence[HomePairing]) -> list[dict[str, Any]]:
         if p.agreed:
             details.append(f"Agreed: {escape(p.agreed)}")
         if p.next_checkin_on and p.state == PairingState.ACTIVE:
-            details.append(f"Next check-in: {p.next_checkin_on:%a %d %b}")
+            details.append(f"Next check-in: {format_date(p.next_checkin_on)}")
         more = ("\n" + " · ".join(details)) if details else ""
         blocks.append(section(f"{mention(p.partner_user)} is {who}: *{state}*.{note}{more}"))
         blocks.append(actions(*elements, block_id=f"pairing_{p.pairing_id}"))

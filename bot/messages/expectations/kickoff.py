@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.messages.expectations.ids import OPEN_QUESTIONNAIRE
 from bot.messages.message import Message
 from bot.messages.text import actions, button, clip, escape, header, mention, section
+from bot.rules.matching.explanations import copilot_named
 
 
 @dataclass(frozen=True)
@@ -20,17 +21,30 @@ class PairNames:
     copilot_user: str
 
 
-def kickoff_message(pairing_id: int, names: PairNames, reasons: Sequence[str]) -> Message:
+def kickoff_message(
+    pairing_id: int,
+    names: PairNames,
+    reasons: Sequence[str],
+    *,
+    named: bool = False,
+    intro: str = "",
+) -> Message:
+    """The pair's first message, and the only one when a copilot accepts: who is who, why they were
+    matched, the copilot's own intro, and the button that opens the questionnaire."""
+    mentee, copilot = mention(names.mentee_user), mention(names.copilot_user)
+    how = (
+        f"{mentee} asked for {copilot} by name, and {copilot} said yes."
+        if named
+        else f"{copilot} volunteered as a copilot and said yes to {mentee}'s request."
+    )
     blocks = [
-        header("Welcome, copilots!"),
-        section(
-            f"{mention(names.mentee_user)}, meet {mention(names.copilot_user)}: your copilot. "
-            f"{mention(names.copilot_user)} has kindly volunteered to help {escape(names.mentee)} grow "
-            "through regular conversations."
-        ),
+        header(escape(f"Welcome, {names.mentee} and {names.copilot}!")),
+        section(f"{mentee}, meet {copilot}: your copilot. {how}"),
     ]
+    if intro:
+        blocks.append(section(f"*In {copilot}'s words:* {escape(clip(intro, 500))}"))
     if reasons:
-        why = "\n".join(f"• {escape(clip(reason, 300))}" for reason in reasons[:6])
+        why = "\n".join(f"• {copilot_named(escape(clip(reason, 300)), copilot)}" for reason in reasons[:6])
         blocks.append(section(f"*Why you were matched*\n{why}"))
     blocks += [
         section(
@@ -40,4 +54,4 @@ def kickoff_message(pairing_id: int, names: PairNames, reasons: Sequence[str]) -
         ),
         actions(button("Set expectations", OPEN_QUESTIONNAIRE, str(pairing_id), "primary")),
     ]
-    return Message(f"Welcome, copilots! {names.mentee} and {names.copilot}: please set expectations.", blocks)
+    return Message(f"Welcome, {names.mentee} and {names.copilot}: please set expectations.", blocks)

@@ -11,7 +11,7 @@ from typing import Any
 from bot.messages.expectations.forms import input_block, state_value
 from bot.messages.expectations.ids import END_CALLBACK, OPEN_QUESTIONNAIRE
 from bot.messages.message import Message
-from bot.messages.text import actions, button, escape, mention, plain, section
+from bot.messages.text import actions, button, escape, format_date, mention, plain, section
 
 REFLECTION_MAX_CHARS = 3000
 
@@ -31,10 +31,10 @@ def revisit_message(pairing_id: int, by_user: str) -> Message:
 
 def paused_message(by_user: str, until: date) -> Message:
     text = (
-        f"{mention(by_user)} paused your mentoring until {until.day} {until:%B %Y}. "
+        f"{mention(by_user)} paused your mentoring until {format_date(until, year=True)}. "
         "No check-in reminders until then."
     )
-    return Message(f"Your mentoring is paused until {until.isoformat()}.", [section(text)])
+    return Message(f"Your mentoring is paused until {format_date(until, year=True)}.", [section(text)])
 
 
 def end_modal(pairing_id: int, partner_name: str) -> dict[str, Any]:

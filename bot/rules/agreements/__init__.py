@@ -1,5 +1,6 @@
 """The expectation-setting agreement as pure rules: what is asked, how an answer is checked, how two sets of
-answers compare, how a difference is settled, and how the agreed terms read.
+answers compare, and how a difference is settled (how the agreed terms read is
+bot.messages.expectations.wording).
 
 Each person answers the same questionnaire on their own. ``compare_answers`` turns the two sets of answers
 into agreed terms plus the differences still to talk through; each difference is settled by one person
@@ -16,7 +17,6 @@ that owns a name:
 * ``comparison``: ``compare_answers`` into a ``Comparison`` of agreed terms and ``Difference`` rows.
 * ``proposals``: ``Proposal``, ``propose``/``counter_propose``/``accept_proposal``, ``final_terms``, and
   ``term_end_reached`` (when an agreed term is over).
-* ``wording``: ``format_value``, ``describe_difference``, ``explain_kind_mismatch``, ``format_terms``.
 * ``status``: ``AgreementStatus`` of a round (drafting → proposed → confirmed; lapsed, withdrawn) and
   ``UNFINISHED``.
 """

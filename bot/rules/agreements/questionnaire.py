@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.rules.cadence import cadence_name
+
 Role = Literal["mentee", "copilot"]
 QuestionKind = Literal["choice", "number_or_date", "text", "bool", "days", "time_window"]
 Owner = Literal["both", "mentee", "copilot"]
@@ -35,9 +37,17 @@ RELATIONSHIP_KINDS: dict[str, tuple[str, str]] = {
 }
 
 CADENCE_OPTIONS: tuple[Option, ...] = (
-    ("weekly", "Every week", "Good for a short, intense stretch of work on something."),
-    ("biweekly", "Every two weeks", "The usual rhythm: time to try things between conversations."),
-    ("monthly", "Every month", "A lighter touch; check-in reminders come every four weeks."),
+    (
+        "weekly",
+        cadence_name("weekly").capitalize(),
+        "Good for a short, intense stretch of work on something.",
+    ),
+    (
+        "biweekly",
+        cadence_name("biweekly").capitalize(),
+        "The usual rhythm: time to try things between conversations.",
+    ),
+    ("monthly", cadence_name("monthly").capitalize(), "A lighter touch, about once a month."),
 )
 MEETING_MINUTES_OPTIONS: tuple[Option, ...] = (
     (30, "30 minutes", "Enough for a focused check-in."),

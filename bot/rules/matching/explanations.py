@@ -25,6 +25,30 @@ def _levels(n: int) -> str:
     return "one level" if n == 1 else f"{n} levels"
 
 
+# The reasons name the copilot in the third person ("The copilot is one level ahead"), as a lead reading a
+# proposed round sees them; the copilot reads them as "you", the pair with the copilot's name.
+_ABOUT_THE_COPILOT = (
+    ("The copilot isn't ", "{copilot} isn't ", "You aren't "),
+    ("The copilot is ", "{copilot} is ", "You're "),
+)
+
+
+def copilot_named(reason: str, copilot: str) -> str:
+    """A reason as the pair reads it: "The copilot is …" becomes "@Wen is …"."""
+    for prefix, named, _you in _ABOUT_THE_COPILOT:
+        if reason.startswith(prefix):
+            return named.format(copilot=copilot) + reason.removeprefix(prefix)
+    return reason
+
+
+def to_the_copilot(reason: str) -> str:
+    """A reason as the proposed copilot reads it: "The copilot is …" becomes "You're …"."""
+    for prefix, _named, you in _ABOUT_THE_COPILOT:
+        if reason.startswith(prefix):
+            return you + reason.removeprefix(prefix).replace(" behind the mentee", " behind them")
+    return reason
+
+
 def _reasons(
     mentee: MenteeFacts,
     volunteer: CopilotFacts,

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.messages.text import format_date
 from bot.rules.agreements.comparison import Difference
 from bot.rules.agreements.questionnaire import MIN_WINDOW_MINUTES, QUESTIONS, WEEKDAY_NAMES, Role
+from bot.rules.cadence import CADENCES, cadence_name
 
 _VALUE_WORDS: dict[str, dict[Any, str]] = {
     "relationship_kind": {
@@ -18,7 +20,7 @@ _VALUE_WORDS: dict[str, dict[Any, str]] = {
         "coaching": "coaching on one skill",
         "sponsorship": "sponsorship",
     },
-    "cadence": {"weekly": "every week", "biweekly": "every two weeks", "monthly": "every month"},
+    "cadence": {key: cadence_name(key) for key in CADENCES},
     "meeting_minutes": {30: "30 minutes", 45: "45 minutes", 60: "1 hour"},
     "meeting_format": {"in_person": "in person", "video": "on video", "chat": "over chat"},
     "organiser": {
@@ -35,11 +37,6 @@ def _join_words(words: list[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def _long_date(iso_day: str) -> str:
-    day = date.fromisoformat(iso_day)
-    return f"{day.day} {day:%B %Y}"
-
-
 def format_value(key: str, value: Any) -> str:
     """Human wording for a stored answer or term, e.g. ("cadence", "biweekly") -> "every two weeks"."""
     try:
@@ -51,7 +48,7 @@ def format_value(key: str, value: Any) -> str:
             if "meetings" in value:
                 count = int(value["meetings"])
                 return f"{count} meeting" if count == 1 else f"{count} meetings"
-            return f"until {_long_date(value['end_date'])}"
+            return f"until {format_date(date.fromisoformat(value['end_date']), year=True)}"
         if key == "preferred_days":
             return _join_words([WEEKDAY_NAMES[day] for day in value]) or "any day"
         if key == "time_window":
