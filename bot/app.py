@@ -36,6 +36,7 @@ from bot.network.keep_in_touch import plan_keep_in_touch
 from bot.network.promises import plan_promise_nudges
 from bot.outbox import Dispatcher
 from bot.oversight import digests
+from bot.retention import prune_expired
 from bot.runtime import Hooks, Runtime
 from bot.scheduler import Planner
 from bot.slack import SlackClients
@@ -124,6 +125,8 @@ def planners() -> list[Planner]:
         plan_promise_nudges,
         plan_keep_in_touch,
         digests.plan_digests,
+        # Not a planner of messages: forgets handled event ids and request signatures once expired.
+        prune_expired,
     ]
 
 
