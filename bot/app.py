@@ -173,6 +173,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
         )
     app.middleware(bolt_request_id)
     app.middleware(_provide(runtime, HOME, app))
+    app.middleware(_members_only)
     app.middleware(_once_per_event(runtime))
     app.error(friendly_error)
     for surface in SURFACES:
@@ -190,6 +191,17 @@ def _provide(runtime: Runtime, home_page: Home, app: MentorApp) -> Callable[...,
         return next()
 
     return middleware
+
+
+def _members_only(body: dict[str, Any], next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+    """A click or form from someone of another workspace (Slack Connect: their user.team_id is not the
+    payload's team) is acked and ignored, so they never become a participant or an admin here."""
+    user, team = body.get("user"), body.get("team")
+    if isinstance(user, dict) and isinstance(team, dict) and not body.get("is_enterprise_install"):
+        home, here = user.get("team_id"), team.get("id")
+        if home and here and home != here:
+            return BoltResponse(status=200, body="")
+    return next()
 
 
 def _once_per_event(runtime: Runtime) -> Callable[..., BoltResponse | None]:
