@@ -68,7 +68,9 @@ def test_an_outsider_named_or_acting_is_never_made_a_person(bot: RunningBot, db:
     time.sleep(0.5)
     assert "UEXT" not in _people(db)
     assert len(bot.slack.calls_to("views.open")) == opened
-    homes = [json.dumps(c.args) for c in bot.slack.calls_to("views.publish") if c.args.get("user_id") == "UEXT"]
+    homes = [
+        json.dumps(c.args) for c in bot.slack.calls_to("views.publish") if c.args.get("user_id") == "UEXT"
+    ]
     assert not [h for h in homes if "program_settings_open" in h or "summary_export_csv" in h]
 
 
