@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError
 
@@ -36,8 +35,10 @@ from bot.network.keep_in_touch import plan_keep_in_touch
 from bot.network.promises import plan_promise_nudges
 from bot.outbox import Dispatcher
 from bot.oversight import digests
+from bot.retention import prune_expired
 from bot.runtime import Hooks, Runtime
 from bot.scheduler import Planner
+from bot.sealed_tokens import SealedInstallationStore, TokenSealer
 from bot.slack import SlackClients
 from handlers import (
     admin,
@@ -124,16 +125,26 @@ def planners() -> list[Planner]:
         plan_promise_nudges,
         plan_keep_in_touch,
         digests.plan_digests,
+        # Not a planner of messages: forgets handled event ids and request signatures once expired.
+        prune_expired,
     ]
 
 
-def oauth_stores(runtime: Runtime) -> tuple[SQLAlchemyInstallationStore, SQLAlchemyOAuthStateStore]:
-    s = runtime.settings
-    assert s.slack_client_id
-    return (
-        SQLAlchemyInstallationStore(client_id=s.slack_client_id, engine=runtime.db.engine),
-        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=runtime.db.engine),
+def installation_store(settings: Settings, db: Database) -> SealedInstallationStore:
+    """Where OAuth installations live: slack-sdk's store with every token sealed (bot/sealed_tokens.py)."""
+    assert settings.slack_client_id
+    return SealedInstallationStore(
+        client_id=settings.slack_client_id,
+        engine=db.engine,
+        sealer=TokenSealer(settings.token_encryption_keys),
     )
+
+
+def oauth_stores(runtime: Runtime) -> tuple[SealedInstallationStore, SQLAlchemyOAuthStateStore]:
+    store = installation_store(runtime.settings, runtime.db)
+    # Tokens stored in plain text by an earlier version, or under a key since rotated, are sealed anew.
+    store.reseal_all()
+    return store, SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=runtime.db.engine)
 
 
 def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) -> App:
@@ -162,6 +173,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
         )
     app.middleware(bolt_request_id)
     app.middleware(_provide(runtime, HOME, app))
+    app.middleware(_members_only)
     app.middleware(_once_per_event(runtime))
     app.error(friendly_error)
     for surface in SURFACES:
@@ -179,6 +191,17 @@ def _provide(runtime: Runtime, home_page: Home, app: MentorApp) -> Callable[...,
         return next()
 
     return middleware
+
+
+def _members_only(body: dict[str, Any], next: Callable[[], BoltResponse | None]) -> BoltResponse | None:
+    """A click or form from someone of another workspace (Slack Connect: their user.team_id is not the
+    payload's team) is acked and ignored, so they never become a participant or an admin here."""
+    user, team = body.get("user"), body.get("team")
+    if isinstance(user, dict) and isinstance(team, dict) and not body.get("is_enterprise_install"):
+        home, here = user.get("team_id"), team.get("id")
+        if home and here and home != here:
+            return BoltResponse(status=200, body="")
+    return next()
 
 
 def _once_per_event(runtime: Runtime) -> Callable[..., BoltResponse | None]:
@@ -205,14 +228,14 @@ def _once_per_event(runtime: Runtime) -> Callable[..., BoltResponse | None]:
 def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:
     db = db or connect(settings.database_url)
     runtime_clock = clock or SystemClock()
-    installation_store = None
+    store = None
     if settings.slack_client_id and not settings.slack_app_token:
-        installation_store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
+        store = installation_store(settings, db)
     return Runtime(
         settings=settings,
         db=db,
         clock=runtime_clock,
-        slack=SlackClients(settings, installation_store),
+        slack=SlackClients(settings, store),
         hooks=hooks(),
     )
 

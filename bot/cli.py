@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_data.add_commands(command)
     command(
+        "new-token-key",
+        cmd_new_token_key,
+        help="print a new key for TOKEN_ENCRYPTION_KEYS (OAuth tokens are sealed with it)",
+        description="To rotate: put the new key first (TOKEN_ENCRYPTION_KEYS=new,old), restart (every stored "
+        "token is resealed under it), then drop the old key.",
+    )
+    command(
         "doctor",
         cmd_doctor,
         help="check settings, database, migrations, Slack credentials and scopes",
@@ -135,6 +142,13 @@ def cmd_doctor(settings: Settings, _args: argparse.Namespace) -> int:
     for check in checks:
         print(check.line())
     return 0 if all(c.ok for c in checks) else 1
+
+
+def cmd_new_token_key(_settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.sealed_tokens import new_key
+
+    print(new_key())
+    return 0
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:

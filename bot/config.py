@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.sealed_tokens import KeyProblem, parse_keys
 from storage.urls import DEFAULT_DATABASE_URL, UnsupportedDatabaseURL, database_url
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -71,6 +72,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     admin_user_ids: tuple[str, ...] = ()
+    # Fernet keys for OAuth tokens at rest, newest first (bot/sealed_tokens.py). Never printed.
+    token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def mode(self) -> Mode:
@@ -146,6 +149,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
                 f"program admin in one workspace only; {entry!r} is neither."
             )
 
+    try:
+        token_keys = parse_keys(get("TOKEN_ENCRYPTION_KEYS"))
+    except KeyProblem as exc:
+        raise ConfigError(str(exc)) from None
+
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -159,6 +167,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         log_level=log_level,
         log_format=log_format,
         admin_user_ids=admins,
+        token_encryption_keys=token_keys,
     )
 
 
@@ -196,6 +205,12 @@ def resolve_mode(s: Settings) -> Mode:
             missing.append("SLACK_SIGNING_SECRET")
         if missing:
             raise _fail(f"{' and '.join(missing)} missing. HTTP mode with OAuth (many workspaces) needs it.")
+        if not s.token_encryption_keys:
+            raise _fail(
+                "TOKEN_ENCRYPTION_KEYS is missing. HTTP mode with OAuth (many workspaces) stores each "
+                "workspace's tokens in the database, sealed with this key: set it to the output of "
+                "`mentor-bot new-token-key` and keep it as safe as SLACK_CLIENT_SECRET."
+            )
         return Mode.OAUTH
     if s.slack_bot_token or s.slack_signing_secret:
         if not s.slack_bot_token:

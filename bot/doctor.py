@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import outbox
 from bot.clock import Clock, SystemClock
 from bot.config import DEFAULT_SCOPES, ConfigError, Mode, Settings, resolve_mode
+from bot.sealed_tokens import KeyProblem, SealedInstallationStore, TokenSealer, TokenState
 from bot.slack import SlackClients
 from storage.db import Database, connect, pending_migrations
 from storage.urls import masked, sqlite_file
@@ -63,6 +65,8 @@ def run_checks(settings: Settings, clock: Clock | None = None, db: Database | No
                 )
             )
         checks.extend(_slack_checks_for(settings, mode))
+        if mode is Mode.OAUTH:
+            checks.append(_token_key_check(settings, None if pending else db))
         if db is None:
             checks.append(_skipped("scheduler", no_database or ""))
         elif pending:
@@ -102,6 +106,38 @@ def _slack_checks_for(settings: Settings, mode: Mode | None) -> list[Check]:
         ]
     why = "no SLACK_BOT_TOKEN" if not settings.slack_bot_token else "the settings above are not valid"
     return [_skipped("slack auth.test", why), _skipped("scopes", why)]
+
+
+def _token_key_check(settings: Settings, db: Database | None) -> Check:
+    """TOKEN_ENCRYPTION_KEYS seals and opens, and opens every token stored (never shown)."""
+    name = "token key"
+    keys = settings.token_encryption_keys
+    try:
+        sealer = TokenSealer(keys)
+        assert sealer.open(sealer.seal("xoxb-doctor")) == "xoxb-doctor"
+    except (KeyProblem, InvalidToken, AssertionError) as exc:
+        return Check(name, False, str(exc) or "TOKEN_ENCRYPTION_KEYS does not seal and open a token")
+    held = f"{len(keys)} key(s), newest first"
+    if db is None or not settings.slack_client_id:
+        return Check(name, True, f"{held}; stored tokens not checked (no migrated database)")
+    census = SealedInstallationStore(settings.slack_client_id, db.engine, sealer).census()
+    unreadable, plain, older = (
+        census.of(s) for s in (TokenState.UNREADABLE, TokenState.PLAIN, TokenState.OLDER_KEY)
+    )
+    if unreadable:
+        return Check(
+            name,
+            False,
+            f"{unreadable} stored token(s) open with none of the {len(keys)} key(s): put back the key they "
+            "were sealed with (after the new one) and restart, so they are resealed",
+        )
+    if plain:
+        return Check(name, False, f"{plain} token(s) stored in plain text: start the app to seal them")
+    if older:
+        return Check(
+            name, True, f"{held}; {older} token(s) still under an older key (resealed at the next start)"
+        )
+    return Check(name, True, f"{held}; all {census.of(TokenState.CURRENT)} stored token(s) sealed")
 
 
 def _slack_checks(auth_test: Callable[[], object]) -> list[Check]:

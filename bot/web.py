@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.exc import IntegrityError
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.logs import new_request_id, request_scope
 from storage.db import Database
+from storage.models import SeenSignature
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 access_log = logging.getLogger("mentor_bot.access")
@@ -24,33 +28,77 @@ access_log = logging.getLogger("mentor_bot.access")
 # Slack's signature check accepts a request for five minutes; remembering signatures for as long
 # refuses a captured request replayed inside that window.
 REPLAY_WINDOW_SECONDS = 5 * 60
+# Slack's payloads are a few kilobytes (a big modal submission stays well under 100 KB); anything over
+# this is refused before it is read, by waitress and again here for any other WSGI server.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class ReplayGuard:
-    """Signatures seen in the last five minutes, in this process. State: a bounded, time-ordered map."""
+    """Verified signatures, remembered in the database until Slack's window has passed, so a replay to any
+    process sharing the database is refused. Only verified signatures are stored: junk evicts nothing."""
 
-    def __init__(self, window: float = REPLAY_WINDOW_SECONDS, capacity: int = 200_000) -> None:
+    def __init__(self, db: Database, window: float = REPLAY_WINDOW_SECONDS) -> None:
+        self.db = db
         self.window = window
-        self.capacity = capacity
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def first_time(self, signature: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            while self._seen and (
-                len(self._seen) >= self.capacity or next(iter(self._seen.values())) < now - self.window
-            ):
-                self._seen.popitem(last=False)
-            if signature in self._seen:
-                return False
-            self._seen[signature] = now
-            return True
+    def first_time(self, signature: str, timestamp: int) -> bool:
+        # Slack's check accepts `timestamp` until timestamp + window; keep it a minute longer than that.
+        expires = datetime.fromtimestamp(timestamp + self.window + 60, UTC)
+        try:
+            with self.db.transaction() as session:
+                session.add(SeenSignature(signature=signature[:80], expires_at=expires))
+        except IntegrityError:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: str
+    error: str
+
+
+def read_verified_body(
+    environ: dict[str, Any], signing_secret: str | None, guard: ReplayGuard
+) -> tuple[bytes, Refusal | None]:
+    """The raw body, read only up to MAX_BODY_BYTES, and why it is refused (None: signed, fresh, first)."""
+    length_text = environ.get("CONTENT_LENGTH") or ""
+    try:
+        length = int(length_text) if length_text else None
+    except ValueError:
+        return b"", Refusal("400 Bad Request", "bad_content_length")
+    if length is not None and (length < 0 or length > MAX_BODY_BYTES):
+        return b"", Refusal("413 Payload Too Large", "body_too_large")
+    stream = environ.get("wsgi.input")
+    body = stream.read(MAX_BODY_BYTES + 1 if length is None else length) if stream is not None else b""
+    if len(body) > MAX_BODY_BYTES:
+        return b"", Refusal("413 Payload Too Large", "body_too_large")
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+    if not signing_secret or not timestamp or not signature:
+        return body, Refusal("401 Unauthorized", "missing_signature")
+    try:
+        valid = SignatureVerifier(signing_secret).is_valid(body, timestamp, signature)
+    except (ValueError, UnicodeDecodeError):  # a timestamp that is no number, a body that is no UTF-8
+        valid = False
+    if not valid:
+        return body, Refusal("401 Unauthorized", "invalid_signature")
+    if not guard.first_time(signature, int(timestamp)):
+        return body, Refusal("401 Unauthorized", "replayed_request")
+    if "json" in (environ.get("CONTENT_TYPE") or "").lower():
+        try:
+            json.loads(body)
+        except ValueError:
+            return body, Refusal("400 Bad Request", "malformed_json")
+    return body, None
 
 
 def make_wsgi(app: App, db: Database, replay_guard: ReplayGuard | None = None) -> WSGIApp:
+    """Every POST is read (at most MAX_BODY_BYTES) and verified here, on its raw bytes, before Bolt parses
+    anything: a refusal is a short JSON answer (401, 413, 400) and a warning-free access log line."""
     slack = SlackRequestHandler(app, path="/slack/events")
-    guard = replay_guard or ReplayGuard()
+    guard = replay_guard or ReplayGuard(db)
+    signing_secret: str | None = getattr(app, "signing_secret", None)
 
     def respond(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> list[bytes]:
         body = json.dumps(payload).encode()
@@ -94,11 +142,13 @@ def make_wsgi(app: App, db: Database, replay_guard: ReplayGuard | None = None) -
                 "200 OK" if healthy else "503 Service Unavailable",
                 {"ok": healthy, "database": "ok" if healthy else "unreachable"},
             )
-        signature = environ.get("HTTP_X_SLACK_SIGNATURE")
-        if method == "POST" and signature and not guard.first_time(signature):
-            return respond(
-                recording_start_response, "401 Unauthorized", {"ok": False, "error": "replayed_request"}
-            )
+        if method == "POST":
+            body, refusal = read_verified_body(environ, signing_secret, guard)
+            if refusal is not None:
+                return respond(
+                    recording_start_response, refusal.status, {"ok": False, "error": refusal.error}
+                )
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
         return slack(environ, recording_start_response)
 
     return wsgi
@@ -108,4 +158,11 @@ def create_server(
     wsgi: WSGIApp, host: str, port: int, threads: int = 16
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, not yet running. Port 0 picks a free port (see .effective_port)."""
-    return waitress.create_server(wsgi, host=host, port=port, threads=threads, ident="mentor-bot")
+    return waitress.create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="mentor-bot",
+        max_request_body_size=MAX_BODY_BYTES,
+    )

@@ -28,7 +28,13 @@ from bot.messages.introductions import (
     usage_text,
 )
 from bot.network.follow_ups import answer_follow_up, check_report, report_back
-from bot.network.introductions import check_introduction, intro_draft, introductions_of, make_introduction
+from bot.network.introductions import (
+    IntroRefused,
+    check_introduction,
+    intro_draft,
+    introductions_of,
+    make_introduction,
+)
 from bot.network.ownership import NotYours
 from bot.people.directory import resolve_user
 from bot.rules.network_states import IntroStatus
@@ -117,6 +123,10 @@ def submit_intro(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Run
         made = make_introduction(
             runtime, client, team_id, user_id, introduced, contact, reason, include_me=include_me
         )
+    except IntroRefused as refused:  # another form passed the limits a moment ago
+        release_view(runtime, view_id)
+        ack(response_action="errors", errors=refused.errors)
+        return
     except Exception:
         release_view(runtime, view_id)
         raise

@@ -21,6 +21,9 @@ def register(app: MentorApp) -> None:
 
 def user_changed(event: dict[str, Any], body: dict[str, Any], runtime: Runtime) -> None:
     change = apply_user_change(runtime, body["team_id"], event["user"])
+    if change is None:
+        log.info("user_change for a member of another workspace: ignored")
+        return
     if change.deactivated or change.tz_changed:
         log.info(
             "person %s changed: left=%s, time zone=%s",

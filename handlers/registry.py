@@ -37,6 +37,8 @@ class MentorApp(App):
             ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
         )
         super().__init__(*args, **kwargs)
+        # bot.web verifies every HTTP request with it before Bolt parses the body.
+        self.signing_secret: str | None = kwargs.get("signing_secret")
         self.action_ids: list[Constraint] = []
         self.callback_ids: list[Constraint] = []
         self.shortcut_ids: list[Constraint] = []

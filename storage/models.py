@@ -398,12 +398,21 @@ class LeadDigest(Base):
 
 
 class HandledEvent(Base):
-    """Slack event ids already handled, so a retried delivery is handled once."""
+    """Slack event ids already handled, so a retried delivery is handled once; pruned an hour on."""
 
     __tablename__ = "handled_events"
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str] = _team()
-    handled_at: Mapped[datetime]
+    handled_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SeenSignature(Base):
+    """Verified Slack request signatures, kept while Slack's five-minute window could accept them again,
+    so a captured request replayed to any process of the app is refused. Pruned once expired."""
+
+    __tablename__ = "seen_signatures"
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 def private_columns() -> dict[str, list[str]]:

@@ -35,6 +35,8 @@ from storage.db import Database
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0001"
+# A fixed Fernet key (tests only): OAuth mode needs TOKEN_ENCRYPTION_KEYS.
+TOKEN_KEY = "bWVudG9yLWJvdC10ZXN0cy10b2tlbi1rZXktMDAwMDA="
 
 
 @dataclass
@@ -256,6 +258,7 @@ def test_settings(slack: SlackStandIn, database_url: str, **overrides: Any) -> S
         slack_api_url=slack.api_url,
         database_url=database_url,
         port=0,
+        token_encryption_keys=(TOKEN_KEY,),
     )
     return replace(settings, **overrides)
 

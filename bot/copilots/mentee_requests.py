@@ -30,7 +30,8 @@ from bot.people.directory import UnknownSlackUser, display_name, ensure_person, 
 from bot.people.topics import workspace_topics
 from bot.rules.cadence import CADENCES, local_date
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, RequestState
-from bot.rules.matching.facts import TeamPreference, blocking_reason, explain_block
+from bot.rules.matching.disclosure import told_to_asker
+from bot.rules.matching.facts import TeamPreference
 from bot.rules.topics import normalise_tag
 from bot.runtime import Runtime
 from storage.models import MentoringRequest, Person
@@ -161,13 +162,15 @@ def start_request(runtime: Runtime, team_id: str, user_id: str, args: str) -> Re
 def copilot_problem(
     data: MatchData, mentee: Person, named: Person, team_preference: str = "either"
 ) -> str | None:
-    """A kind explanation when a hard rule rules out the colleague the mentee named, else None."""
+    """A kind explanation when a hard rule rules out the colleague the mentee named, else None. It says
+    only what concerns the mentee (bot/rules/matching/disclosure.py): a colleague's pause, full load or
+    other state reads as "not available right now"."""
     draft = MentoringRequest(id=0, team_id=data.team_id, topics=[], team_preference=team_preference)
     profile = mentee_facts(draft, mentee, data.workspace_topics)
     volunteer = data.volunteer(named.id)
     assert volunteer is not None
-    reason = blocking_reason(profile, volunteer, data.org, data.history, data.rules)
-    return explain_block(reason, display_name(named)) if reason is not None else None
+    sentence = told_to_asker(profile, volunteer, data.org, data.history, data.rules)
+    return sentence.replace("{name}", display_name(named)) if sentence is not None else None
 
 
 def check_copilot(

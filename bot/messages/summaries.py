@@ -23,10 +23,10 @@ from bot.messages.text import (
 )
 from bot.rules.cadence import cadence_name, safe_zone
 from bot.rules.lifecycle import PairingState
+from bot.rules.pulse_privacy import PULSE_MIN_ANSWERS
 from bot.rules.summary_figures import (
     HEALTH_LABELS,
     HEALTHS,
-    PULSE_MIN_ANSWERS,
     PairingRow,
     Summary,
     WeekChanges,
@@ -96,10 +96,13 @@ def figures_text(summary: Summary) -> str:
         else "no pairings from requests yet"
     )
     cross = f"{summary.cross_team_share:.0%}" if summary.cross_team_share is not None else "–"
-    if summary.pulse_average is not None:
-        pulse = f"{summary.pulse_average:g} / 5 from {summary.pulse_answered} people"
+    if summary.pulse is not None:
+        pulse = (
+            f"{summary.pulse.low} to {summary.pulse.high} out of 5, from {summary.pulse.people_at_least} or "
+            f"more people (as of {_day(summary.pulse.as_of)}; it moves weekly, once 3 more have answered)"
+        )
     else:
-        pulse = f"fewer than {PULSE_MIN_ANSWERS} answered"
+        pulse = f"not shown until at least {PULSE_MIN_ANSWERS} people have answered"
     lines = [
         f"*Participants:* {_plural(summary.mentees, 'mentee')} · {_plural(summary.copilots, 'copilot')} · "
         f"{_plural(summary.volunteers_with_room, 'volunteer')} with room for another mentee",

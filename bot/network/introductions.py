@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -21,7 +21,7 @@ from bot.messages.introductions import (
     Volume,
     intro_message,
 )
-from bot.network.volume import volume_of, volume_with_one_more
+from bot.network.volume import intro_refusals, volume_of, volume_with_one_more
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import open_pairings_of, partner_id
@@ -30,6 +30,14 @@ from bot.rules.cadence import local_date
 from bot.rules.network_states import IntroStatus
 from bot.runtime import Runtime
 from storage.models import Introduction, Person
+
+
+class IntroRefused(Exception):
+    """The introduction breaks a limit (see bot.network.volume.intro_refusals); errors by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(sorted(errors)))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ def check_introduction(
     if not reason.strip():
         errors["reason"] = "Say in a line why these two should talk."
     with runtime.db.transaction() as session:
+        people: dict[str, Person] = {}
         for field, chosen in (("introduced", introduced_user_id), ("contact", contact_user_id)):
             if not chosen or field in errors:
                 continue
@@ -95,6 +104,12 @@ def check_introduction(
                 errors[field] = "That's a bot: introductions are for people."
             elif person.is_deleted:
                 errors[field] = "That account is deactivated."
+            people[field] = person
+        if not errors and len(people) == 2:
+            me = ensure_person(runtime, session, client, team_id, user_id)
+            errors = intro_refusals(
+                session, team_id, me, people["introduced"], people["contact"], runtime.clock.now()
+            )
     return errors
 
 
@@ -109,12 +124,25 @@ def make_introduction(
     *,
     include_me: bool,
 ) -> IntroMade:
-    """Store the introduction and queue the group DM that makes it, in one transaction."""
+    """Store the introduction and queue the group DM that makes it, in one transaction. The limits are
+    checked again here, with the introducer's row locked, so two forms at once cannot both pass them."""
     with runtime.db.transaction() as session:
         now = runtime.clock.now()
+        # First, before any read: lock the introducer's row (PostgreSQL) or take the write lock (SQLite),
+        # so a second form of theirs waits here and then counts this one.
+        session.execute(
+            update(Person)
+            .where(Person.team_id == team_id, Person.slack_user_id == user_id)
+            .values(slack_user_id=Person.slack_user_id)
+            .execution_options(synchronize_session=False)
+        )
         me = ensure_person(runtime, session, client, team_id, user_id)
         introduced = ensure_person(runtime, session, client, team_id, introduced_user_id)
         contact = ensure_person(runtime, session, client, team_id, contact_user_id)
+        session.flush()
+        refused = intro_refusals(session, team_id, me, introduced, contact, now)
+        if refused:
+            raise IntroRefused(refused)
         shared = [
             p
             for p in open_pairings_of(session, team_id, me.id)

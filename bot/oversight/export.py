@@ -53,9 +53,18 @@ def _when(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
-def _cell(value: str) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas: names are people's own text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+# OWASP's CSV injection guidance: a cell a spreadsheet could read as a formula starts with one of these
+# (tab and carriage return included, and the full-width forms some spreadsheets also accept). Such a cell
+# gets a leading apostrophe, and every cell is quoted, with inner double quotes doubled (csv.QUOTE_ALL).
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell no spreadsheet runs: names and teams are people's own text. Leading spaces
+    (and other blanks) are looked past, since some spreadsheets trim them before reading a formula."""
+    text = "" if value is None else str(value)
+    risky = text[:1] in FORMULA_STARTS or text.lstrip().lstrip("\ufeff")[:1] in FORMULA_STARTS
+    return "'" + text if risky else text
 
 
 def export_pairings(runtime: Runtime, team_id: str) -> Export:
@@ -65,20 +74,21 @@ def export_pairings(runtime: Runtime, team_id: str) -> Export:
         counts = meeting_counts(session, team_id)
     met_by = meetings_by_pairing(facts.meetings)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for p in facts.pairings:
         mentee, copilot = facts.people.get(p.mentee_id), facts.people.get(p.copilot_id)
         met = last_met(p, met_by.get(p.id, ()))
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 p.id,
-                _cell(mentee.name if mentee else ""),
+                mentee.name if mentee else "",
                 mentee.slack_user_id if mentee else "",
-                _cell(copilot.name if copilot else ""),
+                copilot.name if copilot else "",
                 copilot.slack_user_id if copilot else "",
-                _cell((mentee.org_team or "") if mentee else ""),
-                _cell((copilot.org_team or "") if copilot else ""),
+                (mentee.org_team or "") if mentee else "",
+                (copilot.org_team or "") if copilot else "",
                 p.state,
                 health_of(p, met, now) or p.state,
                 _when(p.created_at),

@@ -86,6 +86,22 @@ def slack_fields(user: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def belongs_to(user: Mapping[str, Any], team_id: str) -> bool:
+    """Is this Slack user a member of the workspace, rather than someone from another organisation who
+    shares a channel with it (Slack Connect)? A user object names its home workspace (team_id, and in an
+    Enterprise Grid org enterprise_user.teams); one that names none is taken to be the payload's own."""
+    if user.get("is_stranger"):
+        return False
+    home = user.get("team_id") or (user.get("profile") or {}).get("team")
+    if not home or home == team_id:
+        return True
+    return team_id in ((user.get("enterprise_user") or {}).get("teams") or [])
+
+
+class OutsideUser(UnknownSlackUser):
+    """Slack describes the user, but as a member of another workspace: they never become a person here."""
+
+
 def upsert_person(
     session: Session, team_id: str, user: Mapping[str, Any], now: datetime
 ) -> tuple[Person, bool, set[str]]:
@@ -198,6 +214,8 @@ def ensure_person(
             raise UnknownSlackUser(user_id, type(exc).__name__) from None
         log.warning("users.info unreachable (%s); keeping the stored copy of %s", type(exc).__name__, user_id)
         return person
+    if not belongs_to(user, team_id):
+        raise OutsideUser(user_id, "user_of_another_workspace")
     person, _, _ = upsert_person(session, team_id, user, now)
     return person
 
@@ -239,6 +257,8 @@ def sync_workspace(runtime: Runtime, team_id: str, client: WebClient) -> SyncRep
             p.slack_user_id: p for p in session.scalars(select(Person).where(Person.team_id == team_id))
         }
         for user in members:
+            if not belongs_to(user, team_id):
+                continue
             person = existing.get(user["id"])
             was_deleted = person.is_deleted if person is not None else False
             old_tz = person.tz if person is not None else None
@@ -257,8 +277,11 @@ def sync_workspace(runtime: Runtime, team_id: str, client: WebClient) -> SyncRep
     return SyncReport(seen=len(members), added=added, updated=updated, deactivated=deactivated)
 
 
-def apply_user_change(runtime: Runtime, team_id: str, user: dict[str, Any]) -> PersonChange:
-    """Store a user_change event's user object; run the left / time-zone hooks when those changed."""
+def apply_user_change(runtime: Runtime, team_id: str, user: dict[str, Any]) -> PersonChange | None:
+    """Store a user_change event's user object; run the left / time-zone hooks when those changed.
+    None, and nothing stored, when the user belongs to another workspace (Slack Connect)."""
+    if not belongs_to(user, team_id):
+        return None
     with runtime.db.transaction() as session:
         before = find_person(session, team_id, user["id"])
         was_deleted = before.is_deleted if before is not None else False

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.rules.lifecycle import OPEN_STATES, PairingState
+from bot.rules.pulse_privacy import PulseAnswer, PulseFigure, pulse_figure
 
 # A pairing's health: its state where that says enough, otherwise whether its check-ins are on time.
 ON_TRACK = "on_track"
@@ -31,8 +32,6 @@ HEALTH_LABELS = {
     PAUSED: "Paused",
     SETTING_EXPECTATIONS: "Setting expectations",
 }
-PULSE_MIN_ANSWERS = 3
-PULSE_WINDOW = timedelta(days=90)
 CHART_WEEKS = 12
 # In past weeks we only know dates: a pairing counts as meeting if it met (or started) this recently.
 RECENT_MEETING = timedelta(days=30)
@@ -172,8 +171,8 @@ class Summary:
     cross_team_share: float | None
     introductions_made: int
     introductions_completed: int
-    pulse_answered: int
-    pulse_average: float | None  # None unless at least PULSE_MIN_ANSWERS people answered
+    # A band, a rounded count and a weekly cadence, never the live average (bot/rules/pulse_privacy.py)
+    pulse: PulseFigure | None
 
 
 @dataclass(frozen=True)
@@ -296,13 +295,14 @@ def summarize(facts: ProgramFacts, scope: Scope, now: datetime) -> Summary:
     intros = [
         i for i in facts.introductions if scope.covers(i.introducer_id) or scope.covers(i.introduced_id)
     ]
-    pulse_people: dict[int, int] = {}
-    for pulse in facts.pulses:
-        if pulse.pairing_id in in_scope_ids and now - pulse.answered_at <= PULSE_WINDOW:
-            pulse_people[pulse.person_id] = (
-                pulse.score
-            )  # the latest answer per person (input is in time order)
-    answered = len(pulse_people)
+    pulse = pulse_figure(
+        (
+            PulseAnswer(p.person_id, p.score, p.answered_at)
+            for p in facts.pulses
+            if p.pairing_id in in_scope_ids
+        ),
+        now,
+    )
 
     return Summary(
         scope=scope,
@@ -326,10 +326,7 @@ def summarize(facts: ProgramFacts, scope: Scope, now: datetime) -> Summary:
         ),
         introductions_made=len(intros),
         introductions_completed=sum(1 for i in intros if i.status == "met"),
-        pulse_answered=answered,
-        pulse_average=(
-            round(sum(pulse_people.values()) / answered, 1) if answered >= PULSE_MIN_ANSWERS else None
-        ),
+        pulse=pulse,
     )
 
 

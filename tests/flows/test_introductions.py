@@ -245,7 +245,8 @@ def test_the_volume_guard_speaks_up_but_does_not_block(bot: RunningBot, pair):
                     introduced_id=pair["ana"],
                     contact_id=pair["ana"],
                     reason="",
-                    created_at=now - timedelta(hours=i + 1),
+                    # made over the past days: today's count stays under the daily limit
+                    created_at=now - timedelta(days=i + 1),
                 )
             )
     bot.command("intro @bo", user="UMO")

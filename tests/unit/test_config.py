@@ -29,7 +29,12 @@ def test_defaults_are_sqlite_port_3000_and_slack_api():
 def test_each_mode_is_chosen_from_the_variables():
     assert resolve_mode(settings(SLACK_APP_TOKEN="xapp-1", SLACK_BOT_TOKEN="xoxb-1")) is Mode.SOCKET
     assert resolve_mode(settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")) is Mode.HTTP
-    oauth = settings(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="c", SLACK_SIGNING_SECRET="s")
+    oauth = settings(
+        SLACK_CLIENT_ID="1.2",
+        SLACK_CLIENT_SECRET="c",
+        SLACK_SIGNING_SECRET="s",
+        TOKEN_ENCRYPTION_KEYS="bWVudG9yLWJvdC10ZXN0cy10b2tlbi1rZXktMDAwMDA=",
+    )
     assert resolve_mode(oauth) is Mode.OAUTH
 
 

@@ -54,19 +54,21 @@ def test_a_checkin_is_overdue_only_when_due_has_passed_without_a_meeting_since()
     assert health_of(pairing(1, state="ended"), None, NOW) is None
 
 
-def test_pulse_average_needs_three_people_and_scope_filters_pairings():
+def test_the_pulse_figure_needs_three_people_and_scope_filters_pairings():
     people = {i: PersonFacts(i, f"U{i}", f"P{i}", None, "UTC", False) for i in range(1, 9)}
     facts = ProgramFacts(people=people, pairings=[pairing(1, 1, 2), pairing(2, 3, 4), pairing(3, 5, 6)])
-    facts.pulses = [PulseFacts(1, 1, 4, NOW), PulseFacts(1, 2, 2, NOW)]
+    before = NOW - timedelta(days=3)  # answered last week: counted from this Monday on
+    facts.pulses = [PulseFacts(1, 1, 4, before), PulseFacts(1, 2, 2, before)]
     mine = Scope("mine", frozenset({1, 3}))
     summary = summarize(facts, mine, NOW)
     assert {r.id for r in summary.rows} == {1, 2}
-    assert summary.pulse_answered == 2 and summary.pulse_average is None
-    facts.pulses.append(PulseFacts(2, 3, 5, NOW))
-    assert summarize(facts, mine, NOW).pulse_average == 3.7
+    assert summary.pulse is None
+    facts.pulses.append(PulseFacts(2, 3, 5, before))
+    figure = summarize(facts, mine, NOW).pulse
+    assert figure is not None and (figure.low, figure.high, figure.people_at_least) == (3, 4, 3)
     # A pulse from a pairing outside the scope never counts.
-    facts.pulses.append(PulseFacts(3, 5, 1, NOW))
-    assert summarize(facts, mine, NOW).pulse_answered == 3
+    facts.pulses.append(PulseFacts(3, 5, 1, before))
+    assert summarize(facts, mine, NOW).pulse == figure
 
 
 def test_weekly_snapshots_rebuild_the_past_from_dates():
