@@ -14,25 +14,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.checkins.pair import CHUNK, cadence_of, organiser_is_mentee
+from bot.pairings import COPILOT, MEMBER_WIDTH, MENTEE, Member, member_at, member_columns, with_both_people
 from bot.people import program_settings as program
 from bot.people.program_settings import ProgramSettings
 from bot.rules.cadence import NudgeWindow
-from storage.models import Agreement, CheckIn, Pairing, Person
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """One of the two people, as planners need them."""
-
-    id: int
-    slack_user_id: str
-    tz: str
-    name: str
-    real_name: str
-    is_deleted: bool
+from storage.models import Agreement, CheckIn, Pairing
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +74,6 @@ class LatestCheckin:
     scheduled_for: date | None
 
 
-_MENTEE = aliased(Person, name="mentee")
-_COPILOT = aliased(Person, name="copilot")
 _PAIRING_COLUMNS = (
     Pairing.id,
     Pairing.team_id,
@@ -99,7 +86,6 @@ _PAIRING_COLUMNS = (
     Pairing.last_met_at,
     Pairing.next_checkin_at,
 )
-_PERSON_COLUMNS = ("id", "slack_user_id", "tz", "name", "real_name", "is_deleted")
 TIMING_TERMS = ("cadence", "organiser")
 
 
@@ -128,12 +114,10 @@ def read_pairs(
     With `lock`, PostgreSQL locks the pairings it returns and skips those another planner holds, so two
     schedulers plan disjoint pairings. A pairing missing one of its people is left out.
     """
-    people = [getattr(_MENTEE, c) for c in _PERSON_COLUMNS] + [getattr(_COPILOT, c) for c in _PERSON_COLUMNS]
+    people = member_columns(MENTEE) + member_columns(COPILOT)
     agreed = [_agreed(Agreement.terms[name].as_string()) for name in TIMING_TERMS]
     query = (
-        select(*_PAIRING_COLUMNS, *people, _agreed(Agreement.confirmed_at), *agreed)
-        .join(_MENTEE, (_MENTEE.id == Pairing.mentee_id) & (_MENTEE.team_id == Pairing.team_id))
-        .join(_COPILOT, (_COPILOT.id == Pairing.copilot_id) & (_COPILOT.team_id == Pairing.team_id))
+        with_both_people(select(*_PAIRING_COLUMNS, *people, _agreed(Agreement.confirmed_at), *agreed))
         .where(*criteria, Pairing.id > after_id)
         .order_by(Pairing.id)
         .limit(limit)
@@ -143,7 +127,7 @@ def read_pairs(
     rows = session.execute(query).all()
     programs = {team: program.load(session, team) for team in {row[1] for row in rows}}
     found = []
-    width, n = len(_PAIRING_COLUMNS), len(_PERSON_COLUMNS)
+    width, n = len(_PAIRING_COLUMNS), MEMBER_WIDTH
     for row in rows:
         after_people = width + 2 * n
         terms = {
@@ -152,8 +136,8 @@ def read_pairs(
         found.append(
             PlannedPair(
                 *row[:width],
-                mentee=Member(*row[width : width + n]),
-                copilot=Member(*row[width + n : after_people]),
+                mentee=member_at(row, width),
+                copilot=member_at(row, width + n),
                 terms=terms,
                 agreed_at=row[after_people],
                 program=programs[row[1]],
