@@ -4,11 +4,12 @@ Each transition happens inside the caller's transaction, so a crash leaves the o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
 from bot.rules.lifecycle import CLOSED_STATES, OPEN_STATES, PairingState
@@ -30,6 +31,44 @@ END_REASONS = ("by_mentee", "by_copilot", "term_complete", "person_left", "lapse
 
 class NotInPairing(PermissionError):
     """The person asking is not one of the two people in this pairing."""
+
+
+# --- the two people, read in bulk (planners) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One of a pairing's people as planners read them: plain values from a joined query, no ORM object."""
+
+    id: int
+    slack_user_id: str
+    tz: str
+    name: str
+    real_name: str
+    is_deleted: bool
+
+
+MENTEE = aliased(Person, name="mentee")
+COPILOT = aliased(Person, name="copilot")
+_MEMBER_COLUMNS = ("id", "slack_user_id", "tz", "name", "real_name", "is_deleted")
+MEMBER_WIDTH = len(_MEMBER_COLUMNS)
+
+
+def member_columns(person: Any) -> list[Any]:
+    """The columns a ``Member`` is built from, of `person` (``MENTEE``, ``COPILOT`` or another alias)."""
+    return [getattr(person, name) for name in _MEMBER_COLUMNS]
+
+
+def with_both_people(query: Any) -> Any:
+    """`query` (over pairings) joined to its mentee as ``MENTEE`` and its copilot as ``COPILOT``."""
+    return query.join(MENTEE, (MENTEE.id == Pairing.mentee_id) & (MENTEE.team_id == Pairing.team_id)).join(
+        COPILOT, (COPILOT.id == Pairing.copilot_id) & (COPILOT.team_id == Pairing.team_id)
+    )
+
+
+def member_at(row: Any, start: int) -> Member:
+    """The ``Member`` whose ``member_columns`` begin at `start` in `row`."""
+    return Member(*row[start : start + MEMBER_WIDTH])
 
 
 def create_pairing(

@@ -41,6 +41,21 @@ class CheckinStatus(enum.StrEnum):
 ANSWERABLE = (CheckinStatus.PENDING, CheckinStatus.SCHEDULED, CheckinStatus.MISSED)
 
 
+def cadence_of(cadence: str | None, terms: dict[str, Any]) -> str:
+    """The pairing's own cadence, else the agreed one, else the default (an unknown one too)."""
+    chosen = cadence or terms.get("cadence") or DEFAULT_CADENCE
+    return chosen if chosen in CADENCES else DEFAULT_CADENCE
+
+
+def organiser_is_mentee(organiser: str | None, terms: dict[str, Any], cycle: int) -> bool:
+    """Who organises `cycle`'s check-in: the agreed choice, else the pairing's; "alternate" starts with
+    the mentee."""
+    choice = terms.get("organiser") or organiser or "mentee"
+    if choice == "alternate":
+        return cycle % 2 == 1
+    return choice != "copilot"
+
+
 @dataclass(frozen=True)
 class Pair:
     pairing: Pairing
@@ -52,8 +67,7 @@ class Pair:
 
     @property
     def cadence(self) -> str:
-        cadence = self.pairing.cadence or self.terms.get("cadence") or DEFAULT_CADENCE
-        return cadence if cadence in CADENCES else DEFAULT_CADENCE
+        return cadence_of(self.pairing.cadence, self.terms)
 
     @property
     def window(self) -> NudgeWindow:
@@ -66,10 +80,7 @@ class Pair:
         return p.last_met_at or self.agreed_at or p.activated_at or p.created_at
 
     def organiser(self, cycle: int) -> Person:
-        choice = self.terms.get("organiser") or self.pairing.organiser or "mentee"
-        if choice == "alternate":
-            return self.mentee if cycle % 2 == 1 else self.copilot
-        return self.copilot if choice == "copilot" else self.mentee
+        return self.mentee if organiser_is_mentee(self.pairing.organiser, self.terms, cycle) else self.copilot
 
     def partner_of(self, person: Person) -> Person:
         return self.copilot if person.id == self.mentee.id else self.mentee

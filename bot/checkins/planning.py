@@ -11,30 +11,35 @@ Run by the scheduler every minute (and by `mentor-bot tick`). Each pass, in one 
    organiser's own zone. A cycle that missed its grace period (the bot was down) becomes a "missed"
    check-in and the pairing simply rolls on to its next cycle.
 
-The seam for planning at scale is ``plan_checkins``: it reads pairings in id-ordered chunks, and everything
-per pairing is in ``_plan_pair`` and ``_checkin_nudge``.
+Planning is set-based, so 100,000 pairings plan in seconds: ``plan_checkins`` reads pairings in id-ordered
+chunks with their people and agreements as plain rows (`bot.checkins.roster`), works out every chunk's
+check-ins in Python (the DST-safe timing rules in `bot.checkins.rhythm`), and writes them with a few
+multi-row statements: the check-ins, the pairings' next check-in, and the nudges (``outbox.enqueue_many``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.checkins.pair import CHUNK, CheckinStatus, Pair, load_pairs, next_cycle, skip_locked
+from bot.checkins.pair import CheckinStatus, load_pairs, skip_locked
 from bot.checkins.pulses import plan_health_reviews
 from bot.checkins.rhythm import LOOKAHEAD, first_checkin_at, following_checkin_at, send_time_on
+from bot.checkins.roster import LatestCheckin, PlannedPair, latest_checkins, read_pairs
 from bot.checkins.stalls import plan_stalled_pairings
 from bot.messages import checkins as views
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import resume_pairing
 from bot.rules.cadence import local_date
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import CheckIn, Pairing
 
 MAX_CATCH_UP_CYCLES = 60
@@ -54,86 +59,73 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
     added = 0
     last_id = 0
     while True:
-        query = (
-            select(Pairing)
-            .where(
-                Pairing.state.in_(MEETING_STATES),
-                Pairing.next_checkin_at <= now + LOOKAHEAD,
-                Pairing.id > last_id,
-            )
-            .order_by(Pairing.id)
-            .limit(CHUNK)
+        batch = read_pairs(
+            session,
+            Pairing.state.in_(MEETING_STATES),
+            Pairing.next_checkin_at <= now + LOOKAHEAD,
+            after_id=last_id,
+            lock=True,
         )
-        batch = list(session.scalars(skip_locked(session, query)))
         if not batch:
             return added
-        latest = _latest_checkins(session, [p.id for p in batch])
-        planned: list[tuple[Pair, CheckIn, date | None]] = []
-        for pair in load_pairs(session, batch):
-            planned.extend(_plan_pair(session, pair, latest.get(pair.pairing.id), now))
-        # One flush gives every new check-in its id; then the nudges go in as one multi-row insert.
-        session.flush()
-        added += outbox.enqueue_many(
-            session,
-            [_checkin_nudge(pair, checkin, scheduled_for, now) for pair, checkin, scheduled_for in planned],
-        )
+        latest = latest_checkins(session, [pair.id for pair in batch])
+        checkins: list[dict[str, Any]] = []
+        nudges: list[tuple[int, PlannedPair, date | None]] = []  # (index in checkins, pair, scheduled for)
+        moved: list[dict[str, Any]] = []
+        for pair in batch:
+            next_at = _plan_pair(pair, latest.get(pair.id), now, checkins, nudges)
+            if next_at != pair.next_checkin_at:
+                moved.append({"id": pair.id, "next_checkin_at": next_at})
+        written = bulk.insert_returning(session, CheckIn, checkins, "pairing_id", "cycle")
+        ids = {(pairing_id, cycle): checkin_id for checkin_id, pairing_id, cycle in written}
+        bulk.update_by_id(session, Pairing, moved)
+        rows = []
+        for i, pair, scheduled_for in nudges:
+            checkin = checkins[i]
+            checkin_id = ids[(pair.id, checkin["cycle"])]
+            rows.append(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now))
+        added += outbox.enqueue_many(session, rows)
         last_id = batch[-1].id
 
 
-def _latest_checkins(session: Session, pairing_ids: list[int]) -> dict[int, CheckIn]:
-    newest = (
-        select(CheckIn.pairing_id, func.max(CheckIn.cycle).label("cycle"))
-        .where(CheckIn.pairing_id.in_(pairing_ids))
-        .group_by(CheckIn.pairing_id)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(CheckIn).join(
-            newest, (CheckIn.pairing_id == newest.c.pairing_id) & (CheckIn.cycle == newest.c.cycle)
-        )
-    )
-    return {row.pairing_id: row for row in rows}
-
-
 def _plan_pair(
-    session: Session, pair: Pair, previous: CheckIn | None, now: datetime
-) -> list[tuple[Pair, CheckIn, date | None]]:
-    """Create the pair's due check-in rows; return the ones still worth a nudge (not missed)."""
-    p = pair.pairing
+    pair: PlannedPair,
+    previous: LatestCheckin | None,
+    now: datetime,
+    checkins: list[dict[str, Any]],
+    nudges: list[tuple[int, PlannedPair, date | None]],
+) -> datetime | None:
+    """Add the pair's due check-in rows (and the nudges for those not missed); its next check-in after."""
     cycle = previous.cycle + 1 if previous else 1
     grace = timedelta(hours=pair.program.grace_hours)
-    to_nudge: list[tuple[Pair, CheckIn, date | None]] = []
+    scheduled_for = None
+    if previous is not None and previous.status == CheckinStatus.SCHEDULED:
+        scheduled_for = previous.scheduled_for
+    due = pair.next_checkin_at
     for _ in range(MAX_CATCH_UP_CYCLES):
-        due = p.next_checkin_at
         if due is None or due > now + LOOKAHEAD:
             break
-        scheduled_for = None
-        if previous is not None and previous.status == CheckinStatus.SCHEDULED:
-            scheduled_for = previous.scheduled_for
-        checkin = CheckIn(
-            team_id=p.team_id,
-            pairing_id=p.id,
-            cycle=cycle,
-            due_at=due,
-            status=CheckinStatus.MISSED if due < now - grace else CheckinStatus.PENDING,
+        status = CheckinStatus.MISSED if due < now - grace else CheckinStatus.PENDING
+        if status == CheckinStatus.PENDING:
+            nudges.append((len(checkins), pair, scheduled_for))
+        checkins.append(
+            {"team_id": pair.team_id, "pairing_id": pair.id, "cycle": cycle, "due_at": due, "status": status}
         )
-        session.add(checkin)
-        if checkin.status == CheckinStatus.PENDING:
-            to_nudge.append((pair, checkin, scheduled_for))
-        p.next_checkin_at = following_checkin_at(pair, cycle + 1, after=due)
-        previous, cycle = checkin, cycle + 1
-    return to_nudge
+        due = following_checkin_at(pair, cycle + 1, after=due)
+        scheduled_for, cycle = None, cycle + 1  # only the first new check-in follows a scheduled meeting
+    return due
 
 
 def _checkin_nudge(
-    pair: Pair, checkin: CheckIn, scheduled_for: date | None, now: datetime
+    pair: PlannedPair, checkin_id: int, checkin: dict[str, Any], scheduled_for: date | None, now: datetime
 ) -> outbox.Outgoing:
-    organiser = pair.organiser(checkin.cycle)
+    cycle = checkin["cycle"]
+    organiser = pair.organiser(cycle)
     partner = pair.partner_of(organiser)
-    since = pair.pairing.last_met_at or pair.agreed_at or pair.pairing.activated_at or checkin.due_at
+    since = pair.last_met_at or pair.agreed_at or pair.activated_at or checkin["due_at"]
     in_group = pair.in_group()
     message = views.checkin_message(
-        checkin_id=checkin.id,
+        checkin_id=checkin_id,
         organiser_user_id=organiser.slack_user_id,
         partner_user_id=partner.slack_user_id,
         since=local_date(since, organiser.tz),
@@ -142,10 +134,10 @@ def _checkin_nudge(
     )
     row = {
         "kind": Kind.CHECKIN_NUDGE,
-        "subject": checkin,
-        "key": outbox_keys.checkin(pair.pairing.id, checkin.cycle),
+        "subject": Subject.CHECKIN.ref(team_id=pair.team_id, id=checkin_id, pairing_id=pair.id),
+        "key": outbox_keys.checkin(pair.id, cycle),
         "message": message,
-        "due_at": checkin.due_at,
+        "due_at": checkin["due_at"],
         "now": now,
     }
     if in_group:
@@ -156,11 +148,13 @@ def _checkin_nudge(
 def _resume_ended_pauses(session: Session, now: datetime) -> None:
     query = select(Pairing).where(Pairing.state == PairingState.PAUSED, Pairing.paused_until <= now.date())
     paused = list(session.scalars(skip_locked(session, query)))
+    latest = latest_checkins(session, [p.id for p in paused]) if paused else {}
     for pair in load_pairs(session, paused):
         p = pair.pairing
         resume_on = p.paused_until or now.date()
         resume_pairing(p)
-        tz = pair.organiser(next_cycle(session, p.id)).tz
+        previous = latest.get(p.id)
+        tz = pair.organiser(previous.cycle + 1 if previous else 1).tz
         p.next_checkin_at = send_time_on(resume_on, tz, pair.window, now)
 
 

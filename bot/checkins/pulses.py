@@ -5,79 +5,81 @@ question ("How useful is this relationship for you?", 1 to 5) and may add a priv
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.checkins.pair import CHUNK, Pair, load_pairs, skip_locked
+from bot.checkins.roster import PlannedPair, read_pairs
 from bot.messages import checkins as views
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
-from bot.pairings import NotInPairing
+from bot.pairings import Member, NotInPairing
 from bot.people import program_settings as program
 from bot.people.directory import find_person
 from bot.rules.cadence import next_working_send_time
 from bot.rules.lifecycle import MEETING_STATES
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import Pairing, Pulse
 
 
 def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> int:
     """Every health_review_days since activation, each person gets one pulse question (once per round)."""
-    query = select(Pairing).where(
-        Pairing.state.in_(MEETING_STATES),
-        Pairing.activated_at <= now - timedelta(days=program.LIMITS["health_review_days"][0]),
-    )
-    candidates = list(session.scalars(skip_locked(session, query.order_by(Pairing.id))))
+    activated = Pairing.activated_at <= now - timedelta(days=program.LIMITS["health_review_days"][0])
     added = 0
-    for start in range(0, len(candidates), CHUNK):
-        chunk = candidates[start : start + CHUNK]
-        programs = {team: program.load(session, team) for team in {p.team_id for p in chunk}}
+    last_id = 0
+    while True:
+        batch = read_pairs(session, Pairing.state.in_(MEETING_STATES), activated, after_id=last_id, lock=True)
+        if not batch:
+            return added
         asked = dict(
             session.execute(
                 select(Pulse.pairing_id, func.max(Pulse.round))
-                .where(Pulse.pairing_id.in_([p.id for p in chunk]))
+                .where(Pulse.pairing_id.in_([pair.id for pair in batch]))
                 .group_by(Pulse.pairing_id)
             ).all()
         )
-        due: dict[int, int] = {}  # pairing id -> the review round to ask now
-        for p in chunk:
-            assert p.activated_at is not None
-            days = (now.date() - p.activated_at.date()).days
-            review_round = days // programs[p.team_id].health_review_days
-            if review_round >= 1 and review_round > (asked.get(p.id) or 0):
-                due[p.id] = review_round
-        for pair in load_pairs(session, [p for p in chunk if p.id in due]):
-            added += _ask_pulse(session, pair, due[pair.pairing.id], now)
-    return added
-
-
-def _ask_pulse(session: Session, pair: Pair, review_round: int, now: datetime) -> int:
-    added = 0
-    for person in (pair.mentee, pair.copilot):
-        pulse = Pulse(
-            team_id=pair.pairing.team_id,
-            pairing_id=pair.pairing.id,
-            person_id=person.id,
-            round=review_round,
-            asked_at=now,
-        )
-        session.add(pulse)
-        session.flush()
-        added += outbox.send_dm(
-            session,
-            to=person.slack_user_id,
-            kind=Kind.PULSE,
-            subject=pulse,
-            key=outbox_keys.pulse(pair.pairing.id, review_round, person.id),
-            message=views.pulse_message(
-                pulse_id=pulse.id, partner_user_id=pair.partner_of(person).slack_user_id
-            ),
-            due_at=next_working_send_time(now, person.tz, pair.window),
-            now=now,
-        )
-    return added
+        pulses: list[dict[str, Any]] = []
+        asking: list[tuple[PlannedPair, Member]] = []
+        for pair in batch:
+            assert pair.activated_at is not None
+            days = (now.date() - pair.activated_at.date()).days
+            review_round = days // pair.program.health_review_days
+            if review_round < 1 or review_round <= (asked.get(pair.id) or 0):
+                continue
+            for person in (pair.mentee, pair.copilot):
+                asking.append((pair, person))
+                pulses.append(
+                    {
+                        "team_id": pair.team_id,
+                        "pairing_id": pair.id,
+                        "person_id": person.id,
+                        "round": review_round,
+                        "asked_at": now,
+                    }
+                )
+        written = bulk.insert_returning(session, Pulse, pulses, "pairing_id", "person_id")
+        ids = {(pairing_id, person_id): pulse_id for pulse_id, pairing_id, person_id in written}
+        rows = []
+        for (pair, person), pulse in zip(asking, pulses, strict=True):
+            pulse_id = ids[(pair.id, person.id)]
+            rows.append(
+                outbox.dm(
+                    to=person.slack_user_id,
+                    kind=Kind.PULSE,
+                    subject=Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
+                    key=outbox_keys.pulse(pair.id, pulse["round"], person.id),
+                    message=views.pulse_message(
+                        pulse_id=pulse_id, partner_user_id=pair.partner_of(person).slack_user_id
+                    ),
+                    due_at=next_working_send_time(now, person.tz, pair.window),
+                    now=now,
+                )
+            )
+        added += outbox.enqueue_many(session, rows)
+        last_id = batch[-1].id
 
 
 def _pulse_for(session: Session, team_id: str, user_id: str, pulse_id: int) -> Pulse:

@@ -7,8 +7,9 @@ No SQL here: these are the timing rules the planner, the check-in answers and ti
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Protocol
 
-from bot.checkins.pair import Pair
 from bot.rules.cadence import (
     CADENCE_DAYS,
     NudgeWindow,
@@ -23,26 +24,48 @@ from bot.rules.cadence import (
 LOOKAHEAD = timedelta(days=1)  # how far ahead the planner writes check-ins and their nudges
 
 
-def _cycle_time(pair: Pair, anchor_day: date, k: int, tz: str) -> datetime:
-    days = CADENCE_DAYS[pair.cadence]  # type: ignore[index]
+class _Zoned(Protocol):
+    tz: str
+
+
+class Timed(Protocol):
+    """What the timing rules need of a pair: a ``Pair`` or a planner's ``PlannedPair``."""
+
+    @property
+    def cadence(self) -> str: ...
+    @property
+    def anchor(self) -> datetime: ...
+    @property
+    def window(self) -> NudgeWindow: ...
+    def organiser(self, cycle: int) -> _Zoned: ...
+
+
+def _cycle_time(cadence: str, window: NudgeWindow, anchor_day: date, k: int, tz: str) -> datetime:
+    days = CADENCE_DAYS[cadence]  # type: ignore[index]
     noon = to_utc(datetime.combine(anchor_day + timedelta(days=days * (k - 1)), time(12)), safe_zone(tz))
-    return next_checkin_at(noon, pair.cadence, tz, pair.window)  # type: ignore[arg-type]
+    return next_checkin_at(noon, cadence, tz, window)  # type: ignore[arg-type]
 
 
-def following_checkin_at(pair: Pair, cycle: int, after: datetime) -> datetime:
+def following_checkin_at(pair: Timed, cycle: int, after: datetime) -> datetime:
     """The nudge for `cycle`: the first cadence step from the anchor on a later local day than `after`."""
     tz = pair.organiser(cycle).tz
-    anchor_day = local_date(pair.anchor, tz)
-    after_day = local_date(after, tz)
-    k = max(1, (after_day - anchor_day).days // CADENCE_DAYS[pair.cadence])  # type: ignore[index]
+    return _following(local_date(pair.anchor, tz), local_date(after, tz), pair.cadence, tz, pair.window)
+
+
+@lru_cache(maxsize=65536)
+def _following(anchor_day: date, after_day: date, cadence: str, tz: str, window: NudgeWindow) -> datetime:
+    # Local days in, a UTC instant out: the same days give the same answer, so a planner's 100,000 pairs
+    # share the few thousand distinct (anchor day, zone, cadence) there are instead of redoing the DST
+    # arithmetic for each.
+    k = max(1, (after_day - anchor_day).days // CADENCE_DAYS[cadence])  # type: ignore[index]
     while True:
-        candidate = _cycle_time(pair, anchor_day, k, tz)
+        candidate = _cycle_time(cadence, window, anchor_day, k, tz)
         if local_date(candidate, tz) > after_day:
             return candidate
         k += 1
 
 
-def first_checkin_at(pair: Pair, now: datetime) -> datetime:
+def first_checkin_at(pair: Timed, now: datetime) -> datetime:
     """The first check-in of a pairing that just went active (one cadence after the agreement)."""
     return following_checkin_at(pair, 1, after=max(pair.anchor, now - LOOKAHEAD))
 

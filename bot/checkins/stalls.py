@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.checkins.pair import CHUNK, CheckinStatus, Pair, load_pairs, skip_locked
+from bot.checkins.pair import CheckinStatus
+from bot.checkins.roster import PlannedPair, read_pairs
 from bot.messages import checkins as views
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
+from bot.pairings import Member
 from bot.rules.cadence import CADENCE_DAYS, cycles_since, next_working_send_time, safe_zone, to_utc
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
-from storage.models import CheckIn, Pairing, Person
+from storage import bulk
+from storage.models import CheckIn, Pairing
 
 STALL_NUDGE_CYCLES = 2
 STALLED_CYCLES = 3
@@ -27,35 +30,37 @@ STALLED_CYCLES = 3
 def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> int:
     """Two cycles without a meeting: a gentle nudge to both (once per episode). Three: stalled."""
     shortest = min(CADENCE_DAYS.values()) * STALL_NUDGE_CYCLES - 1
-    query = select(Pairing).where(
-        Pairing.state.in_(MEETING_STATES),
-        func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= now - timedelta(days=shortest),
-    )
+    quiet_since = func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= now - timedelta(days=shortest)
     added = 0
-    candidates = list(session.scalars(skip_locked(session, query.order_by(Pairing.id))))
-    for start in range(0, len(candidates), CHUNK):
-        chunk = candidates[start : start + CHUNK]
-        pauses = _last_pause_ends(session, [p.id for p in chunk])
-        nudges: list[tuple[Pair, str, Person]] = []
-        for pair in load_pairs(session, chunk):
-            anchor = _stall_anchor(pair, pauses.get(pair.pairing.id))
+    last_id = 0
+    while True:
+        batch = read_pairs(
+            session, Pairing.state.in_(MEETING_STATES), quiet_since, after_id=last_id, lock=True
+        )
+        if not batch:
+            return added
+        pauses = _last_pause_ends(session, [pair.id for pair in batch])
+        stalled: list[int] = []
+        nudges: list[tuple[PlannedPair, str, Member]] = []
+        for pair in batch:
+            anchor = _stall_anchor(pair, pauses.get(pair.id))
             cycles = cycles_since(anchor, now, pair.cadence, pair.mentee.tz)  # type: ignore[arg-type]
-            if cycles >= STALLED_CYCLES and pair.pairing.state == PairingState.ACTIVE:
-                pair.pairing.state = PairingState.STALLED
-                pair.pairing.version += 1
+            if cycles >= STALLED_CYCLES and pair.state == PairingState.ACTIVE:
+                stalled.append(pair.id)
             if cycles >= STALL_NUDGE_CYCLES:
                 episode = anchor.strftime("%Y%m%d%H%M")
                 for person in (pair.mentee, pair.copilot):
-                    nudges.append((pair, outbox_keys.stall(pair.pairing.id, episode, person.id), person))
+                    nudges.append((pair, outbox_keys.stall(pair.id, episode, person.id), person))
+        table = Pairing.__table__
+        bulk.update_where_ids(
+            session, Pairing, stalled, state=PairingState.STALLED, version=table.c.version + 1
+        )
         sent = outbox.existing_keys(session, [key for _, key, _ in nudges])
-        for pair, key, person in nudges:
-            if key in sent:
-                continue
-            added += outbox.send_dm(
-                session,
+        rows = [
+            outbox.dm(
                 to=person.slack_user_id,
                 kind=Kind.STALL_NUDGE,
-                subject=pair.pairing,
+                subject=Subject.PAIRING.ref(team_id=pair.team_id, id=pair.id),
                 key=key,
                 message=views.stall_message(
                     partner_user_id=pair.partner_of(person).slack_user_id, cadence=pair.cadence
@@ -63,12 +68,15 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
                 due_at=next_working_send_time(now, person.tz, pair.window),
                 now=now,
             )
-    return added
+            for pair, key, person in nudges
+            if key not in sent
+        ]
+        added += outbox.enqueue_many(session, rows)
+        last_id = batch[-1].id
 
 
-def _stall_anchor(pair: Pair, pause_ended: date | None) -> datetime:
-    p = pair.pairing
-    anchor = p.last_met_at or p.activated_at or p.created_at
+def _stall_anchor(pair: PlannedPair, pause_ended: date | None) -> datetime:
+    anchor = pair.last_met_at or pair.activated_at or pair.created_at
     if pause_ended is not None:
         # Time spent paused on purpose doesn't count towards a stall.
         resumed = to_utc(datetime.combine(pause_ended, time(0)), safe_zone(pair.mentee.tz))

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from bot import outbox
 from bot.expectations.rounds import (
     Outcome,
     Refused,
@@ -27,9 +28,17 @@ from bot.messages.expectations.term_end import (
     term_closed_message,
     term_end_message,
 )
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
-from bot.pairings import end_pairing
+from bot.pairings import (
+    COPILOT,
+    MEMBER_WIDTH,
+    MENTEE,
+    end_pairing,
+    member_at,
+    member_columns,
+    with_both_people,
+)
 from bot.people.directory import display_name
 from bot.rules.agreements.proposals import term_end_reached
 from bot.rules.agreements.status import AgreementStatus
@@ -39,46 +48,79 @@ from bot.runtime import Runtime
 from storage.models import Agreement, CheckIn, Contact, Pairing
 
 NETWORK_KEEP_IN_TOUCH_DAYS = 90
+CHUNK = 1000  # pairings per pass of the term-end planner's queries
 TERM_END_CHOICES = ("renew", "networking", "close")
 
 
 def plan_term_end(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Ask both people in an active pairing whose agreed term is over: renew, keep in touch, or close."""
+    """Ask both people in an active pairing whose agreed term is over: renew, keep in touch, or close.
+
+    Set-based: each chunk of active pairings comes with its latest agreement's length and term-end
+    choices and both people in one query, the meetings held in one more, and the asks go out as one
+    multi-row insert.
+    """
     added = 0
-    latest = (
-        select(Agreement.pairing_id, func.max(Agreement.version).label("version"))
-        .group_by(Agreement.pairing_id)
-        .subquery()
+    last_id = 0
+    newer = aliased(Agreement)
+    latest_version = (
+        select(func.max(newer.version)).where(newer.pairing_id == Agreement.pairing_id).scalar_subquery()
     )
-    rows = session.execute(
-        select(Agreement, Pairing)
-        .join(latest, (latest.c.pairing_id == Agreement.pairing_id) & (latest.c.version == Agreement.version))
-        .join(Pairing, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id))
-        .where(Agreement.status == AgreementStatus.CONFIRMED, Pairing.state == PairingState.ACTIVE)
-        .order_by(Agreement.id)
-    ).all()
-    for agreement, pairing in rows:
-        if agreement.proposals.get("term_end"):
-            continue
-        held = session.scalar(
-            select(func.count(CheckIn.id)).where(
-                CheckIn.team_id == pairing.team_id, CheckIn.pairing_id == pairing.id, CheckIn.status == "met"
+    while True:
+        query = (
+            with_both_people(
+                select(
+                    Pairing.id,
+                    Pairing.team_id,
+                    Agreement.version,
+                    Agreement.terms["length"],
+                    Agreement.proposals["term_end"],
+                    *member_columns(MENTEE),
+                    *member_columns(COPILOT),
+                ).join(
+                    Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id)
+                )
             )
+            .where(
+                Agreement.version == latest_version,
+                Agreement.status == AgreementStatus.CONFIRMED,
+                Pairing.state == PairingState.ACTIVE,
+                Pairing.id > last_id,
+            )
+            .order_by(Pairing.id)
+            .limit(CHUNK)
         )
-        mentee, copilot = people_of(session, pairing)
-        if not term_end_reached(agreement.terms, int(held or 0), local_date(now, mentee.tz)):
-            continue
-        for person, partner in ((mentee, copilot), (copilot, mentee)):
-            added += post(
-                session,
-                pairing,
-                outbox_keys.term_end(pairing.id, agreement.version, person.id),
-                Kind.TERM_END,
-                person.slack_user_id,
-                term_end_message(pairing.id, agreement.version, display_name(partner)),
-                now,
-            )
-    return added
+        rows = session.execute(query).all()
+        if not rows:
+            return added
+        held = dict(
+            session.execute(
+                select(CheckIn.pairing_id, func.count(CheckIn.id))
+                .where(CheckIn.pairing_id.in_([row[0] for row in rows]), CheckIn.status == "met")
+                .group_by(CheckIn.pairing_id)
+            ).all()
+        )
+        asks = []
+        for pairing_id, team_id, version, length, choices, *people in rows:
+            if choices:
+                continue
+            mentee, copilot = member_at(people, 0), member_at(people, MEMBER_WIDTH)
+            terms = {"length": length} if length is not None else {}
+            if not term_end_reached(terms, int(held.get(pairing_id) or 0), local_date(now, mentee.tz)):
+                continue
+            for person, partner in ((mentee, copilot), (copilot, mentee)):
+                asks.append(
+                    outbox.dm(
+                        to=person.slack_user_id,
+                        kind=Kind.TERM_END,
+                        subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
+                        key=outbox_keys.term_end(pairing_id, version, person.id),
+                        message=term_end_message(pairing_id, version, display_name(partner)),
+                        due_at=now,
+                        now=now,
+                    )
+                )
+        added += outbox.enqueue_many(session, asks)
+        last_id = rows[-1][0]
 
 
 def choose_at_term_end(

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
 from bot.messages.introductions import REPORT_LIMIT, FollowUp, IntroReport, follow_up_message, report_message
 from bot.network.ownership import NotYours
 from bot.network.reminder_times import due_moment
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.rules.cadence import local_date
 from bot.rules.network_states import FOLLOW_UP_ANSWERS, IntroStatus
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import Introduction, Person
 
 SECOND_ASK_DAYS = 7
@@ -30,11 +31,27 @@ SECOND_ASK_DAYS = 7
 
 def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> int:
     """Ask the introduced person whether they met: after intro_follow_up_days, and once more a week
-    after a "Not yet"."""
-    added = 0
+    after a "Not yet". Set-based: the candidates and all three people in one query, then one update and
+    one multi-row insert."""
+    introduced, contact, introducer = (
+        aliased(Person, name=name) for name in ("introduced", "contact", "introducer")
+    )
     candidates = session.execute(
-        select(Introduction, Person)
-        .join(Person, Person.id == Introduction.introduced_id)
+        select(
+            Introduction.id,
+            Introduction.team_id,
+            Introduction.status,
+            Introduction.created_at,
+            Introduction.resolved_at,
+            Introduction.follow_ups_sent,
+            introduced.slack_user_id,
+            introduced.tz,
+            contact.slack_user_id,
+            introducer.slack_user_id,
+        )
+        .join(introduced, introduced.id == Introduction.introduced_id)
+        .join(contact, contact.id == Introduction.contact_id)
+        .join(introducer, introducer.id == Introduction.introducer_id)
         .where(
             or_(
                 (Introduction.status == IntroStatus.MADE)
@@ -44,47 +61,53 @@ def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> 
                 & (Introduction.follow_ups_sent == 1)
                 & (Introduction.resolved_at <= now - timedelta(days=SECOND_ASK_DAYS - 1)),
             ),
-            Person.is_deleted.is_(False),
+            introduced.is_deleted.is_(False),
         )
         .order_by(Introduction.id)
     ).all()
-    settings_of = {team: program.load(session, team) for team in {intro.team_id for intro, _ in candidates}}
-    for intro, introduced in candidates:
-        settings = settings_of[intro.team_id]
-        if intro.status == IntroStatus.MADE:
-            start = intro.created_at + timedelta(days=settings.intro_follow_up_days)
+    settings_of = {team: program.load(session, team) for team in {row[1] for row in candidates}}
+    asked: list[int] = []
+    rows = []
+    for (
+        intro_id,
+        team_id,
+        status,
+        created_at,
+        resolved_at,
+        sent,
+        to,
+        tz,
+        contact_id,
+        introducer_id,
+    ) in candidates:
+        settings = settings_of[team_id]
+        if status == IntroStatus.MADE:
+            start = created_at + timedelta(days=settings.intro_follow_up_days)
         else:
-            assert intro.resolved_at is not None
-            start = intro.resolved_at + timedelta(days=SECOND_ASK_DAYS)
+            assert resolved_at is not None
+            start = resolved_at + timedelta(days=SECOND_ASK_DAYS)
         # due_moment compares local dates, so a follow-up for an introduction made at 11:45 still goes out
         # at the nudge hour (10:00) a week later, not at the first tick after 11:45.
-        moment = due_moment(local_date(start, introduced.tz), now, introduced.tz, settings)
+        moment = due_moment(local_date(start, tz), now, tz, settings)
         if moment is None:
             continue
-        contact = session.get(Person, intro.contact_id)
-        introducer = session.get(Person, intro.introducer_id)
-        if contact is None or introducer is None:
-            continue
-        intro.follow_ups_sent += 1
-        follow_up = FollowUp(
-            intro.id,
-            introduced.slack_user_id,
-            contact.slack_user_id,
-            introducer.slack_user_id,
-            local_date(intro.created_at, introduced.tz),
-            intro.follow_ups_sent,
+        asked.append(intro_id)
+        follow_up = FollowUp(intro_id, to, contact_id, introducer_id, local_date(created_at, tz), sent + 1)
+        rows.append(
+            outbox.dm(
+                to=to,
+                kind=Kind.INTRO_FOLLOW_UP,
+                subject=Subject.INTRODUCTION.ref(team_id=team_id, id=intro_id),
+                key=outbox_keys.intro(intro_id, f"followup:{sent + 1}"),
+                message=follow_up_message(follow_up),
+                due_at=moment,
+                now=now,
+            )
         )
-        added += outbox.send_dm(
-            session,
-            to=introduced.slack_user_id,
-            kind=Kind.INTRO_FOLLOW_UP,
-            subject=intro,
-            key=outbox_keys.intro(intro.id, f"followup:{intro.follow_ups_sent}"),
-            message=follow_up_message(follow_up),
-            due_at=moment,
-            now=now,
-        )
-    return added
+    bulk.update_where_ids(
+        session, Introduction, asked, follow_ups_sent=Introduction.__table__.c.follow_ups_sent + 1
+    )
+    return outbox.enqueue_many(session, rows)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from bot import outbox
 from bot.messages.contacts import KeepInTouch, keep_in_touch_message
 from bot.network.ownership import owned_row
 from bot.network.reminder_times import due_moment
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.rules.cadence import local_date
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import Contact, Person
 
 
@@ -33,9 +34,20 @@ def touch_due(contact: Contact, today: date) -> date | None:
 
 
 def plan_keep_in_touch(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Remind the owner of a contact they haven't talked to for its keep-in-touch days: once per stretch."""
+    """Remind the owner of a contact they haven't talked to for its keep-in-touch days: once per stretch.
+    Set-based: the due contacts with their owners in one query, then one update and one multi-row insert."""
     rows = session.execute(
-        select(Contact, Person)
+        select(
+            Contact.id,
+            Contact.team_id,
+            Contact.touch_due_on,
+            Contact.last_talked_at,
+            Contact.created_at,
+            Contact.slack_user_id,
+            Contact.name,
+            Person.slack_user_id,
+            Person.tz,
+        )
         .join(Person, Person.id == Contact.owner_id)
         .where(
             Contact.touch_due_on.is_not(None),
@@ -44,37 +56,33 @@ def plan_keep_in_touch(runtime: Runtime, session: Session, now: datetime) -> int
         )
         .order_by(Contact.id)
     ).all()
-    settings_of = {team: program.load(session, team) for team in {contact.team_id for contact, _ in rows}}
-    added = 0
-    for contact, owner in rows:
-        due_on = contact.touch_due_on
-        assert due_on is not None
-        moment = due_moment(due_on, now, owner.tz, settings_of[contact.team_id])
+    settings_of = {team: program.load(session, team) for team in {row[1] for row in rows}}
+    reminded: list[int] = []
+    reminders = []
+    for contact_id, team_id, due_on, last_talked_at, created_at, their_id, name, owner_id, tz in rows:
+        moment = due_moment(due_on, now, tz, settings_of[team_id])
         if moment is None:
             continue
-        today = local_date(moment, owner.tz)
-        since = contact.last_talked_at or local_date(contact.created_at, owner.tz)
-        contact.touch_due_on = None
-        added += outbox.send_dm(
-            session,
-            to=owner.slack_user_id,
-            kind=Kind.KEEP_IN_TOUCH,
-            subject=contact,
-            key=outbox_keys.keep_in_touch(contact.id, due_on),
-            message=keep_in_touch_message(
-                KeepInTouch(
-                    contact.id,
-                    owner.slack_user_id,
-                    contact.slack_user_id,
-                    contact.name,
-                    (today - since).days,
-                    contact.last_talked_at is not None,
-                )
-            ),
-            due_at=moment,
-            now=now,
+        today = local_date(moment, tz)
+        since = last_talked_at or local_date(created_at, tz)
+        reminded.append(contact_id)
+        reminders.append(
+            outbox.dm(
+                to=owner_id,
+                kind=Kind.KEEP_IN_TOUCH,
+                subject=Subject.CONTACT.ref(team_id=team_id, id=contact_id),
+                key=outbox_keys.keep_in_touch(contact_id, due_on),
+                message=keep_in_touch_message(
+                    KeepInTouch(
+                        contact_id, owner_id, their_id, name, (today - since).days, last_talked_at is not None
+                    )
+                ),
+                due_at=moment,
+                now=now,
+            )
         )
-    return added
+    bulk.update_where_ids(session, Contact, reminded, touch_due_on=None)
+    return outbox.enqueue_many(session, reminders)
 
 
 def talked_today(runtime: Runtime, team_id: str, user_id: str, contact_id: int) -> date:

@@ -19,7 +19,7 @@ from bot.messages.promises import PROMISE_LIMIT, PromiseDraft, PromiseDue, Promi
 from bot.network.ownership import owned_row
 from bot.network.reminder_times import due_moment
 from bot.network.volume import volume_of, volume_with_one_more
-from bot.outbox import Kind
+from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.directory import ensure_person, find_person, resolve_user
@@ -27,6 +27,7 @@ from bot.rules.cadence import local_date
 from bot.rules.network_states import PromiseStatus
 from bot.rules.promise_dates import parse_promise
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import Person, Promise
 
 
@@ -114,10 +115,22 @@ def _effective_due() -> ColumnElement[date]:
 
 
 def plan_promise_nudges(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Nudge the owner on the day a promise is due (or snoozed to), at the nudge hour on a working day."""
+    """Nudge the owner on the day a promise is due (or snoozed to), at the nudge hour on a working day.
+    Set-based: the due promises with their owners in one query, then one update and one multi-row insert."""
     effective = _effective_due()
     rows = session.execute(
-        select(Promise, Person)
+        select(
+            Promise.id,
+            Promise.team_id,
+            Promise.due_on,
+            Promise.snoozed_until,
+            Promise.nudges_sent,
+            Promise.to_slack_user_id,
+            Promise.to_name,
+            Promise.text,
+            Person.slack_user_id,
+            Person.tz,
+        )
         .join(Person, Person.id == Promise.owner_id)
         .where(
             Promise.status == PromiseStatus.OPEN,
@@ -127,37 +140,37 @@ def plan_promise_nudges(runtime: Runtime, session: Session, now: datetime) -> in
         )
         .order_by(Promise.id)
     ).all()
-    settings_of = {team: program.load(session, team) for team in {promise.team_id for promise, _ in rows}}
-    added = 0
-    for promise, owner in rows:
-        due_on = promise.snoozed_until or promise.due_on
-        moment = due_moment(due_on, now, owner.tz, settings_of[promise.team_id])
+    settings_of = {team: program.load(session, team) for team in {row[1] for row in rows}}
+    nudged: list[int] = []
+    nudges = []
+    for promise_id, team_id, due_on, snoozed_until, sent, to_user, to_name, text, owner_id, tz in rows:
+        moment = due_moment(snoozed_until or due_on, now, tz, settings_of[team_id])
         if moment is None:
             continue
-        promise.nudges_sent += 1
-        promise.nudged_on = due_on
+        nudged.append(promise_id)
         message = promise_due_message(
-            PromiseDue(
-                promise.id,
-                owner.slack_user_id,
-                promise.to_slack_user_id,
-                promise.to_name,
-                promise.text,
-                promise.due_on,
-                local_date(moment, owner.tz),
+            PromiseDue(promise_id, owner_id, to_user, to_name, text, due_on, local_date(moment, tz))
+        )
+        nudges.append(
+            outbox.dm(
+                to=owner_id,
+                kind=Kind.PROMISE_DUE,
+                subject=Subject.PROMISE.ref(team_id=team_id, id=promise_id),
+                key=outbox_keys.promise_due(promise_id, sent + 1),
+                message=message,
+                due_at=moment,
+                now=now,
             )
         )
-        added += outbox.send_dm(
-            session,
-            to=owner.slack_user_id,
-            kind=Kind.PROMISE_DUE,
-            subject=promise,
-            key=outbox_keys.promise_due(promise.id, promise.nudges_sent),
-            message=message,
-            due_at=moment,
-            now=now,
-        )
-    return added
+    table = Promise.__table__
+    bulk.update_where_ids(
+        session,
+        Promise,
+        nudged,
+        nudges_sent=table.c.nudges_sent + 1,
+        nudged_on=func.coalesce(table.c.snoozed_until, table.c.due_on),
+    )
+    return outbox.enqueue_many(session, nudges)
 
 
 @dataclass(frozen=True)

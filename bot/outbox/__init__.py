@@ -4,7 +4,7 @@ Owns the `outbox` table and everything that reads or writes it. Services use onl
 
 * enqueue: ``send_dm``, ``send_group``, ``send_file`` (one row), or ``dm``/``group``/``file`` rows given
   to ``enqueue_many`` (a planner's one multi-row insert); each row names its ``Kind`` (kinds.py), its
-  subject (the record it is about) and a dedupe key from ``keys`` (a key is enqueued at most once);
+  subject (the record it is about, or ``Subject.X.ref(...)``: its ids) and a dedupe key from ``keys`` (a key is enqueued at most once);
 * withdraw and move: ``cancel`` and ``reschedule`` by kind and subject, ``cancel_for_pairing``;
 * read: ``rows_about`` (to join a service's subjects to their rows), ``existing_keys``, ``due_rows``,
   ``backlog``; ``forget_recipient`` for data-rights requests;
@@ -23,7 +23,7 @@ from bot.outbox.dispatcher import (
     DispatchReport,
     FailureHook,
 )
-from bot.outbox.kinds import EXPIRING, Kind, Subject
+from bot.outbox.kinds import EXPIRING, Kind, Subject, SubjectRef
 from bot.outbox.queue import (
     CANCELLED,
     EXPIRED,
@@ -72,6 +72,7 @@ __all__ = [
     "Message",
     "Outgoing",
     "Subject",
+    "SubjectRef",
     "backlog",
     "cancel",
     "cancel_for_pairing",

@@ -10,6 +10,7 @@ kind and subject instead of matching dedupe keys.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -51,6 +52,26 @@ class Subject(Enum):
         if self is Subject.PAIRING:
             return int(record.id)
         return int(record.pairing_id) if self.in_pairing else None
+
+    def ref(self, *, team_id: str, id: int, pairing_id: int | None = None) -> SubjectRef:
+        """The subject known by its ids (a planner's rows written with Core), in place of the record."""
+        if self is Subject.PAIRING:
+            pairing_id = id
+        elif not self.in_pairing:
+            pairing_id = None
+        elif pairing_id is None:
+            raise ValueError(f"a {self.label} belongs to a pairing: name it")
+        return SubjectRef(self, team_id, id, pairing_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRef:
+    """A subject by its ids: what a row needs of it (``Subject.ref`` builds one)."""
+
+    subject: Subject
+    team_id: str
+    id: int
+    pairing_id: int | None
 
 
 EXPIRES = True

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery, Update
 
 from bot.messages.message import FileUpload, Message
-from bot.outbox.kinds import Kind
+from bot.outbox.kinds import Kind, SubjectRef
 from storage.models import OutboxMessage
 
 # pending → sending → sent, or failed (for good) / expired (missed its grace period) / cancelled
@@ -76,6 +76,22 @@ class Outgoing:
 def _row(
     kind: Kind, subject: Any, key: str, channel: str, payload: dict[str, Any], due_at: datetime, now: datetime
 ) -> Outgoing:
+    if isinstance(subject, SubjectRef):
+        if subject.subject is not kind.subject:
+            raise TypeError(
+                f"a {kind.value} message is about a {kind.subject.label}, not a {subject.subject.label}"
+            )
+        return Outgoing(
+            team_id=subject.team_id,
+            key=key,
+            kind=kind,
+            subject_id=subject.id,
+            pairing_id=subject.pairing_id,
+            channel=channel,
+            payload=payload,
+            due_at=due_at,
+            now=now,
+        )
     if not isinstance(subject, kind.subject.model):
         raise TypeError(
             f"a {kind.value} message is about a {kind.subject.label}, not {type(subject).__name__}"
@@ -190,23 +206,30 @@ def enqueue(session: Session, row: Outgoing) -> bool:
 
 
 def enqueue_many(session: Session, rows: Sequence[Outgoing]) -> int:
-    """enqueue() for many rows in one multi-row statement (planners). Returns how many were added."""
+    """enqueue() for many rows in multi-row statements (planners): rows whose key is taken are skipped.
+
+    Returns how many were added. A row's subject may be a record or ``Subject.ref(...)`` (ids only), so a
+    planner that wrote its subjects with Core never builds ORM objects for them.
+    """
     if not rows:
         return 0
-    result = session.execute(_insert_once(session.get_bind().dialect.name), [r.values() for r in rows])
-    return len(result.all())
+    session.flush()  # the subjects a pending ORM change adds go in first
+    statement = _insert_once(session.get_bind().dialect.name)
+    added = 0
+    for start in range(0, len(rows), CHUNK * 5):
+        result = session.execute(statement, [r.values() for r in rows[start : start + CHUNK * 5]])
+        added += len(result.all())
+    return added
 
 
 @functools.cache
 def _insert_once(dialect: str) -> Any:
     # One statement per dialect, run with parameters: SQLAlchemy compiles it once and caches it, where
     # .values(**row) would build and coerce a new statement for every message.
+    # The table, not the mapped class: a plain Core insert skips the ORM's bulk-insert bookkeeping.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        insert(OutboxMessage)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
-    )
+    table = OutboxMessage.__table__
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
 
 
 def _pending_about(kind: Kind, subject: Any) -> Update:

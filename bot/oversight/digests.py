@@ -9,6 +9,7 @@ The upload retries like any message; if it fails for good, the text digest has s
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -17,15 +18,23 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.messages.summaries import chart_title, digest_blocks, digest_text
-from bot.outbox import FileUpload, Kind, Message
+from bot.outbox import FileUpload, Kind, Message, Subject
 from bot.outbox import keys as outbox_keys
 from bot.oversight.chart import health_chart
-from bot.oversight.program_facts import leads_of_team, program_facts, teams_with_people
-from bot.oversight.roles import lead_scope
+from bot.oversight.program_facts import leads_of_team, program_facts, teams_with_people, usergroup_assignments
 from bot.people import program_settings as program
+from bot.people.directory import display_name
 from bot.rules.cadence import local_date, safe_zone, to_utc
-from bot.rules.summary_figures import ProgramFacts, changes_since, digest_figures, summarize, weekly_health
+from bot.rules.summary_figures import (
+    ProgramFacts,
+    Scope,
+    changes_since,
+    digest_figures,
+    summarize,
+    weekly_health,
+)
 from bot.runtime import Runtime
+from storage import bulk
 from storage.models import LeadDigest, Person
 
 log = logging.getLogger(__name__)
@@ -54,7 +63,12 @@ def this_weeks_digest_time(now: datetime, tz: str) -> datetime:
 
 
 def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Planner: enqueue each lead's weekly digest once, when their Monday 09:00 has come."""
+    """Planner: enqueue each lead's weekly digest once, when their Monday 09:00 has come.
+
+    Set-based over the leads: which digests exist, last week's figures, the org chart and the user groups
+    are read once per workspace (not once per lead); each digest's figures come from one load of the
+    workspace's program facts.
+    """
     added = 0
     for team_id in teams_with_people(session):
         if not program.load(session, team_id).digest_enabled:
@@ -71,62 +85,151 @@ def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
                 Person.digest_enabled.is_(True),
             )
         ).all()
-        facts: ProgramFacts | None = None
+        due: list[tuple[Person, datetime, str]] = []
         for lead in leads:
-            due = this_weeks_digest_time(now, lead.tz)
-            if due > now or now - due > SEND_WINDOW:
-                continue
-            week = iso_week(local_date(due, lead.tz))
-            already = session.scalar(
-                select(LeadDigest.id).where(LeadDigest.lead_person_id == lead.id, LeadDigest.week == week)
-            )
-            if already is not None:
-                continue
-            scope = lead_scope(session, lead)
+            at = this_weeks_digest_time(now, lead.tz)
+            if at <= now and now - at <= SEND_WINDOW:
+                due.append((lead, at, iso_week(local_date(at, lead.tz))))
+        weeks = _digests_so_far(
+            session, [lead.id for lead, _, _ in due], max((w for _, _, w in due), default="")
+        )
+        due = [(lead, at, week) for lead, at, week in due if week not in weeks.get(lead.id, {})]
+        if not due:
+            continue
+        # A digest already queued (its row outlived its record) is not remembered or queued again.
+        taken = outbox.existing_keys(session, [outbox_keys.digest(lead.id, week) for lead, _, week in due])
+        due = [(lead, at, week) for lead, at, week in due if outbox_keys.digest(lead.id, week) not in taken]
+        scopes = _lead_scopes(session, team_id, [lead for lead, _, _ in due])
+        facts: ProgramFacts | None = None
+        drafts = []
+        for lead, at, week in due:
+            scope = scopes.get(lead.id)
             if scope is None:
                 continue
             facts = facts or program_facts(session, team_id, now)
-            summary = summarize(facts, scope, now)
-            previous = session.scalar(
-                select(LeadDigest.figures)
-                .where(LeadDigest.lead_person_id == lead.id, LeadDigest.week < week)
-                .order_by(LeadDigest.week.desc())
-                .limit(1)
+            earlier = [w for w in weeks.get(lead.id, {}) if w < week]
+            previous = weeks[lead.id][max(earlier)] if earlier else None
+            drafts.append(_draft(lead, at, week, facts, scope, previous, now))
+        added += _queue_digests(session, drafts, now)
+    return added
+
+
+def _digests_so_far(session: Session, lead_ids: list[int], up_to: str) -> dict[int, dict[str, Any]]:
+    """lead id -> week -> the figures its digest reported, for weeks up to `up_to`."""
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(lead_ids), 1000):
+        for lead_id, week, figures in session.execute(
+            select(LeadDigest.lead_person_id, LeadDigest.week, LeadDigest.figures).where(
+                LeadDigest.lead_person_id.in_(lead_ids[start : start + 1000]), LeadDigest.week <= up_to
             )
-            changes = changes_since(facts, scope, summary, previous, now)
-            digest = LeadDigest(
-                team_id=team_id,
-                lead_person_id=lead.id,
-                week=week,
-                figures=digest_figures(summary),
-                created_at=now,
-            )
-            session.add(digest)
-            session.flush()
-            if not outbox.send_dm(
-                session,
-                to=lead.slack_user_id,
+        ):
+            found.setdefault(lead_id, {})[week] = figures
+    return found
+
+
+def _lead_scopes(session: Session, team_id: str, leads: list[Person]) -> dict[int, Scope]:
+    """``roles.lead_scope`` for many leads of one workspace, from one read of its org chart and groups."""
+    children: dict[int, list[int]] = {}
+    by_user: dict[str, int] = {}
+    for person_id, user_id, manager_id in session.execute(
+        select(Person.id, Person.slack_user_id, Person.manager_id).where(Person.team_id == team_id)
+    ):
+        by_user[user_id] = person_id
+        if manager_id is not None:
+            children.setdefault(manager_id, []).append(person_id)
+    groups: dict[int, set[str]] = {}
+    for assignment in usergroup_assignments(session, team_id):
+        groups.setdefault(assignment.lead_person_id, set()).update(assignment.member_user_ids or [])
+    scopes = {}
+    for lead in leads:
+        ids: set[int] = set()
+        frontier = [lead.id]
+        while frontier:  # everyone below the lead, cycle-safe
+            frontier = [c for p in frontier for c in children.get(p, []) if c not in ids and c != lead.id]
+            ids.update(frontier)
+        ids |= {by_user[user] for user in groups.get(lead.id, set()) if user in by_user}
+        ids.discard(lead.id)
+        if ids:
+            scopes[lead.id] = Scope(label=f"{display_name(lead)}'s people", person_ids=frozenset(ids))
+    return scopes
+
+
+@dataclass(frozen=True)
+class _Draft:
+    lead: Person
+    due: datetime
+    week: str
+    figures: dict[str, Any]
+    message: Message
+    chart: FileUpload
+
+
+def _draft(
+    lead: Person,
+    due: datetime,
+    week: str,
+    facts: ProgramFacts,
+    scope: Scope,
+    previous: Any,
+    now: datetime,
+) -> _Draft:
+    summary = summarize(facts, scope, now)
+    changes = changes_since(facts, scope, summary, previous, now)
+    title = chart_title(summary)
+    return _Draft(
+        lead,
+        due,
+        week,
+        digest_figures(summary),
+        Message(digest_text(summary), digest_blocks(summary, changes)),
+        FileUpload(health_chart(weekly_health(facts, scope, now), title), CHART_FILENAME, title),
+    )
+
+
+def _queue_digests(session: Session, drafts: list[_Draft], now: datetime) -> int:
+    """Remember each digest (a LeadDigest row) and queue its text and chart: three multi-row inserts."""
+    written = bulk.insert_returning(
+        session,
+        LeadDigest,
+        [
+            {
+                "team_id": d.lead.team_id,
+                "lead_person_id": d.lead.id,
+                "week": d.week,
+                "figures": d.figures,
+                "created_at": now,
+            }
+            for d in drafts
+        ],
+        "lead_person_id",
+    )
+    ids = {lead_id: digest_id for digest_id, lead_id in written}
+    texts, charts = [], []
+    for d in drafts:
+        subject = Subject.DIGEST.ref(team_id=d.lead.team_id, id=ids[d.lead.id])
+        to = d.lead.slack_user_id
+        texts.append(
+            outbox.dm(
+                to=to,
                 kind=Kind.DIGEST,
-                subject=digest,
-                key=outbox_keys.digest(lead.id, week),
-                message=Message(digest_text(summary), digest_blocks(summary, changes)),
-                due_at=due,
-                now=now,
-            ):
-                session.delete(digest)  # this week's digest was already queued: nothing new to remember
-                continue
-            title = chart_title(summary)
-            outbox.send_file(
-                session,
-                to=lead.slack_user_id,
-                kind=Kind.DIGEST_CHART,
-                subject=digest,
-                key=outbox_keys.digest_chart(lead.id, week),
-                upload=FileUpload(
-                    health_chart(weekly_health(facts, scope, now), title), CHART_FILENAME, title
-                ),
-                due_at=due,
+                subject=subject,
+                key=outbox_keys.digest(d.lead.id, d.week),
+                message=d.message,
+                due_at=d.due,
                 now=now,
             )
-            added += 1
+        )
+        charts.append(
+            outbox.file(
+                to=to,
+                kind=Kind.DIGEST_CHART,
+                subject=subject,
+                key=outbox_keys.digest_chart(d.lead.id, d.week),
+                upload=d.chart,
+                due_at=d.due,
+                now=now,
+            )
+        )
+    added = outbox.enqueue_many(session, texts)
+    outbox.enqueue_many(session, charts)
     return added
