@@ -71,6 +71,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     admin_user_ids: tuple[str, ...] = ()
+    # keys the hash a forgotten person's tombstone keeps (bot.people.tombstones); else the signing secret
+    tombstone_key: str | None = field(default=None, repr=False)
 
     @property
     def mode(self) -> Mode:
@@ -149,6 +151,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        tombstone_key=get("TOMBSTONE_KEY"),
         slack_app_token=get("SLACK_APP_TOKEN"),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),

@@ -21,6 +21,7 @@ from storage.models import (
     MentoringRequest,
     Offer,
     Pairing,
+    Person,
     Promise,
     Pulse,
     ReportBack,
@@ -40,6 +41,7 @@ class Subject(Enum):
     PROMISE = ("promise", Promise, False)
     CONTACT = ("contact", Contact, False)
     DIGEST = ("digest", LeadDigest, False)
+    PERSON = ("person", Person, False)
 
     def __init__(self, label: str, model: type, in_pairing: bool) -> None:
         self.label = label
@@ -120,6 +122,7 @@ class Kind(StrEnum):
     # oversight
     DIGEST = "digest", Subject.DIGEST
     DIGEST_CHART = "digest_chart", Subject.DIGEST, False, "digest"
+    ADMIN_ORG_GAP = "admin_org_gap", Subject.PERSON  # whose manager is now unknown (a forgotten account)
 
 
 EXPIRING = frozenset(kind for kind in Kind if kind.expires)
