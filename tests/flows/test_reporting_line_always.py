@@ -21,7 +21,6 @@ from bot.messages.program_settings import settings_modal
 from bot.people import program_settings as program
 from bot.people.directory import find_person
 from bot.people.org_import import import_org
-from bot.rules.matching.facts import BlockReason
 from storage.db import Database
 from storage.models import Agreement, OutboxMessage
 from tests import factories
@@ -226,5 +225,13 @@ def test_the_depth_setting_never_lets_a_managers_manager_mentor_a_report(admin_b
     assert "How many levels of a mentee's own reports are kept out" in modal
 
 
-def test_an_unknown_manager_reason_is_a_hard_rule():
-    assert BlockReason.MANAGER_UNKNOWN.value == "manager_unknown"
+def test_a_slack_user_change_that_makes_the_copilot_a_guest_ends_the_pairing(
+    admin_bot: RunningBot, slack: SlackStandIn
+):
+    """Guests may not take part here (the default): the Slack event is an org change like the others."""
+    pairing_id, _ = _confirmed_pairing(admin_bot)
+    user = slack.add_user(COPILOT, name="vic", real_name="Vic", tz="Europe/Berlin", is_restricted=True)
+    assert admin_bot.event({"type": "user_change", "user": user}).status == 200
+    eventually(lambda: pairings(admin_bot)[0].state == "ended")
+    [pairing] = pairings(admin_bot)
+    assert (pairing.id, pairing.end_reason) == (pairing_id, "not_allowed")
