@@ -279,7 +279,7 @@ def test_a_forgotten_manager_breaks_no_reporting_line(admin_bot: RunningBot, sla
     with admin_bot.runtime.db.transaction() as session:
         for request in session.scalars(select(MentoringRequest).where(MentoringRequest.id == waiting)):
             request.status = "cancelled"
-    again = request_via_form(admin_bot, RAY, topics=("Giving feedback",))
+    again = request_via_form(admin_bot, RAY, topics=("Giving feedback",), newer_than=waiting)
     tick(admin_bot)
     offers = offers_for(admin_bot, again)
     assert offers and all(o.copilot_id != returned.id for o in offers)

@@ -83,8 +83,9 @@ def _pending_offer(bot: RunningBot) -> tuple[int, int]:
 def _person_form(bot: RunningBot, user: str, manager: str) -> str:
     """The admin sets `user`'s manager with /mentor admin person; returns the admin's answer."""
     before = len(bot.slack.calls_to("chat.postEphemeral"))
+    opened = len(bot.slack.calls_to("views.open"))
     bot.command(f"admin person <@{user}>", user=ADMIN)
-    view = bot.slack.wait_for("views.open")[-1].args["view"]
+    view = bot.slack.wait_for("views.open", opened + 1)[-1].args["view"]
     values = {
         "manager": {"manager": {"type": "users_select", "selected_user": manager}},
         "team": {"team": {"type": "plain_text_input", "value": ""}},
