@@ -2,10 +2,17 @@
 
 Forgetting deletes what the person wrote or kept for themselves and keeps program-level facts (that a
 pairing existed, its dates, check-in statuses, counts) attached to an anonymised people row:
-name, real name, email and title are cleared, and the Slack user id is replaced by ``forgotten-<row id>``.
-The row has to stay because pairings, check-ins and offers point at it; the tombstone id keeps
-(team_id, slack_user_id) unique without keeping the real id, so the daily people sync and users.info
-never find and re-fill it. If the person comes back, they start again as a new row.
+name, real name, email, title, team, level and their own manager link are cleared, and the Slack user id
+is replaced by ``forgotten-<row id>``. The row has to stay because pairings, check-ins, offers and their
+reports' manager links point at it; the tombstone id keeps (team_id, slack_user_id) unique without keeping
+the real id, so the daily people sync and users.info never find and re-fill it. If the person comes back,
+they start again as a new row, which a keyed hash on the tombstone recognises so their reports report to
+it again (``bot.people.tombstones``).
+
+No stored row keeps their Slack id or name afterwards: outbox rows to them, naming them or quoting them are
+emptied (``bot.outbox.forget_recipient``), the traces in other people's rows go
+(``bot.people.forgetting_traces``), and messages already delivered that quoted them are overwritten in
+Slack with a neutral line, after the transaction (tests/flows/test_forget_me_everywhere.py).
 
 What other capabilities still had in flight for the person (open requests and offers, unfinished
 expectation rounds) they withdraw themselves, in the `person_forgotten` hooks bot/app.py lists: this
