@@ -37,8 +37,19 @@ def enforce_rules(runtime: Runtime, session: Session, team_id: str) -> list[str]
         .where(Offer.team_id == team_id, Offer.status == OfferState.PENDING)
         .order_by(Offer.id)
     ).all()
+    pairings = session.scalars(
+        select(Pairing).where(Pairing.team_id == team_id, Pairing.state.in_(OPEN_STATES)).order_by(Pairing.id)
+    ).all()
+    people = _people(
+        session,
+        team_id,
+        {r.mentee_id for _, r in offers}
+        | {o.copilot_id for o, _ in offers}
+        | {p.mentee_id for p in pairings}
+        | {p.copilot_id for p in pairings},
+    )
     for offer, request in offers:
-        mentee, copilot = session.get(Person, request.mentee_id), session.get(Person, offer.copilot_id)
+        mentee, copilot = people.get(request.mentee_id), people.get(offer.copilot_id)
         if mentee is None or copilot is None:
             continue
         if standing_block(session, mentee, copilot, org=org, rules=rules) is None:
@@ -52,7 +63,7 @@ def enforce_rules(runtime: Runtime, session: Session, team_id: str) -> list[str]
         select(Pairing).where(Pairing.team_id == team_id, Pairing.state.in_(OPEN_STATES)).order_by(Pairing.id)
     ).all()
     for pairing in pairings:
-        mentee, copilot = session.get(Person, pairing.mentee_id), session.get(Person, pairing.copilot_id)
+        mentee, copilot = people.get(pairing.mentee_id), people.get(pairing.copilot_id)
         if mentee is None or copilot is None:
             continue
         if standing_block(session, mentee, copilot, org=org, rules=rules) is None:
@@ -64,6 +75,19 @@ def enforce_rules(runtime: Runtime, session: Session, team_id: str) -> list[str]
         if request.status in OPEN_REQUEST_STATES and not _pending_offer(session, request):
             offer_next(runtime, session, request)
     return done
+
+
+def _people(session: Session, team_id: str, ids: set[int]) -> dict[int, Person]:
+    """The people in open offers and pairings, read in a few IN (...) queries rather than one by one."""
+    found: dict[int, Person] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found.update(
+            (p.id, p)
+            for p in session.scalars(select(Person).where(Person.team_id == team_id, Person.id.in_(chunk)))
+        )
+    return found
 
 
 def _pending_offer(session: Session, request: MentoringRequest) -> bool:

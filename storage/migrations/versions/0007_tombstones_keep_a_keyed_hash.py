@@ -23,12 +23,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("forgotten_hash", sa.String(length=64), nullable=True))
-        batch.create_index("ix_people_forgotten_hash", ["forgotten_hash"])
+    # A nullable column and an index: plain ALTER TABLE ADD COLUMN on every backend, no table rebuild.
+    op.add_column("people", sa.Column("forgotten_hash", sa.String(length=64), nullable=True))
+    op.create_index("ix_people_forgotten_hash", "people", ["forgotten_hash"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_people_forgotten_hash", table_name="people")
     with op.batch_alter_table("people") as batch:
-        batch.drop_index("ix_people_forgotten_hash")
         batch.drop_column("forgotten_hash")
