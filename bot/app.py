@@ -25,6 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Mode, Settings
 from bot.copilots import forget_me as copilots_forget_me
 from bot.copilots import offers as copilot_offers
+from bot.copilots import standing as copilots_standing
 from bot.expectations import forget_me as expectations_forget_me
 from bot.expectations.later_life import end_for_leaver
 from bot.expectations.reminders import plan_expectation_reminders
@@ -109,6 +110,7 @@ def hooks() -> Hooks:
             expectations_forget_me.withdraw_unfinished_rounds,
             copilots_forget_me.withdraw_requests_and_offers,
         ],
+        org_changed=[copilots_standing.enforce_rules],
     )
 
 

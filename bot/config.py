@@ -74,6 +74,8 @@ class Settings:
     admin_user_ids: tuple[str, ...] = ()
     # Fernet keys for OAuth tokens at rest, newest first (bot/sealed_tokens.py). Never printed.
     token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # keys the hash a forgotten person's tombstone keeps (bot.people.tombstones); else the signing secret
+    tombstone_key: str | None = field(default=None, repr=False)
 
     @property
     def mode(self) -> Mode:
@@ -157,6 +159,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        tombstone_key=get("TOMBSTONE_KEY"),
         slack_app_token=get("SLACK_APP_TOKEN"),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),

@@ -26,7 +26,17 @@ LAPSED = PairingState.LAPSED
 Role = Literal["mentee", "copilot"]
 
 # end_reason codes: program-level, never free text
-END_REASONS = ("by_mentee", "by_copilot", "term_complete", "person_left", "lapsed", "forgotten", "admin")
+# not_allowed: the program's rules (a reporting line, say) no longer allow the pairing
+END_REASONS = (
+    "by_mentee",
+    "by_copilot",
+    "term_complete",
+    "person_left",
+    "lapsed",
+    "forgotten",
+    "admin",
+    "not_allowed",
+)
 
 
 class NotInPairing(PermissionError):

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 # Called inside the transaction that changed the person, so a failing hook rolls the change back.
 PersonHook = Callable[["Runtime", "Session", "Person"], None]
+# Called after the org chart (or who someone is: a guest, a bot) changed in a workspace, in the same
+# transaction; returns what it did, in words, for the admin who made the change.
+OrgHook = Callable[["Runtime", "Session", str], list[str]]
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Hooks:
     # They asked to be forgotten (forget-me): each capability withdraws what it still had in flight for
     # them. Runs after their open pairings have ended and before what they wrote is cleared.
     person_forgotten: list[PersonHook] = field(default_factory=list)
+    # The org chart changed (admin form, import, Slack sync): what the rules no longer allow is undone.
+    org_changed: list[OrgHook] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ class Person(Base):
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # a forgotten person's tombstone: a keyed hash of their Slack id, never the id (bot.people.tombstones)
+    forgotten_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class CopilotProfile(Base):

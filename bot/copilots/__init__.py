@@ -13,6 +13,9 @@ Modules, in the order a request lives through them:
   workspace (load_match_data) or one mentee and one possible copilot (load_pair_data).
 - `offers`: asking the best copilot not yet asked, telling the mentee and admins, withdrawing offers,
   and expiring unanswered ones (a planner) so the next candidate is asked.
-- `consent`: the proposed copilot's Accept (a pairing, handed to expectations) or Decline.
+- `consent`: the proposed copilot's Accept (the hard rules re-run; a pairing, handed to expectations)
+  or Decline.
+- `standing`: after an org-chart change (an `org_changed` hook), offers and pairings the rules no longer
+  allow are withdrawn and ended kindly, and listed for the admin.
 - `rounds`: a matching round pairs every waiting request at once; the admin's counts.
 """

@@ -7,14 +7,18 @@ Each answer is one conditional UPDATE, so a double click or two answers at once 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.copilots.match_data import load_pair_data, mentee_facts
 from bot.copilots.offers import offer_next, withdraw_offers
 from bot.expectations.kickoff import start_expectations
+from bot.messages.offers import NOT_ALLOWED
 from bot.pairings import create_pairing
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, OfferState, RequestState
+from bot.rules.matching.facts import BlockReason, blocking_reason
 from bot.runtime import Runtime
 from storage.models import MentoringRequest, Offer, Pairing, Person
 
@@ -24,7 +28,9 @@ class OfferAnswer:
     """What happened when someone answered an offer.
 
     outcome: accepted / declined (this answer counted), pending (offer_check: still open), or why nothing
-    changed: not_found, not_yours, already_accepted, already_declined, expired, withdrawn.
+    changed: not_found, not_yours, already_accepted, already_declined, expired, withdrawn, or not_allowed
+    (the hard rules, re-run at the moment of accepting, no longer allow the pairing: the offer is withdrawn
+    and the next candidate asked).
     """
 
     outcome: str
@@ -101,6 +107,13 @@ def accept_offer(runtime: Runtime, team_id: str, user_id: str, offer_id: int) ->
         mentee = session.get(Person, request.mentee_id)
         copilot = session.get(Person, offer.copilot_id)
         assert mentee is not None and copilot is not None
+        if _not_allowed_now(session, request, mentee, copilot, now):
+            # The org chart (or anything else the rules read) changed since the offer was made.
+            offer.status = OfferState.WITHDRAWN
+            if request.status in OPEN_REQUEST_STATES:
+                session.flush()
+                offer_next(runtime, session, request)
+            return OfferAnswer(NOT_ALLOWED, mentee.slack_user_id)
         pairing = create_pairing(
             session,
             team_id=team_id,
@@ -115,6 +128,23 @@ def accept_offer(runtime: Runtime, team_id: str, user_id: str, offer_id: int) ->
         withdraw_offers(session, request, now, keep=offer.id)
         _hand_over_to_expectations(runtime, session, pairing)
         return OfferAnswer(OfferState.ACCEPTED, mentee.slack_user_id, pairing.id)
+
+
+# A copilot who paused volunteering and still accepts an offer they hold has chosen to.
+_OWN_CHOICE = frozenset({BlockReason.PAUSED})
+
+
+def _not_allowed_now(
+    session: Session, request: MentoringRequest, mentee: Person, copilot: Person, now: datetime
+) -> bool:
+    """Re-run the hard rules at the moment of accepting, on the data as it is now."""
+    data = load_pair_data(session, request.team_id, mentee, copilot, now)
+    volunteer = data.volunteer(copilot.id)
+    if volunteer is None:
+        return True
+    profile = mentee_facts(request, mentee, data.workspace_topics)
+    reason = blocking_reason(profile, volunteer, data.org, data.history, data.rules, ignore=_OWN_CHOICE)
+    return reason is not None
 
 
 def decline_offer(runtime: Runtime, team_id: str, user_id: str, offer_id: int, reason: str) -> OfferAnswer:

@@ -29,7 +29,7 @@ def withdraw_requests_and_offers(runtime: Runtime, session: Session, person: Per
     ):
         request.status = RequestState.CANCELLED
         request.closed_at = now
-        withdraw_offers(session, request, now)
+        withdraw_offers(session, request, now, anonymous=True)
     for offer in session.scalars(
         select(Offer).where(
             Offer.team_id == person.team_id, Offer.copilot_id == person.id, Offer.status == OfferState.PENDING

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.people import program_settings as program
 from bot.people.directory import reporting_chain
+from bot.people.standing import match_rules, tombstones_among, workspace_org_chart
 from bot.people.topics import workspace_topics
 from bot.rules.cadence import local_date
 from bot.rules.lifecycle import CLOSED_STATES, OPEN_STATES, OfferState
@@ -39,16 +40,6 @@ def topic_key(name: str, workspace: Mapping[str, str]) -> str:
 
 def topic_set(names: Iterable[str], workspace: Mapping[str, str]) -> frozenset[str]:
     return frozenset(topic_key(n, workspace) for n in names if tidy(n))
-
-
-def match_rules(settings: program.ProgramSettings, seed: int = 0) -> MatchRules:
-    return MatchRules(
-        reporting_line_depth=settings.reporting_line_depth,
-        max_tz_gap_hours=settings.max_tz_gap_hours,
-        allow_guests=settings.allow_guests,
-        prefer_senior=settings.prefer_senior,
-        seed=seed,
-    )
 
 
 def mentee_facts(request: MentoringRequest, mentee: Person, workspace: Mapping[str, str]) -> MenteeFacts:
@@ -234,12 +225,6 @@ def load_match_data(session: Session, team_id: str, now: datetime, *, seed: int 
         for p in session.scalars(select(CopilotProfile).where(CopilotProfile.team_id == team_id))
     }
     people = _PeopleOnDemand(session, team_id, profiles)
-    managers = {
-        person_id: manager_id
-        for person_id, manager_id in session.execute(
-            select(Person.id, Person.manager_id).where(Person.team_id == team_id)
-        )
-    }
     loads = copilot_loads(session, team_id)
     workspace = _topic_spellings(session, team_id)
     volunteers = [
@@ -255,7 +240,7 @@ def load_match_data(session: Session, team_id: str, now: datetime, *, seed: int 
         volunteers=volunteers,
         profiles=profiles,
         loads=loads,
-        org=OrgChart(managers),
+        org=workspace_org_chart(session, team_id),
         history=match_history(session, team_id, now),
         workspace_topics=workspace,
         now=now,
@@ -272,7 +257,8 @@ def load_pair_data(
     rules = match_rules(settings)
     managers: dict[int, int | None] = {}
     for person in (mentee, copilot):
-        line = [person.id, *reporting_chain(session, person.id, rules.reporting_line_depth)]
+        # Whole lines: a manager at any level is ruled out, and an unknown manager anywhere up the line.
+        line = [person.id, *reporting_chain(session, person.id)]
         managers.update(pairwise(line))
     profile = session.scalar(
         select(CopilotProfile).where(
@@ -293,7 +279,7 @@ def load_pair_data(
         volunteers=volunteers,
         profiles=profiles,
         loads=loads,
-        org=OrgChart(managers),
+        org=OrgChart(managers, unknown=tombstones_among(session, team_id, {*managers, *managers.values()})),
         history=match_history(session, team_id, now, only=(mentee.id, copilot.id)),
         workspace_topics=workspace,
         now=now,

@@ -181,7 +181,14 @@ def offer_next(
 
 
 def _close_offer_message(
-    session: Session, offer: Offer, mentee: Person, copilot: Person, why: str, now: datetime
+    session: Session,
+    offer: Offer,
+    mentee: Person,
+    copilot: Person,
+    why: str,
+    now: datetime,
+    *,
+    anonymous: bool = False,
 ) -> None:
     """Withdraw an offer's DM if it hasn't gone out yet; otherwise tell the copilot not to answer."""
     if not outbox.cancel(session, kind=Kind.OFFER, subject=offer):
@@ -191,16 +198,33 @@ def _close_offer_message(
             kind=Kind.OFFER_CLOSED,
             subject=offer,
             key=outbox_keys.offer_closed(offer.id, why),
-            message=offer_closed_message(mentee.slack_user_id, why),
+            message=offer_closed_message("" if anonymous else mentee.slack_user_id, why),
             due_at=now,
             now=now,
         )
 
 
+def withdraw_offer(session: Session, offer: Offer, now: datetime, *, why: str = OfferState.WITHDRAWN) -> None:
+    """Withdraw one pending offer and tell the copilot (``why``: withdrawn, or not_allowed by the rules)."""
+    offer.status = OfferState.WITHDRAWN
+    offer.answered_at = now
+    request = session.get(MentoringRequest, offer.request_id)
+    mentee = session.get(Person, request.mentee_id) if request else None
+    copilot = session.get(Person, offer.copilot_id)
+    if mentee is not None and copilot is not None:
+        _close_offer_message(session, offer, mentee, copilot, why, now)
+
+
 def withdraw_offers(
-    session: Session, request: MentoringRequest, now: datetime, *, keep: int | None = None
+    session: Session,
+    request: MentoringRequest,
+    now: datetime,
+    *,
+    keep: int | None = None,
+    anonymous: bool = False,
 ) -> int:
-    """Withdraw the request's pending offers (but `keep`) and tell each copilot; returns how many."""
+    """Withdraw the request's pending offers (but `keep`) and tell each copilot; returns how many.
+    ``anonymous``: the copilot is not told whose request it was (the mentee asked to be forgotten)."""
     offers = list(
         session.scalars(
             select(Offer).where(
@@ -219,7 +243,9 @@ def withdraw_offers(
         offer.answered_at = now
         copilot = session.get(Person, offer.copilot_id)
         if mentee is not None and copilot is not None:
-            _close_offer_message(session, offer, mentee, copilot, OfferState.WITHDRAWN, now)
+            _close_offer_message(
+                session, offer, mentee, copilot, OfferState.WITHDRAWN, now, anonymous=anonymous
+            )
         withdrawn += 1
     return withdrawn
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.expectations.later_life import NOT_ALLOWED_TEXT, end_if_not_allowed
 from bot.expectations.rounds import (
     Outcome,
     PairGroup,
@@ -85,6 +86,8 @@ def confirm_agreement(runtime: Runtime, team_id: str, user_id: str, pairing_id: 
         setattr(agreement, column, now)
         if agreement.mentee_confirmed_at is None or agreement.copilot_confirmed_at is None:
             return Outcome(f"Thanks! Waiting for {display_name(partner)} to confirm too.")
+        if end_if_not_allowed(session, pairing, now):
+            return Outcome(NOT_ALLOWED_TEXT)
         _put_in_force(runtime, session, pairing, agreement, mentee, copilot, now)
         return Outcome("You've both confirmed: your agreement is in place.")
 

@@ -5,7 +5,7 @@ one of them left the workspace (the person_left hook).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from bot.expectations.rounds import (
 from bot.messages.expectations.later_life import (
     REFLECTION_MAX_CHARS,
     ended_message,
+    not_allowed_message,
     partner_left_message,
     paused_message,
     revisit_message,
@@ -31,6 +32,7 @@ from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import end_pairing, open_pairings_of, pause_pairing, resume_pairing
 from bot.people.directory import display_name, find_person
+from bot.people.standing import standing_block
 from bot.rules.agreements.status import UNFINISHED, AgreementStatus
 from bot.rules.cadence import local_date
 from bot.rules.lifecycle import CLOSED_STATES, PairingState
@@ -41,11 +43,14 @@ MAX_PAUSE_DAYS = 365
 
 
 def revisit(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:
-    """Open a new questionnaire round for both; the pairing stays active and earlier versions are kept."""
+    """Open a new questionnaire round for both; the pairing stays active and earlier versions are kept.
+    The hard rules are re-run first: a pairing they no longer allow ends instead (end_not_allowed)."""
     with runtime.db.transaction() as session:
         pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=True)
         if pairing.state not in (PairingState.ACTIVE, PairingState.PAUSED, PairingState.STALLED):
             raise Refused("You can revisit your expectations once your first agreement is in place.")
+        if end_if_not_allowed(session, pairing, runtime.clock.now()):
+            return Outcome(NOT_ALLOWED_TEXT)
         current = current_round(session, pairing)
         if current is not None and current.status in UNFINISHED:
             return Outcome("Your expectations are already open for a fresh look.", changed=False)
@@ -93,6 +98,8 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
 def resume(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:
     with runtime.db.transaction() as session:
         pairing, _person, _role = member(session, team_id, user_id, pairing_id, lock=True)
+        if pairing.state == PairingState.PAUSED and end_if_not_allowed(session, pairing, runtime.clock.now()):
+            return Outcome(NOT_ALLOWED_TEXT)
         if not resume_pairing(pairing):
             return Outcome("Your mentoring isn't paused.", changed=False)
         return Outcome("Welcome back: your mentoring is active again.")
@@ -159,6 +166,39 @@ def _withdraw_unfinished_round(session: Session, pairing: Pairing) -> None:
     current = current_round(session, pairing)
     if current is not None and current.status in UNFINISHED:
         current.status = AgreementStatus.WITHDRAWN
+
+
+NOT_ALLOWED_TEXT = "The program's rules no longer allow this pairing, so it has ended."
+
+
+def end_if_not_allowed(session: Session, pairing: Pairing, now: datetime) -> bool:
+    """Re-run the lifetime hard rules on an open pairing; end it kindly (end_not_allowed) if they fail."""
+    if pairing.state in CLOSED_STATES:
+        return False
+    mentee, copilot = people_of(session, pairing)
+    if standing_block(session, mentee, copilot) is None:
+        return False
+    return end_not_allowed(session, pairing, now)
+
+
+def end_not_allowed(session: Session, pairing: Pairing, now: datetime) -> bool:
+    """End a pairing the program's rules no longer allow; each of the two is told only that."""
+    if not end_pairing(session, pairing, reason="not_allowed", now=now):
+        return False
+    _withdraw_unfinished_round(session, pairing)
+    for person in people_of(session, pairing):
+        if person.is_deleted:
+            continue
+        post(
+            session,
+            pairing,
+            outbox_keys.pairing_event(pairing.id, f"not_allowed:{person.id}"),
+            Kind.PAIRING_ENDED,
+            person.slack_user_id,
+            not_allowed_message(),
+            now,
+        )
+    return True
 
 
 def end_for_leaver(runtime: Runtime, session: Session, person: Person) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
+from bot.expectations.later_life import NOT_ALLOWED_TEXT, end_if_not_allowed
 from bot.expectations.rounds import (
     Outcome,
     Refused,
@@ -169,6 +170,8 @@ def choose_at_term_end(
         if len(choices) < 2:
             return Outcome(f"Thanks! We'll let you know once {display_name(partner)} has chosen too.")
         if choices["mentee"] == choices["copilot"] == "renew":
+            if end_if_not_allowed(session, pairing, now):
+                return Outcome(NOT_ALLOWED_TEXT)
             open_round(session, pairing, now, version + 1)
             post(
                 session,

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot.messages.message import Message
-from bot.messages.text import actions, button, context, format_date, section
+from bot.messages.text import actions, button, context, format_date, mention, section
 
 FORGET_ACTION = "forget_me_confirm"
 FORGET_VALUE = "delete"
@@ -55,3 +55,22 @@ def partner_left_message(started_on: date, to_mentee: bool) -> Message:
         f"the mentoring program. Thank you for the time you gave it.{extra}"
     )
     return Message("Your mentoring pairing has ended.", [section(text)])
+
+
+REMOVED_TEXT = "This message was removed: someone in it asked for their mentoring data to be deleted."
+
+
+def removed_message() -> Message:
+    """What an already delivered message that quoted a forgotten person's words is replaced with."""
+    return Message(REMOVED_TEXT, [section(REMOVED_TEXT)])
+
+
+def org_gap_message(report_user_ids: list[str]) -> Message:
+    """To a program admin: these people's manager was an account that has just been forgotten."""
+    who = ", ".join(mention(u) for u in report_user_ids)
+    text = (
+        f"The manager of {who} in the org chart was an account that has just been deleted at its "
+        "owner's request, so their reporting line is unknown. They won't be matched until you set "
+        "their manager again with `/mentor admin person @someone` (or `mentor-bot import-org`)."
+    )
+    return Message("Some people's manager is now unknown in the org chart.", [section(text)])

@@ -115,6 +115,8 @@ def decline_reason_from(values: dict[str, Any]) -> str:
     return value.strip()[:DECLINE_REASON_MAX]
 
 
+NOT_ALLOWED = "not_allowed"  # the program's rules no longer allow the pairing (and say nothing more)
+
 STALE_TEXT = {
     "not_yours": "This request was sent to someone else, so only they can answer it.",
     "not_found": "I can't find that request any more. Nothing was changed.",
@@ -122,6 +124,7 @@ STALE_TEXT = {
     "already_declined": "You've already declined this one. No need to do anything else.",
     OfferState.EXPIRED: "This request timed out, so I've asked someone else. No need to answer.",
     OfferState.WITHDRAWN: "This request was withdrawn or is already taken care of. No need to answer.",
+    NOT_ALLOWED: "The program's rules no longer allow this pairing, so there is nothing to accept.",
 }
 
 
@@ -130,10 +133,15 @@ def stale_text(outcome: str) -> str:
 
 
 def offer_closed_message(mentee_user_id: str, why: str) -> Message:
-    """To a proposed copilot whose offer closed without their answer."""
+    """To a proposed copilot whose offer closed without their answer (no mentee id: they were forgotten)."""
+    if not mentee_user_id:
+        text = "A request you were asked about was withdrawn. No need to answer it."
+        return Message(text, [section(text)])
     text = {
         OfferState.EXPIRED: f"The request from {mention(mentee_user_id)} timed out, so I've asked someone else. "
         "No need to answer it.",
+        NOT_ALLOWED: f"The program's rules no longer allow this pairing, so the request from "
+        f"{mention(mentee_user_id)} is closed for you. No need to answer it.",
         OfferState.WITHDRAWN: f"The request from {mention(mentee_user_id)} was withdrawn or is already taken "
         "care of. No need to answer it.",
     }[why]

@@ -16,7 +16,7 @@ NUMBER_FIELDS = {
     "max_tz_gap_hours": ("Largest time-zone gap (hours)", "Nobody is matched across a wider gap.", True),
     "reporting_line_depth": (
         "Reporting-line exclusion depth",
-        "Levels up and down the chain that are never paired. Leave empty for the whole chain.",
+        "How many levels of a mentee's own reports are kept out as their copilot. Empty: all of them.",
         False,
     ),
     "offer_expiry_working_days": (
@@ -34,6 +34,11 @@ NUMBER_FIELDS = {
     "health_review_days": ("Health review every (days)", "How often pairs are asked how it's going.", False),
 }
 OPTIONAL_NUMBERS = ("reporting_line_depth", "quiet_start", "quiet_end")
+REPORTING_LINE_NOTE = (
+    "What the depth can't do: a manager never mentors a report. A mentee's manager, their manager's "
+    "manager and so on to the top are never their copilot, whatever is set here, and someone whose "
+    "manager is unknown is not matched until you set it (`/mentor admin person`)."
+)
 
 
 class ShownSettings(Protocol):
@@ -100,6 +105,7 @@ def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, An
         section("Changes apply from the next thing the bot plans: no restart needed."),
         _number("max_tz_gap_hours", current.max_tz_gap_hours),
         _number("reporting_line_depth", current.reporting_line_depth),
+        context(REPORTING_LINE_NOTE),
         _number("offer_expiry_working_days", current.offer_expiry_working_days),
         _input(
             "nudge_hour",

@@ -99,3 +99,8 @@ def digest(lead_person_id: int, week: str) -> str:
 
 def digest_chart(lead_person_id: int, week: str) -> str:
     return f"digest:{lead_person_id}:{week}:chart"
+
+
+def admin_org_gap(admin_user_id: str, tombstone_id: int) -> str:
+    """To one program admin: the reports of a forgotten account need their manager set again."""
+    return f"admin:{admin_user_id}:org_gap:{tombstone_id}"

@@ -22,6 +22,7 @@ from storage.models import (
     MentoringRequest,
     Offer,
     Pairing,
+    Person,
     Promise,
     Pulse,
     ReportBack,
@@ -41,6 +42,7 @@ class Subject(Enum):
     PROMISE = ("promise", Promise, False)
     CONTACT = ("contact", Contact, False)
     DIGEST = ("digest", LeadDigest, False)
+    PERSON = ("person", Person, False)
 
     def __init__(self, label: str, model: type, in_pairing: bool) -> None:
         self.label = label
@@ -141,6 +143,7 @@ class Kind(StrEnum):
     # oversight
     DIGEST = "digest", Subject.DIGEST
     DIGEST_CHART = "digest_chart", Subject.DIGEST, False, "digest"
+    ADMIN_ORG_GAP = "admin_org_gap", Subject.PERSON  # whose manager is now unknown (a forgotten account)
 
 
 EXPIRING = frozenset(kind for kind in Kind if kind.expires)

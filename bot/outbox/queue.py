@@ -7,6 +7,8 @@ service withdraws or moves "the check-in nudge for this check-in" instead of mat
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -289,22 +291,36 @@ def forget_recipient(
     renamed_to: str,
     quotes: Callable[[Mapping[str, Any]], bool],
     redacted: Mapping[str, Any],
+    names: Sequence[str] = (),
+    delivered: list[tuple[str, str]] | None = None,
 ) -> int:
-    """A person asked to be forgotten: pending rows to them are cancelled, rows quoting them emptied.
+    """A person asked to be forgotten: every row addressed to them, naming them (their Slack id or one of
+    ``names``) or quoting them (``quotes``) is emptied, and cancelled if still pending.
 
-    Rows are emptied rather than deleted: their dedupe key stays taken, so no planner queues the same
-    message again. Rows addressed to them keep `renamed_to` instead of their Slack id.
+    Rows are emptied rather than deleted: their dedupe key stays taken (with ``renamed_to`` in place of
+    their Slack id), so no planner queues the same message again. Rows addressed to them keep
+    ``renamed_to`` instead of their Slack id. Sent rows that quoted them are added to ``delivered`` as
+    (Slack channel, ts), for the caller to overwrite the message in Slack.
     """
+    id_pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(user_id)}(?![A-Za-z0-9])")
+    needles = [n for n in names if len(n) >= 3]
     changed = 0
     for row in session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id)):
         to_them = addressed_to(row.channel, user_id)
         quoted = quotes(row.payload)
-        if not quoted and not (to_them and row.status == PENDING):
+        stored = json.dumps(row.payload, ensure_ascii=False)
+        named = bool(id_pattern.search(stored)) or any(n in stored for n in needles)
+        keyed = bool(id_pattern.search(row.dedupe_key))
+        if not (to_them or quoted or named or keyed):
             continue
+        if keyed:
+            row.dedupe_key = id_pattern.sub(renamed_to, row.dedupe_key)
         if row.status == PENDING:
             row.status = CANCELLED
         if to_them:
             row.channel = renamed_to
+        if delivered is not None and quoted and row.status == SENT and row.slack_channel and row.slack_ts:
+            delivered.append((row.slack_channel, row.slack_ts))
         row.payload = dict(redacted)
         changed += 1
     return changed

@@ -16,6 +16,12 @@ Modules:
 - `program_settings`: the settings a program admin sets per workspace (validated, read fresh), and who
   counts as a program admin.
 - `topics`: the workspace's stored list of mentoring topics (the rules for topics are `bot.rules.topics`).
-- `forgetting`: `/mentor forget-me`: private data deleted, the person anonymised, partners told.
+- `standing`: whether the program's rules still allow a pairing of two people (the workspace's org chart,
+  forgotten managers as unknown, the lifetime hard rules of `bot.rules.matching.facts`).
+- `forgetting`: `/mentor forget-me`: private data deleted, the person anonymised, partners told,
+  delivered messages that quoted them overwritten.
+- `forgetting_traces`: what forget-me clears in other people's rows (lead groups and digests, contacts,
+  promises), and the admins told whose manager is now unknown.
+- `tombstones`: the keyed hash a tombstone keeps, so a returning Slack id gets its reports back.
 - `person_export`: `mentor-bot export-person`: everything about one person and what they wrote, as JSON.
 """

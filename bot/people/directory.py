@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages.text import mentioned_user
+from bot.people.tombstones import recognise_returning
 from bot.runtime import PersonHook, Runtime
 from storage.models import Person
 
@@ -216,8 +217,23 @@ def ensure_person(
         return person
     if not belongs_to(user, team_id):
         raise OutsideUser(user_id, "user_of_another_workspace")
-    person, _, _ = upsert_person(session, team_id, user, now)
+    person, created, changed = upsert_person(session, team_id, user, now)
+    _after_upsert(runtime, session, person, created, changed)
     return person
+
+
+# A change to these columns can make a pairing one the rules no longer allow (bot.copilots.standing).
+_RULE_COLUMNS = frozenset({"is_guest", "is_bot"})
+
+
+def _after_upsert(
+    runtime: Runtime, session: Session, person: Person, created: bool, changed: set[str]
+) -> bool:
+    """A returning Slack id gets its reports back (bot.people.tombstones); True when the org chart or a
+    rule-relevant column changed, so the org_changed hooks should run."""
+    if created:
+        return recognise_returning(runtime.settings, session, person) > 0
+    return bool(changed & _RULE_COLUMNS)
 
 
 def call_patiently(method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
@@ -251,6 +267,7 @@ def sync_workspace(runtime: Runtime, team_id: str, client: WebClient) -> SyncRep
     # Read every page before writing, so the write transaction is not held open across HTTP calls.
     members = list(_all_members(client))
     added = updated = deactivated = 0
+    rules_changed = False
     with runtime.db.transaction() as session:
         now = runtime.clock.now()
         existing = {
@@ -264,6 +281,7 @@ def sync_workspace(runtime: Runtime, team_id: str, client: WebClient) -> SyncRep
             old_tz = person.tz if person is not None else None
             person, created, changed = _upsert(session, team_id, user, now, person)
             existing[user["id"]] = person
+            rules_changed |= _after_upsert(runtime, session, person, created, changed)
             if created:
                 added += 1
                 continue
@@ -274,6 +292,8 @@ def sync_workspace(runtime: Runtime, team_id: str, client: WebClient) -> SyncRep
                 run_hooks(runtime.hooks.person_left, runtime, session, person)
             elif "tz" in changed and old_tz is not None:
                 run_hooks(runtime.hooks.tz_changed, runtime, session, person)
+        if rules_changed:
+            run_org_hooks(runtime, session, team_id)
     return SyncReport(seen=len(members), added=added, updated=updated, deactivated=deactivated)
 
 
@@ -288,6 +308,8 @@ def apply_user_change(runtime: Runtime, team_id: str, user: dict[str, Any]) -> P
         old_tz = before.tz if before is not None else None
         person, created, changed = upsert_person(session, team_id, user, runtime.clock.now())
         session.flush()
+        if _after_upsert(runtime, session, person, created, changed):
+            run_org_hooks(runtime, session, team_id)
         deactivated = person.is_deleted and not was_deleted
         reactivated = was_deleted and not person.is_deleted
         tz_changed = not created and "tz" in changed and old_tz is not None
@@ -308,6 +330,15 @@ def run_hooks(hooks: Sequence[PersonHook], runtime: Runtime, session: Session, p
     # A failing hook fails the whole transaction: better to retry the event than half-handle a leaver.
     for hook in list(hooks):
         hook(runtime, session, person)
+
+
+def run_org_hooks(runtime: Runtime, session: Session, team_id: str) -> list[str]:
+    """The org chart of a workspace changed: run the org_changed hooks; what they did, in words."""
+    session.flush()
+    done: list[str] = []
+    for hook in list(runtime.hooks.org_changed):
+        done.extend(hook(runtime, session, team_id))
+    return done
 
 
 def reporting_chain(session: Session, person_id: int, depth: int | None = None) -> list[int]:

@@ -2,10 +2,17 @@
 
 Forgetting deletes what the person wrote or kept for themselves and keeps program-level facts (that a
 pairing existed, its dates, check-in statuses, counts) attached to an anonymised people row:
-name, real name, email and title are cleared, and the Slack user id is replaced by ``forgotten-<row id>``.
-The row has to stay because pairings, check-ins and offers point at it; the tombstone id keeps
-(team_id, slack_user_id) unique without keeping the real id, so the daily people sync and users.info
-never find and re-fill it. If the person comes back, they start again as a new row.
+name, real name, email, title, team, level and their own manager link are cleared, and the Slack user id
+is replaced by ``forgotten-<row id>``. The row has to stay because pairings, check-ins, offers and their
+reports' manager links point at it; the tombstone id keeps (team_id, slack_user_id) unique without keeping
+the real id, so the daily people sync and users.info never find and re-fill it. If the person comes back,
+they start again as a new row, which a keyed hash on the tombstone recognises so their reports report to
+it again (``bot.people.tombstones``).
+
+No stored row keeps their Slack id or name afterwards: outbox rows to them, naming them or quoting them are
+emptied (``bot.outbox.forget_recipient``), the traces in other people's rows go
+(``bot.people.forgetting_traces``), and messages already delivered that quoted them are overwritten in
+Slack with a neutral line, after the transaction (tests/flows/test_forget_me_everywhere.py).
 
 What other capabilities still had in flight for the person (open requests and offers, unfinished
 expectation rounds) they withdraw themselves, in the `person_forgotten` hooks bot/app.py lists: this
@@ -14,20 +21,24 @@ module runs them after ending the person's pairings and before clearing what the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.messages.data_rights import partner_left_message
+from bot.messages.data_rights import partner_left_message, removed_message
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import end_pairing, open_pairings_of, partner_id, role_of
 from bot.people.directory import find_person, run_hooks
+from bot.people.forgetting_traces import flag_orphaned_reports, forget_traces
+from bot.people.tombstones import tombstone_hash
 from bot.runtime import Runtime
 from storage.models import (
     Agreement,
@@ -44,6 +55,8 @@ from storage.models import (
     Reflection,
     ReportBack,
 )
+
+log = logging.getLogger(__name__)
 
 FORGOTTEN_PREFIX = "forgotten-"
 REDACTED = {"text": "(removed at the writer's request)", "blocks": []}
@@ -62,6 +75,7 @@ class ForgetReport:
     deleted_rows: int = 0
     cleared_fields: int = 0
     outbox_rows: int = 0
+    updated_in_slack: int = 0  # delivered messages that quoted them, overwritten with chat.update
 
 
 def is_forgotten(person: Person) -> bool:
@@ -70,12 +84,14 @@ def is_forgotten(person: Person) -> bool:
 
 def forget_person(runtime: Runtime, team_id: str, user_id: str) -> ForgetReport:
     """Delete a person's private data, end their open pairings (partners are told) and anonymise them."""
+    delivered: list[tuple[str, str]] = []
     with runtime.db.transaction() as session:
         person = find_person(session, team_id, user_id)
         if person is None:
             return ForgetReport(forgotten=False)
         now = runtime.clock.now()
         texts = list(_written_by(session, person))
+        names = [n for n in (person.name, person.real_name, person.email or "") if n]
         ended = _end_open_pairings(session, person, now)
         run_hooks(runtime.hooks.person_forgotten, runtime, session, person)
         cleared = _clear_requests(session, person)
@@ -83,10 +99,31 @@ def forget_person(runtime: Runtime, team_id: str, user_id: str) -> ForgetReport:
         cleared += _clear_agreement_text(session, person)
         cleared += _clear_pulse_comments(session, person)
         cleared += _clear_introductions(session, person)
+        cleared += forget_traces(session, person, names)
         deleted = _delete_own_rows(session, person)
-        queued = _clear_outbox(session, person, texts)
+        queued = _clear_outbox(session, person, texts, names, delivered)
+        flag_orphaned_reports(runtime, session, person, now)
+        person.forgotten_hash = tombstone_hash(runtime.settings, team_id, user_id)
         _anonymise(person)
-        return ForgetReport(True, ended, deleted, cleared, queued)
+    updated = _overwrite_delivered(runtime, team_id, delivered)
+    return ForgetReport(True, ended, deleted, cleared, queued, updated)
+
+
+def _overwrite_delivered(runtime: Runtime, team_id: str, places: list[tuple[str, str]]) -> int:
+    """Messages already in Slack that quoted their words get a neutral line instead (chat.update)."""
+    if not places:
+        return 0
+    client = runtime.slack.for_team(team_id)
+    message = removed_message()
+    updated = 0
+    for channel, ts in places:
+        try:
+            client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+            updated += 1
+        except (SlackApiError, SlackClientError) as exc:  # the stored copy is emptied either way
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("forget-me: could not overwrite a delivered message (%s)", error)
+    return updated
 
 
 def _end_open_pairings(session: Session, person: Person, now: datetime) -> int:
@@ -123,6 +160,8 @@ def _clear_requests(session: Session, person: Person) -> int:
     for request in requests:
         request.goals = ""
         request.length_text = ""
+        request.topics = []
+        request.team_preference = "either"
     return len(requests)
 
 
@@ -209,8 +248,11 @@ def _delete_own_rows(session: Session, person: Person) -> int:
     return sum(session.execute(statement).rowcount or 0 for statement in statements)
 
 
-def _clear_outbox(session: Session, person: Person, texts: list[str]) -> int:
-    """Pending messages to them are cancelled; any stored message quoting their text is emptied."""
+def _clear_outbox(
+    session: Session, person: Person, texts: list[str], names: list[str], delivered: list[tuple[str, str]]
+) -> int:
+    """Every stored message to them, naming them or quoting their text is emptied (pending ones cancelled);
+    where a sent one quoted them is added to ``delivered``."""
     needles = _needles(texts)
     return outbox.forget_recipient(
         session,
@@ -219,6 +261,8 @@ def _clear_outbox(session: Session, person: Person, texts: list[str]) -> int:
         renamed_to=FORGOTTEN_PREFIX + str(person.id),
         quotes=lambda payload: _quotes(payload, needles),
         redacted=REDACTED,
+        names=names,
+        delivered=delivered,
     )
 
 
@@ -228,6 +272,11 @@ def _anonymise(person: Person) -> None:
     person.real_name = ""
     person.email = None
     person.title = None
+    # Their own place in the org chart goes; their reports keep pointing at this row (bot.people.tombstones).
+    person.manager_id = None
+    person.org_team = None
+    person.level = None
+    person.is_workspace_admin = False
     person.tz = "UTC"
     person.tz_offset = 0
     person.is_deleted = True  # never matched, nudged or summarised as someone active again

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.people.directory import display_name, ensure_person, find_person, reporting_chain
+from bot.people.directory import display_name, ensure_person, find_person, reporting_chain, run_org_hooks
 from bot.rules.org_details import OrgDetails, org_detail_problems
 from bot.runtime import Runtime
 from storage.models import Person
@@ -137,4 +137,11 @@ def save_org_details(
     change = OrgChange(
         manager=manager, org_team=details.org_team or None, title=details.title or None, level=details.level
     )
-    return apply_org_change(session, person, change)
+    changes = apply_org_change(session, person, change)
+    if not changes:
+        return changes
+    # What the new chart puts inside a reporting line is undone now, and listed in the admin's answer.
+    return changes + [
+        f"{line} (the program's rules no longer allow it)"
+        for line in run_org_hooks(runtime, session, team_id)
+    ]

@@ -17,9 +17,17 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.people.directory import UnknownSlackUser, call_patiently, display_name, ensure_person, upsert_person
+from bot.people.directory import (
+    UnknownSlackUser,
+    call_patiently,
+    display_name,
+    ensure_person,
+    run_org_hooks,
+    upsert_person,
+)
 from bot.people.org_chart import UNCHANGED, OrgChange, apply_org_change, shown
 from bot.people.org_csv import OrgFile, OrgRow, RowProblem, parse_org_csv
+from bot.people.tombstones import recognise_returning
 from bot.rules.matching.facts import find_manager_cycles
 from bot.runtime import Runtime
 from storage.models import Person
@@ -39,6 +47,8 @@ class ImportReport:
     cycles: list[list[str]] = field(default_factory=list)
     cuts: list[str | None] = field(default_factory=list)  # per loop: the link left unsaved, or None
     ignored_columns: list[str] = field(default_factory=list)
+    # what the new chart put inside a reporting line, undone: offers withdrawn, pairings ended
+    not_allowed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +77,9 @@ class ImportReport:
                     if cut
                     else "    already in the database before this import: fix it with /mentor admin person"
                 )
+        if self.not_allowed:
+            out.append("The program's rules no longer allow these (each person was told only that):")
+            out.extend(f"  {line}" for line in self.not_allowed)
         return out
 
 
@@ -119,7 +132,9 @@ class _Resolver:
             return f"could not look up {email} in Slack ({error})"
         except SlackClientError as exc:
             return f"could not look up {email} in Slack ({type(exc).__name__})"
-        person, _, _ = upsert_person(self.session, self.team_id, user, now)
+        person, created, _ = upsert_person(self.session, self.team_id, user, now)
+        if created:
+            recognise_returning(self.runtime.settings, self.session, person)
         self.by_id[person.slack_user_id] = person
         return person
 
@@ -149,6 +164,8 @@ def import_org(
                 report.changes.append(f"line {line}: {done.name}: " + "; ".join(done.changes))
             else:
                 report.unchanged += 1
+        if report.changes:
+            report.not_allowed = run_org_hooks(runtime, session, team_id)
     report.problems.sort(key=lambda p: p.line)
     return report
 

@@ -100,21 +100,43 @@ def test_managers_manager_is_blocked_with_unlimited_depth() -> None:
     assert block(mentee(person_id=4), volunteer(person_id=1), org=CHAIN) is BlockReason.REPORTING_LINE
 
 
-def test_depth_limits_how_far_up_the_line_is_blocked() -> None:
+def test_a_manager_never_mentors_a_report_whatever_the_depth() -> None:
+    """The depth setting cannot drop any of the mentee's managers: 3 is 4's manager, 2 and 1 above."""
+    for depth in (1, 2, 3, None):
+        rules = MatchRules(reporting_line_depth=depth)
+        for manager in (3, 2, 1):
+            assert block(mentee(person_id=4), volunteer(person_id=manager), CHAIN, rules=rules) is (
+                BlockReason.REPORTING_LINE
+            ), (depth, manager)
+            assert in_reporting_line(CHAIN, 4, manager, depth)
+
+
+def test_depth_limits_how_far_down_the_mentees_reports_are_blocked() -> None:
     two_levels = MatchRules(reporting_line_depth=2)
-    assert (
-        block(mentee(person_id=4), volunteer(person_id=2), CHAIN, rules=two_levels)
-        is BlockReason.REPORTING_LINE
+    assert block(mentee(person_id=1), volunteer(person_id=3), CHAIN, rules=two_levels) is (
+        BlockReason.REPORTING_LINE
     )
-    assert block(mentee(person_id=4), volunteer(person_id=1), CHAIN, rules=two_levels) is None
-    assert in_reporting_line(CHAIN, 4, 2, 2) and not in_reporting_line(CHAIN, 4, 1, 2)
+    assert block(mentee(person_id=1), volunteer(person_id=4), CHAIN, rules=two_levels) is None
+    assert in_reporting_line(CHAIN, 1, 3, 2) and not in_reporting_line(CHAIN, 1, 4, 2)
+
+
+def test_an_unknown_manager_is_never_no_manager() -> None:
+    """2 was forgotten: 3 and 4 (below it) are matched with nobody until an admin sets the chart."""
+    org = OrgChart({1: None, 2: None, 3: 2, 4: 3, 5: None}, unknown=frozenset({2}))
+    assert block(mentee(person_id=4), volunteer(person_id=5), org) is BlockReason.MANAGER_UNKNOWN
+    assert block(mentee(person_id=5), volunteer(person_id=3), org) is BlockReason.MANAGER_UNKNOWN
+    assert block(mentee(person_id=5), volunteer(person_id=1), org) is None
+    pool = [volunteer(person_id=p) for p in (1, 3, 5)]
+    assert [
+        c.volunteer_id for c in rank_candidates(mentee(person_id=4), pool, org, MatchHistory(), RULES)
+    ] == []
+    assert {
+        c.volunteer_id for c in rank_candidates(mentee(person_id=5), pool, org, MatchHistory(), RULES)
+    } == {1}
 
 
 def test_a_report_is_blocked_downward_too() -> None:
     assert block(mentee(person_id=1), volunteer(person_id=4), org=CHAIN) is BlockReason.REPORTING_LINE
-    assert not block(
-        mentee(person_id=1), volunteer(person_id=4), CHAIN, rules=MatchRules(reporting_line_depth=2)
-    )
 
 
 def test_peers_under_one_manager_are_not_in_each_others_line() -> None:

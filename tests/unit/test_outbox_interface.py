@@ -293,8 +293,15 @@ def test_forgetting_a_recipient_cancels_and_empties_their_rows_and_any_quoting_t
         outbox.send_group(session, members=["U1", "U2"], key="group", message=Message("both"), **common)
         outbox.send_dm(session, to="U2", key="other", message=Message("fine"), **common)
         outbox.send_dm(session, to="U1", key="sent-to-them", message=Message("old"), **common)
-        _rows(session)["sent-to-them"].status = "sent"
+        outbox.send_dm(session, to="U3", key="digest:U1", message=Message("for Ann Lee's people"), **common)
+        outbox.send_dm(session, to="U3", key="sent-quote", message=Message("SECRET again"), **common)
+        outbox.send_dm(session, to="U3", key="mentions", message=Message("with <@U1>"), **common)
+        outbox.send_dm(session, to="U3", key="U12", message=Message("U12 is someone else"), **common)
+        for key in ("sent-to-them", "digest:U1", "sent-quote"):
+            row = _rows(session)[key]
+            row.status, row.slack_channel, row.slack_ts = "sent", "D3", f"{row.id}.0001"
         session.flush()
+        delivered: list[tuple[str, str]] = []
         changed = outbox.forget_recipient(
             session,
             team_id=pairing.team_id,
@@ -302,8 +309,10 @@ def test_forgetting_a_recipient_cancels_and_empties_their_rows_and_any_quoting_t
             renamed_to="forgotten:1",
             quotes=lambda payload: "SECRET" in payload["text"],
             redacted={"text": "(removed)", "blocks": []},
+            names=["Ann Lee"],
+            delivered=delivered,
         )
-        assert changed == 3
+        assert changed == 7
         rows = _rows(session)
         summary = {key: (r.status, r.channel, r.payload["text"]) for key, r in rows.items()}
         assert summary == {
@@ -312,5 +321,10 @@ def test_forgetting_a_recipient_cancels_and_empties_their_rows_and_any_quoting_t
             "group": ("cancelled", "forgotten:1", "(removed)"),
             "first": ("pending", "U2", "untouched"),
             "other": ("pending", "U2", "fine"),
-            "sent-to-them": ("sent", "U1", "old"),
+            "sent-to-them": ("sent", "forgotten:1", "(removed)"),
+            "digest:forgotten:1": ("sent", "U3", "(removed)"),
+            "sent-quote": ("sent", "U3", "(removed)"),
+            "mentions": ("cancelled", "U3", "(removed)"),
+            "U12": ("pending", "U3", "U12 is someone else"),
         }
+        assert delivered == [("D3", f"{rows['sent-quote'].id}.0001")], "only delivered quotes are overwritten"

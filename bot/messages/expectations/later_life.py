@@ -80,3 +80,12 @@ def partner_left_message(name: str, to_mentee: bool) -> Message:
         f"you gave each other. {extra}"
     ).strip()
     return Message("Your mentoring has ended.", [section(text)])
+
+
+def not_allowed_message() -> Message:
+    """To each of the pair when the program's rules no longer allow their pairing: nothing more is said."""
+    text = (
+        "The program's rules no longer allow this pairing, so your mentoring has ended. Thank you for "
+        "the time you gave each other."
+    )
+    return Message("The program's rules no longer allow this pairing.", [section(text)])

@@ -200,20 +200,27 @@ def mentee_rows(table: MenteeTable) -> dict[int, list[int]]:
 def _reporting_line_pairs(
     people: Iterable[int], pool: CopilotPool, org: OrgChart, depth: int | None
 ) -> list[tuple[int, int]]:
-    """(mentee, volunteer) person pairs where one is in the other's reporting line."""
+    """(mentee, volunteer) person pairs the reporting-line rules block (``facts.in_reporting_line``: the
+    mentee's managers at every level, their reports within ``depth``), and every pair with someone whose
+    line reaches a manager nobody knows any more (``OrgChart.unknown``)."""
     people = set(people)
     pairs: list[tuple[int, int]] = []
+    if org.unknown:
+        unknown_volunteers = [v for v in pool.index if org.chain_unknown(v)]
+        for person in people:
+            if org.chain_unknown(person):
+                pairs.extend((person, other) for other in pool.index)
+            else:
+                pairs.extend((person, other) for other in unknown_volunteers)
     if len(people) <= _FEW_REQUESTS:
         # Few requests (ranking one request): search each one's reports instead of walking every
         # volunteer's chain.
         for person in people:
-            related = set(org.reporting_line(person, depth)) | org.reports_under(person, depth)
+            related = set(org.reporting_line(person)) | org.reports_under(person, depth)
             pairs.extend((person, other) for other in related if other in pool.index)
         return pairs
     for person in people:
-        pairs.extend(
-            (person, manager) for manager in org.reporting_line(person, depth) if manager in pool.index
-        )
+        pairs.extend((person, manager) for manager in org.reporting_line(person) if manager in pool.index)
     for volunteer in pool.index:
         pairs.extend(
             (manager, volunteer) for manager in org.reporting_line(volunteer, depth) if manager in people
@@ -322,18 +329,29 @@ def _walk_lines(org: OrgChart, people: np.ndarray, depth: int | None) -> np.ndar
 
 @dataclass(frozen=True, eq=False)
 class ReportingLines:
-    """Every request's and volunteer's reporting line, to check many pairs at once."""
+    """Every request's and volunteer's reporting line, to check many pairs at once: the mentees' lines
+    whole (a manager never mentors a report), the volunteers' within the depth setting."""
 
     mentee_lines: np.ndarray
     copilot_lines: np.ndarray
+    mentee_unknown: np.ndarray  # per request row: their line reaches a manager nobody knows any more
+    copilot_unknown: np.ndarray
 
     @classmethod
     def build(cls, org: OrgChart, table: MenteeTable, pool: CopilotPool, depth: int | None) -> ReportingLines:
-        return cls(_walk_lines(org, table.person_ids, depth), _walk_lines(org, pool.person_ids, depth))
+        def unknown(people: np.ndarray) -> np.ndarray:
+            return np.fromiter((org.chain_unknown(p) for p in people.tolist()), dtype=bool, count=people.size)
+
+        return cls(
+            _walk_lines(org, table.person_ids, None),
+            _walk_lines(org, pool.person_ids, depth),
+            unknown(table.person_ids),
+            unknown(pool.person_ids),
+        )
 
     def related(self, table: MenteeTable, m: np.ndarray, pool: CopilotPool, v: np.ndarray) -> np.ndarray:
-        """For pairs (m[i], v[i]): is one in the other's reporting line?"""
-        found = np.zeros(m.size, dtype=bool)
+        """For pairs (m[i], v[i]): does a reporting-line rule block them?"""
+        found = self.mentee_unknown[m] | self.copilot_unknown[v]
         for column in range(self.mentee_lines.shape[1]):
             found |= self.mentee_lines[m, column] == pool.person_ids[v]
         for column in range(self.copilot_lines.shape[1]):

@@ -3,12 +3,22 @@
 ``blocking_reason`` applies the hard rules (never pair someone with their own manager, a paused
 volunteer, ...); ``explain_block`` words a rule kindly for the mentee. The service layer turns database
 rows into the facts below.
+
+The rules hold for the whole life of a pairing, not only when it is made: ``standing_reason`` is the
+subset of the same checks (``LIFETIME_RULES``) that an existing pairing or a pending offer must still pass
+after the org chart changes, and at renewal or revisit. ``blocking_reason`` is what an accept re-runs.
+
+The reporting line: a manager never mentors a report, at any level, whatever
+``MatchRules.reporting_line_depth`` says; the depth only limits how many levels of the mentee's own
+reports are kept out as their copilots. A manager nobody knows any more (a forgotten account still named
+as someone's manager, ``OrgChart.unknown``) is never read as "no manager": nobody whose line reaches one
+is matched until a program admin fixes the chart (``BlockReason.MANAGER_UNKNOWN``).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -82,6 +92,8 @@ class OrgChart:
     """Who reports to whom. Bad data (a manager cycle) is tolerated: every walk stops on a repeat."""
 
     managers: Mapping[int, int | None]  # person_id -> manager person_id
+    # people standing for a manager nobody knows any more (a forgotten account): never "no manager"
+    unknown: frozenset[int] = frozenset()
 
     def reporting_line(self, person_id: int, depth: int | None = None) -> tuple[int, ...]:
         """The person's manager, manager's manager, ... nearest first, at most ``depth`` levels."""
@@ -93,6 +105,12 @@ class OrgChart:
             seen.add(current)
             current = self.managers.get(current)
         return tuple(line)
+
+    def chain_unknown(self, person_id: int) -> bool:
+        """True when the person's reporting line reaches a manager nobody knows any more."""
+        if not self.unknown:
+            return False
+        return any(manager in self.unknown for manager in self.reporting_line(person_id))
 
     @cached_property
     def _direct_reports(self) -> Mapping[int, tuple[int, ...]]:
@@ -133,6 +151,21 @@ class BlockReason(enum.StrEnum):
     ALREADY_PAIRED = "already_paired"
     TIME_ZONE_GAP = "time_zone_gap"
     TEAM_PREFERENCE = "team_preference"
+    MANAGER_UNKNOWN = "manager_unknown"
+
+
+# The rules about who the two people are: an existing pairing or a pending offer must keep passing them
+# (the org chart changed, a renewal, a revisit). The others (capacity, pauses, declines, time zones,
+# team preference) are about making a new match.
+LIFETIME_RULES: frozenset[BlockReason] = frozenset(
+    {
+        BlockReason.SELF,
+        BlockReason.DEACTIVATED,
+        BlockReason.BOT,
+        BlockReason.GUEST,
+        BlockReason.REPORTING_LINE,
+    }
+)
 
 
 # --- Org chart checks ------------------------------------------------------------------------------
@@ -162,11 +195,12 @@ def find_manager_cycles(managers: Mapping[int, int | None]) -> list[list[int]]:
     return sorted(cycles)
 
 
-def in_reporting_line(org: OrgChart, a: int, b: int, depth: int | None) -> bool:
-    """True when b is above a in the chain (within ``depth`` levels), or a is above b."""
-    if a == b:
+def in_reporting_line(org: OrgChart, mentee: int, copilot: int, depth: int | None) -> bool:
+    """True when the copilot manages the mentee at any level (whatever ``depth``: a manager never mentors
+    a report), or the mentee is within ``depth`` levels above the copilot."""
+    if mentee == copilot:
         return False
-    return b in org.reporting_line(a, depth) or a in org.reporting_line(b, depth)
+    return copilot in org.reporting_line(mentee) or mentee in org.reporting_line(copilot, depth)
 
 
 # --- Hard rules ------------------------------------------------------------------------------------
@@ -188,39 +222,61 @@ def _team_rule_broken(mentee: MenteeFacts, volunteer: CopilotFacts) -> bool:
     return not volunteer.open_to_other_teams and not same_team
 
 
+def _broken_rules(
+    mentee: MenteeFacts,
+    volunteer: CopilotFacts,
+    org: OrgChart,
+    history: MatchHistory,
+    rules: MatchRules,
+) -> Iterator[BlockReason]:
+    """Every hard rule this pairing breaks, in the order they are reported."""
+    pair = (mentee.person_id, volunteer.person_id)
+    if mentee.person_id == volunteer.person_id:
+        yield BlockReason.SELF
+    if volunteer.deactivated:
+        yield BlockReason.DEACTIVATED
+    if volunteer.is_bot:
+        yield BlockReason.BOT
+    if (mentee.is_guest or volunteer.is_guest) and not rules.allow_guests:
+        yield BlockReason.GUEST
+    if volunteer.paused:
+        yield BlockReason.PAUSED
+    if volunteer.remaining_capacity <= 0:
+        yield BlockReason.NO_CAPACITY
+    if in_reporting_line(org, mentee.person_id, volunteer.person_id, rules.reporting_line_depth):
+        yield BlockReason.REPORTING_LINE
+    if org.chain_unknown(mentee.person_id) or org.chain_unknown(volunteer.person_id):
+        yield BlockReason.MANAGER_UNKNOWN
+    if pair in history.current_pairs:
+        yield BlockReason.ALREADY_PAIRED
+    if pair in history.recently_declined:
+        yield BlockReason.RECENTLY_DECLINED
+    if _team_rule_broken(mentee, volunteer):
+        yield BlockReason.TEAM_PREFERENCE
+    gap = _circular_gap_minutes(mentee.utc_offset_minutes, volunteer.utc_offset_minutes)
+    if gap > rules.max_tz_gap_hours * 60:
+        yield BlockReason.TIME_ZONE_GAP
+
+
 def blocking_reason(
     mentee: MenteeFacts,
     volunteer: CopilotFacts,
     org: OrgChart,
     history: MatchHistory,
     rules: MatchRules,
+    *,
+    ignore: frozenset[BlockReason] = frozenset(),
 ) -> BlockReason | None:
-    """The first hard rule this pairing breaks, or None when it is allowed."""
-    pair = (mentee.person_id, volunteer.person_id)
-    if mentee.person_id == volunteer.person_id:
-        return BlockReason.SELF
-    if volunteer.deactivated:
-        return BlockReason.DEACTIVATED
-    if volunteer.is_bot:
-        return BlockReason.BOT
-    if (mentee.is_guest or volunteer.is_guest) and not rules.allow_guests:
-        return BlockReason.GUEST
-    if volunteer.paused:
-        return BlockReason.PAUSED
-    if volunteer.remaining_capacity <= 0:
-        return BlockReason.NO_CAPACITY
-    if in_reporting_line(org, mentee.person_id, volunteer.person_id, rules.reporting_line_depth):
-        return BlockReason.REPORTING_LINE
-    if pair in history.current_pairs:
-        return BlockReason.ALREADY_PAIRED
-    if pair in history.recently_declined:
-        return BlockReason.RECENTLY_DECLINED
-    if _team_rule_broken(mentee, volunteer):
-        return BlockReason.TEAM_PREFERENCE
-    gap = _circular_gap_minutes(mentee.utc_offset_minutes, volunteer.utc_offset_minutes)
-    if gap > rules.max_tz_gap_hours * 60:
-        return BlockReason.TIME_ZONE_GAP
-    return None
+    """The first hard rule this pairing breaks (but those in ``ignore``), or None when it is allowed."""
+    return next((r for r in _broken_rules(mentee, volunteer, org, history, rules) if r not in ignore), None)
+
+
+def standing_reason(
+    mentee: MenteeFacts, volunteer: CopilotFacts, org: OrgChart, rules: MatchRules
+) -> BlockReason | None:
+    """The first of the ``LIFETIME_RULES`` an existing pairing (or a pending offer) now breaks, or None."""
+    broken = _broken_rules(mentee, volunteer, org, MatchHistory(), rules)
+    return next((r for r in broken if r in LIFETIME_RULES), None)
 
 
 _BLOCK_EXPLANATIONS: Mapping[BlockReason, str] = {
@@ -251,6 +307,10 @@ _BLOCK_EXPLANATIONS: Mapping[BlockReason, str] = {
     ),
     BlockReason.TEAM_PREFERENCE: (
         "{name}'s team doesn't fit the team preference for this pairing, so try someone who does."
+    ),
+    BlockReason.MANAGER_UNKNOWN: (
+        "The org chart needs a program admin's check before {name} can be matched with you, so please "
+        "try someone else for now."
     ),
 }
 
