@@ -35,6 +35,7 @@ from storage.db import Database
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0001"
+ADMIN = "UADMIN"  # the program admin of the admin_bot fixture (tests/flows/conftest.py)
 # A fixed Fernet key (tests only): OAuth mode needs TOKEN_ENCRYPTION_KEYS.
 TOKEN_KEY = "bWVudG9yLWJvdC10ZXN0cy10b2tlbi1rZXktMDAwMDA="
 

@@ -1,4 +1,5 @@
-"""Fixtures of the end-to-end tests beyond the root ones: two workspaces installed through OAuth."""
+"""Fixtures of the end-to-end tests beyond the root ones: the bot with a program admin, the small reporting
+line of tests/worlds/line.py, and two workspaces installed through OAuth."""
 
 from __future__ import annotations
 
@@ -9,8 +10,29 @@ import pytest
 from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from storage.db import Database
-from tests.harness import RunningBot, install, start_bot, stop_server, test_settings
+from tests.harness import ADMIN, RunningBot, install, start_bot, stop_server, test_settings
+from tests.worlds import line
 from tests.worlds.tenants import A, B, Workspace, add_slack_users, seed
+
+
+@pytest.fixture
+def admin_bot(
+    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
+) -> Iterator[RunningBot]:
+    """The bot with ADMIN (tests/harness.py) as its program admin."""
+    running, server = start_bot(test_settings(slack, database_url, admin_user_ids=(ADMIN,)), db, slack, clock)
+    try:
+        yield running
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture
+def org(admin_bot: RunningBot, slack: SlackStandIn) -> RunningBot:
+    """admin_bot with the reporting line of tests/worlds/line.py seeded."""
+    with admin_bot.runtime.db.transaction() as session:
+        line.seed(session, slack, admin_bot.clock.now())
+    return admin_bot
 
 
 @pytest.fixture

@@ -160,3 +160,21 @@ def tick(bot: RunningBot) -> None:
     from datetime import timedelta
 
     bot.tick(bot.clock.now() + timedelta(minutes=1))
+
+
+def opened_view(bot: RunningBot, count: int = 1) -> dict[str, Any]:
+    """The view of the count-th views.open call."""
+    return bot.slack.wait_for("views.open", count)[count - 1].args["view"]
+
+
+def introduction_values(
+    introduced: str | None, contact: str | None, why: str, leave_out: bool = False
+) -> dict[str, Any]:
+    """The introduction form's state values: who is introduced to whom, and why."""
+    chosen = [{"value": "leave_me_out"}] if leave_out else []
+    return {
+        "introduced": {"user": {"type": "users_select", "selected_user": introduced}},
+        "contact": {"user": {"type": "users_select", "selected_user": contact}},
+        "reason": {"text": {"type": "plain_text_input", "value": why}},
+        "options": {"choices": {"type": "checkboxes", "selected_options": chosen}},
+    }

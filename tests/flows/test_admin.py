@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from bot.people import directory as people
 from bot.people.directory import find_person
 from bot.people.topics import set_topics
 from bot.rules.topics import DEFAULT_TOPICS
-from storage.db import Database
 from storage.models import Person, Topic
 from tests.flows.copilots import eventually
-from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
+from tests.harness import TEAM_ID, RunningBot
 
 ADMIN = "UADMIN"
-
-
-@pytest.fixture
-def admin_bot(
-    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
-) -> Iterator[RunningBot]:
-    settings = test_settings(slack, database_url, admin_user_ids=(ADMIN,))
-    running, server = start_bot(settings, db, slack, clock)
-    try:
-        yield running
-    finally:
-        stop_server(server)
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import io
 import pytest
 
 from bot.oversight.export import FORMULA_STARTS, export_pairings
-from tests.factories import pairing, person
 from tests.harness import TEAM_ID, RunningBot
+from tests.worlds.make import pairing, person
 
 # OWASP's examples and their relatives: each would be a live formula in some spreadsheet.
 PAYLOADS = [

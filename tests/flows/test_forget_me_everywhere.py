@@ -11,22 +11,18 @@ back the keyed hash on the tombstone recognises it and the rule "a manager never
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot import outbox
-from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from bot.messages.data_rights import REMOVED_TEXT
 from bot.outbox import Kind, Message
 from bot.people.directory import find_person, sync_workspace
 from bot.people.forgetting import FORGOTTEN_PREFIX
 from bot.people.tombstones import tombstone_hash
-from storage.db import Database
 from storage.models import (
     Base,
     CheckIn,
@@ -43,27 +39,15 @@ from storage.models import (
     Reflection,
     ReportBack,
 )
-from tests import factories as f
 from tests.flows.copilots import offers_for, request_via_form, tick, volunteer_via_form
-from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
+from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make as f
 
 ADMIN = "UADMIN"
 X, PARTNER, QUINN, MAE, RAY, LEE, VAL = "UXAV", "UPAT", "UQUIN", "UMAE", "URAY", "ULEE", "UVAL"
 NAME, REAL_NAME, EMAIL = "xavquill", "Xavier Quillfeather", "xav@quill.example"
 TAG = "QXZ"  # in every text the forgotten person wrote or kept, and nowhere else
 TRACES = (X, NAME, REAL_NAME, "Quillfeather", EMAIL, TAG)
-
-
-@pytest.fixture
-def admin_bot(
-    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
-) -> Iterator[RunningBot]:
-    settings = test_settings(slack, database_url, admin_user_ids=(ADMIN,))
-    running, server = start_bot(settings, db, slack, clock)
-    try:
-        yield running
-    finally:
-        stop_server(server)
 
 
 def _dispatch(bot: RunningBot, rounds: int = 4) -> None:

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from bot.network.volume import INTRODUCTIONS_PER_DAY
 from bot.people import program_settings as program
 from storage.models import Introduction, Person
-from tests import factories
-from tests.flows.test_introductions import opened_view, values
+from tests.flows.copilots import introduction_values as values
+from tests.flows.copilots import opened_view
 from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make
 
 COLLEAGUES = [f"UP{n:02d}" for n in range(INTRODUCTIONS_PER_DAY + 3)]
 
@@ -23,8 +24,8 @@ def _seed(bot: RunningBot) -> None:
     now = bot.clock.now()
     with bot.runtime.db.transaction() as session:
         for user in ["UMO", "UBO", *COLLEAGUES]:
-            factories.person(session, user, now, slack=bot.slack)
-        factories.person(session, "UGUEST", now, slack=bot.slack, is_guest=True)
+            make.person(session, user, now, slack=bot.slack)
+        make.person(session, "UGUEST", now, slack=bot.slack, is_guest=True)
 
 
 def _form(bot: RunningBot, user: str = "UMO") -> dict[str, Any]:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from bot.network.introductions import introduction_counts
 from storage.models import Introduction, MentoringRequest, OutboxMessage
+from tests.flows.copilots import introduction_values as values
+from tests.flows.copilots import opened_view
 from tests.harness import TEAM_ID, RunningBot
 from tests.worlds import make
 
@@ -43,22 +45,8 @@ def tick(bot: RunningBot, at: datetime) -> None:
     bot.tick(at + timedelta(minutes=1))
 
 
-def opened_view(bot: RunningBot, count: int = 1) -> dict[str, Any]:
-    return bot.slack.wait_for("views.open", count)[count - 1].args["view"]
-
-
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
     return next(b for b in view["blocks"] if b.get("block_id") == block_id)
-
-
-def values(introduced: str | None, contact: str | None, why: str, leave_out: bool = False) -> dict[str, Any]:
-    chosen = [{"value": "leave_me_out"}] if leave_out else []
-    return {
-        "introduced": {"user": {"type": "users_select", "selected_user": introduced}},
-        "contact": {"user": {"type": "users_select", "selected_user": contact}},
-        "reason": {"text": {"type": "plain_text_input", "value": why}},
-        "options": {"choices": {"type": "checkboxes", "selected_options": chosen}},
-    }
 
 
 def intros(bot: RunningBot) -> list[Introduction]:

@@ -9,21 +9,17 @@ depth setting never lets a manager mentor a report.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
 from bot.messages.program_settings import settings_modal
 from bot.people import program_settings as program
 from bot.people.directory import find_person
 from bot.people.org_import import import_org
-from storage.db import Database
 from storage.models import Agreement, OutboxMessage
-from tests import factories
 from tests.flows.copilots import (
     dms_to,
     eventually,
@@ -34,22 +30,11 @@ from tests.flows.copilots import (
     tick,
     volunteer_via_form,
 )
-from tests.harness import TEAM_ID, RunningBot, start_bot, stop_server, test_settings
+from tests.harness import TEAM_ID, RunningBot
+from tests.worlds import make
 
 ADMIN, MENTEE, COPILOT, BIG_BOSS = "UADMIN", "UMIA", "UVIC", "UBIG"
 RULES_LINE = "The program's rules no longer allow this pairing"
-
-
-@pytest.fixture
-def admin_bot(
-    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
-) -> Iterator[RunningBot]:
-    settings = test_settings(slack, database_url, admin_user_ids=(ADMIN,))
-    running, server = start_bot(settings, db, slack, clock)
-    try:
-        yield running
-    finally:
-        stop_server(server)
 
 
 @pytest.fixture(autouse=True)
@@ -57,9 +42,9 @@ def people(admin_bot: RunningBot, slack: SlackStandIn) -> None:
     now = admin_bot.clock.now()
     slack.add_user(ADMIN, name="pat", real_name="Pat Admin")
     with admin_bot.runtime.db.transaction() as session:
-        factories.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", level=2)
-        factories.person(session, COPILOT, now, name="vic", slack=slack, org_team="Platform", level=2)
-        factories.person(session, BIG_BOSS, now, name="big", slack=slack, org_team="Platform", level=5)
+        make.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", level=2)
+        make.person(session, COPILOT, now, name="vic", slack=slack, org_team="Platform", level=2)
+        make.person(session, BIG_BOSS, now, name="big", slack=slack, org_team="Platform", level=5)
 
 
 def _set_manager_in_db(bot: RunningBot, user: str, manager: str) -> None:
@@ -174,10 +159,8 @@ def _confirmed_pairing(bot: RunningBot) -> tuple[int, int]:
         mentee = find_person(session, TEAM_ID, MENTEE)
         copilot = find_person(session, TEAM_ID, COPILOT)
         assert mentee is not None and copilot is not None
-        pairing = factories.pairing(session, mentee, copilot, now - timedelta(days=100))
-        agreement = factories.agreement(
-            session, pairing, now - timedelta(days=99), terms=factories.standard_terms()
-        )
+        pairing = make.pairing(session, mentee, copilot, now - timedelta(days=100))
+        agreement = make.agreement(session, pairing, now - timedelta(days=99), terms=make.standard_terms())
         return pairing.id, agreement.version
 
 

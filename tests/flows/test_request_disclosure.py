@@ -19,8 +19,8 @@ from bot.rules.matching.facts import (
     explain_block,
 )
 from tests.flows.copilots import all_text, request_values
-from tests.flows.test_requests import BOSS, MENTEE, PEER, admin_bot, org  # noqa: F401  (fixtures)
 from tests.harness import RunningBot
+from tests.worlds.line import BOSS, MENTEE, PEER
 
 NEUTRAL = "isn't available as a copilot right now"
 ME = MenteeFacts(request_id=1, person_id=1, topics=frozenset({"x"}), team="a", level=3, utc_offset_minutes=0)
@@ -38,7 +38,7 @@ def _note(bot: RunningBot, slack: SlackStandIn, colleague: str) -> str:
 
 
 def test_a_paused_colleague_reads_as_not_available_not_as_paused(
-    org: RunningBot,  # noqa: F811
+    org: RunningBot,
     slack: SlackStandIn,
 ):
     org.command("volunteer off", user=PEER)
@@ -50,7 +50,7 @@ def test_a_paused_colleague_reads_as_not_available_not_as_paused(
 
 
 def test_the_askers_own_reason_comes_first_and_says_nothing_of_the_colleagues_state(
-    org: RunningBot,  # noqa: F811
+    org: RunningBot,
     slack: SlackStandIn,
 ):
     org.command("volunteer off", user=BOSS)  # Bea is Mia's manager's manager, and has now paused

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
 from bot.copilots.rounds import run_round
 from bot.demo.slack_standin import SlackStandIn
-from storage.db import Database
 from storage.models import MentoringRequest, Offer, OutboxMessage
 from tests.flows.copilots import (
     all_text,
@@ -25,40 +21,9 @@ from tests.flows.copilots import (
     request_via_form,
     tick,
 )
-from tests.harness import RunningBot, start_bot, stop_server, test_settings
+from tests.harness import RunningBot
 from tests.worlds import make
-
-ADMIN = "UADMIN"
-MENTEE, MANAGER, BOSS, PEER, OTHER = "UMIA", "UMGR", "UBOSS", "UPEER", "UOTHER"
-
-
-@pytest.fixture
-def admin_bot(
-    db: Database, slack: SlackStandIn, clock: FixedClock, database_url: str
-) -> Iterator[RunningBot]:
-    running, server = start_bot(test_settings(slack, database_url, admin_user_ids=(ADMIN,)), db, slack, clock)
-    try:
-        yield running
-    finally:
-        stop_server(server)
-
-
-@pytest.fixture
-def org(admin_bot: RunningBot, slack: SlackStandIn) -> RunningBot:
-    """Mia reports to Max, who reports to Bea (the boss). Pete is a peer elsewhere; Olu never volunteered."""
-    now = admin_bot.clock.now()
-    slack.add_user(ADMIN, name="pat", real_name="Pat Admin")
-    with admin_bot.runtime.db.transaction() as session:
-        boss = make.person(session, BOSS, now, name="bea", slack=slack, org_team="Support")
-        manager = make.person(
-            session, MANAGER, now, name="max", slack=slack, org_team="Support", manager_id=boss.id
-        )
-        make.person(session, MENTEE, now, name="mia", slack=slack, org_team="Support", manager_id=manager.id)
-        peer = make.person(session, PEER, now, name="pete", slack=slack, org_team="Platform")
-        make.person(session, OTHER, now, name="olu", slack=slack, org_team="Design")
-        make.volunteer(session, boss, now, topics=["Giving feedback"])
-        make.volunteer(session, peer, now, topics=["Public speaking"], capacity=2)
-    return admin_bot
+from tests.worlds.line import ADMIN, BOSS, MENTEE, OTHER, PEER
 
 
 def responses(slack: SlackStandIn) -> list[dict]:

@@ -19,8 +19,7 @@ from bot.demo.slack_standin import SlackStandIn
 from bot.doctor import run_checks
 from bot.sealed_tokens import SealedInstallationStore, TokenSealer, new_key
 from storage.db import Database
-from tests.flows.test_oauth import install
-from tests.harness import TOKEN_KEY, RunningBot, start_bot, stop_server, test_settings
+from tests.harness import TOKEN_KEY, RunningBot, install, start_bot, stop_server, test_settings
 
 CLIENT_ID = "111.222"
 EVENTS = itertools.count()
