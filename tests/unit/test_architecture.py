@@ -73,3 +73,20 @@ def test_every_path_the_architecture_page_names_exists():
     assert len(named) > 40, sorted(named)  # the page names the tree's packages and key modules
     missing = sorted(p for p in named if not (ROOT / p).exists())
     assert missing == [], f"docs/ARCHITECTURE.md names paths that do not exist: {missing}"
+
+
+def test_tests_share_helpers_through_the_worlds_and_the_harness_only():
+    """A test module is never imported by another (its helpers move to tests/worlds, tests/harness.py or a
+    flow helper module), and the root conftest imports no flow module."""
+    offenders = []
+    pattern = re.compile(r"^\s*(?:from|import)\s+tests(?:\.\w+)*\.test_\w+")
+    for path in (ROOT / "tests").rglob("*.py"):
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if pattern.match(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}")
+    root_conftest = (ROOT / "tests" / "conftest.py").read_text()
+    offenders += [
+        f"tests/conftest.py imports {m}"
+        for m in re.findall(r"from (tests\.flows[\w.]*) import", root_conftest)
+    ]
+    assert offenders == []
