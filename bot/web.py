@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +17,8 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.logs import new_request_id, request_scope
@@ -24,6 +27,7 @@ from storage.models import SeenSignature
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 access_log = logging.getLogger("mentor_bot.access")
+log = logging.getLogger(__name__)
 
 # Slack's signature check accepts a request for five minutes; remembering signatures for as long
 # refuses a captured request replayed inside that window.
@@ -35,21 +39,48 @@ MAX_BODY_BYTES = 1024 * 1024
 
 class ReplayGuard:
     """Verified signatures, remembered in the database until Slack's window has passed, so a replay to any
-    process sharing the database is refused. Only verified signatures are stored: junk evicts nothing."""
+    process sharing the database is refused. Only verified signatures are stored: junk evicts nothing.
 
-    def __init__(self, db: Database, window: float = REPLAY_WINDOW_SECONDS) -> None:
+    While the database is unreachable, this process remembers them itself (bounded, verified only), so the
+    request still reaches the listener that tells the person the database is away."""
+
+    def __init__(self, db: Database, window: float = REPLAY_WINDOW_SECONDS, capacity: int = 50_000) -> None:
         self.db = db
         self.window = window
+        self.capacity = capacity
+        self._local: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
 
     def first_time(self, signature: str, timestamp: int) -> bool:
         # Slack's check accepts `timestamp` until timestamp + window; keep it a minute longer than that.
-        expires = datetime.fromtimestamp(timestamp + self.window + 60, UTC)
+        expires_at = timestamp + self.window + 60
         try:
             with self.db.transaction() as session:
-                session.add(SeenSignature(signature=signature[:80], expires_at=expires))
+                session.add(
+                    SeenSignature(
+                        signature=signature[:80], expires_at=datetime.fromtimestamp(expires_at, UTC)
+                    )
+                )
         except IntegrityError:
             return False
+        except (DBAPIError, PoolTimeout) as exc:
+            log.warning(
+                "replay guard: database unreachable (%s); remembering in this process", type(exc).__name__
+            )
+            return self._first_time_here(signature, expires_at)
         return True
+
+    def _first_time_here(self, signature: str, expires_at: float) -> bool:
+        now = time.time()
+        with self._lock:
+            while self._local and (
+                len(self._local) >= self.capacity or next(iter(self._local.values())) < now
+            ):
+                self._local.popitem(last=False)
+            if signature in self._local:
+                return False
+            self._local[signature] = expires_at
+            return True
 
 
 @dataclass(frozen=True)

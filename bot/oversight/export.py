@@ -74,8 +74,8 @@ def export_pairings(runtime: Runtime, team_id: str) -> Export:
         counts = meeting_counts(session, team_id)
     met_by = meetings_by_pairing(facts.meetings)
     out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)  # our own fixed names
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(COLUMNS)
     for p in facts.pairings:
         mentee, copilot = facts.people.get(p.mentee_id), facts.people.get(p.copilot_id)
         met = last_met(p, met_by.get(p.id, ()))

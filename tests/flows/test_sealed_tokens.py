@@ -166,3 +166,13 @@ def test_the_sealed_store_seals_what_slack_sdk_would_store_plainly(db: Database)
     )
     bot = store.find_bot(enterprise_id=None, team_id="TL")
     assert bot is not None and bot.bot_token == "xoxb-plain"
+
+
+def test_new_token_key_prints_a_key_that_seals(capsys, monkeypatch):
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///unused.db")
+    assert main(["new-token-key"]) == 0
+    key = capsys.readouterr().out.strip()
+    sealer = TokenSealer((key,))
+    assert sealer.open(sealer.seal("xoxb-1")) == "xoxb-1"

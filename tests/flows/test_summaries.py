@@ -326,3 +326,35 @@ def test_the_digests_figures_count_each_role_among_the_leads_own_people(org_bot:
         assert (mentees, copilots) == (5, 0), lead  # five reports paired, none of them a copilot
         assert f"*Participants:* {words(mentees, 'mentee')} · {words(copilots, 'copilot')} · " in text, lead
         assert "biweekly" not in json.dumps(digest) and "weekly:" not in text  # no internal cadence keys
+
+
+def test_one_more_pulse_answer_does_not_move_the_figure_a_lead_sees(org_bot: RunningBot, org: Org):
+    """4·avg₄ − 3·avg₃ over what the summary shows gives nobody's score: one more answer changes nothing."""
+    from storage.models import Pairing, Pulse
+
+    def pulse_line() -> str:
+        figures = summary_of(org_bot, ADMIN)["blocks"][1]["text"]["text"]
+        return next(line for line in figures.splitlines() if line.startswith("*Pulse:*"))
+
+    before = pulse_line()
+    assert "out of 5" in before and "/ 5 from" not in before
+    with org_bot.runtime.db.transaction() as session:
+        answered = set(session.scalars(select(Pulse.person_id)))
+        pairing = next(
+            p for p in session.scalars(select(Pairing)) if p.mentee_id not in answered and p.state == "active"
+        )
+        now = org_bot.clock.now()
+        session.add(
+            Pulse(
+                team_id=TEAM_ID,
+                pairing_id=pairing.id,
+                person_id=pairing.mentee_id,
+                round=1,
+                score=1,
+                asked_at=now - timedelta(days=2),
+                answered_at=now - timedelta(days=1),
+            )
+        )
+    assert pulse_line() == before
+    org_bot.clock.set(org_bot.clock.now() + timedelta(days=7))  # next Monday: still one new answer only
+    assert pulse_line() == before

@@ -230,3 +230,15 @@ def test_the_tick_prunes_expired_signatures(bot: RunningBot, db: Database):
     with db.transaction() as session:
         kept = list(session.scalars(select(SeenSignature.signature)))
     assert len(kept) == 1 and kept != ["v0=gone"]
+
+
+def test_with_the_database_away_the_guard_still_refuses_a_replay_in_this_process(tmp_path):
+    from storage.db import connect
+
+    away = connect(f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}")
+    guard = ReplayGuard(away)
+    now = int(time.time())
+    assert guard.first_time("v0=abc", now)
+    assert not guard.first_time("v0=abc", now)
+    assert guard.first_time("v0=def", now)
+    away.dispose()
