@@ -43,6 +43,7 @@ KINDS = {
     Kind.KEEP_IN_TOUCH: ("nudge_keep_in_touch", "contact"),
     Kind.DIGEST: ("digest", "digest"),
     Kind.DIGEST_CHART: ("digest_chart", "digest"),
+    Kind.ADMIN_ORG_GAP: ("admin_org_gap", "person"),
 }
 
 
@@ -72,6 +73,7 @@ SUBJECTS = {
     "promise": ("promises", False),
     "contact": ("contacts", False),
     "digest": ("lead_digests", False),
+    "person": ("people", False),
 }
 
 
