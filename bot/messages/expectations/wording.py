@@ -63,7 +63,7 @@ def format_value(key: str, value: Any) -> str:
 
 
 def describe_difference(diff: Difference, mentee_name: str, copilot_name: str, viewer: Role) -> str:
-    """One difference side by side, from ``viewer``'s side: "You said every week, Sam said every month."
+    """One difference side by side, from ``viewer``'s side: "You said every week, Sam said every four weeks."
 
     Views should show the question label with it; for the relationship kind, show
     ``explain_kind_mismatch`` too.
