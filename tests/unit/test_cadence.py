@@ -385,3 +385,92 @@ def test_overlap_is_symmetric_and_bounded(a: int, b: int) -> None:
     overlap = working_hours_overlap_hours(a, b)
     assert overlap == pytest.approx(working_hours_overlap_hours(b, a))
     assert 0 <= overlap <= 8
+
+
+# --- the person's own calendar day, where it is not UTC's ----------------------------------------------
+# Monday 2 March 2026, 21:00 in New York is already Tuesday 02:00 UTC; 00:30 in Kolkata is still the
+# evening before in UTC. Each rule below must count the person's day, not UTC's.
+
+NY_MONDAY_EVENING = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # Monday 21:00 EST
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_the_next_send_time_starts_from_the_local_day():
+    late = NudgeWindow(hour=22)
+    # Monday 22:00 in New York is still ahead: not Tuesday's.
+    assert next_working_send_time(NY_MONDAY_EVENING, NEW_YORK, late) == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+    # At the usual 10:00, Monday's has gone: Tuesday 10:00 EST.
+    assert next_working_send_time(NY_MONDAY_EVENING, NEW_YORK, WINDOW) == datetime(
+        2026, 3, 3, 15, 0, tzinfo=UTC
+    )
+
+
+def test_working_days_are_counted_from_the_local_day():
+    # One working day after a Monday evening in New York is Tuesday, though it is Tuesday in UTC already.
+    assert add_working_days(NY_MONDAY_EVENING, 1, NEW_YORK, WINDOW) == datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+
+def test_the_weekly_time_is_found_from_the_local_day():
+    # The digest on Monday at 22:00 New York time: that very evening, not a week later.
+    assert next_weekly_time(NY_MONDAY_EVENING, NEW_YORK, 0, 22) == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+
+
+def test_cycles_are_counted_between_local_days_at_both_ends():
+    kolkata = "Asia/Kolkata"  # UTC+05:30
+    # now is Tuesday 17 March 00:30 local (Monday in UTC); last met Tuesday 3 March 05:30 local: 14 days.
+    assert (
+        cycles_since(
+            datetime(2026, 3, 3, 0, 0, tzinfo=UTC),
+            datetime(2026, 3, 16, 19, 0, tzinfo=UTC),
+            "weekly",
+            kolkata,
+        )
+        == 2
+    )
+    # last met Tuesday 3 March 00:30 local (Monday in UTC); now Monday 16 March 23:30 local: 13 days.
+    assert (
+        cycles_since(
+            datetime(2026, 3, 2, 19, 0, tzinfo=UTC),
+            datetime(2026, 3, 16, 18, 0, tzinfo=UTC),
+            "weekly",
+            kolkata,
+        )
+        == 1
+    )
+
+
+# --- the bounds of every argument, at their edges -------------------------------------------------------
+
+
+@pytest.mark.parametrize("weekday", [0, 6])
+@pytest.mark.parametrize("hour", [0, 23])
+def test_a_weekly_time_takes_every_weekday_and_hour(weekday: int, hour: int):
+    found = next_weekly_time(START, "UTC", weekday, hour)
+    assert (found.weekday(), found.hour) == (weekday, hour)
+
+
+@pytest.mark.parametrize(
+    ("weekday", "hour", "problem"),
+    [(-1, 10, "weekday"), (7, 10, "weekday"), (0, -1, "hour"), (0, 24, "hour")],
+)
+def test_a_weekly_time_refuses_a_day_or_hour_that_does_not_exist(weekday: int, hour: int, problem: str):
+    with pytest.raises(ValueError, match=f"{problem} must be 0-"):
+        next_weekly_time(START, "UTC", weekday, hour)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 8), (23, 7), (9, 0), (9, 24)])
+def test_working_hours_may_start_at_midnight_or_end_at_it(start: int, end: int):
+    length = (end - start) % 24 or 24
+    assert working_hours_overlap_hours(60, 60, start, end) == length
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 17), (24, 8), (9, -1), (9, 25), (9, 9)])
+def test_working_hours_outside_a_day_are_refused(start: int, end: int):
+    with pytest.raises(ValueError, match="invalid working hours"):
+        working_hours_overlap_hours(0, 0, start, end)
+
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_a_nudge_hour_outside_the_day_is_refused(hour: int):
+    with pytest.raises(ValueError, match="hour must be 0-23"):
+        NudgeWindow(hour=hour)
