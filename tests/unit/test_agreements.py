@@ -752,3 +752,30 @@ def test_format_terms_names_the_organising_copilot_and_skips_empty_text():
     assert format_terms({"expectations": "Be on time"}, "Alex", "Sam") == [
         ("What Alex expects from Sam", "Be on time")
     ]
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (
+            {"start": "9:30", "end": "10:00"},
+            ({"start": "09:30", "end": "10:00"}, None),
+        ),  # exactly the minimum
+        ({"start": "", "end": ""}, (None, None)),
+        ({"start": "09:30", "end": ""}, (None, "Give both a start and an end time")),
+        ({"start": "", "end": "10:00"}, (None, "Give both a start and an end time")),
+        ({"start": "10:00", "end": "10:00"}, (None, "The end time must be after the start time")),
+        ({"start": 930, "end": "10:00"}, (None, "Enter times as HH:MM, e.g. 09:30")),
+    ],
+)
+def test_a_time_window_needs_both_ends_in_order(window: dict[str, Any], expected: tuple[Any, Any]):
+    assert validate_field("time_window", window, "mentee", TODAY) == expected
+
+
+def test_days_must_be_a_list_of_weekdays():
+    assert validate_field("preferred_days", [4, 1, 1], "mentee", TODAY) == ([1, 4], None)
+    for odd in (3, "Monday", {"day": 1}, [7]):
+        assert validate_field("preferred_days", odd, "mentee", TODAY) == (
+            None,
+            "Pick days from Monday to Sunday",
+        )
