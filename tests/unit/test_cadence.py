@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -474,3 +475,40 @@ def test_working_hours_outside_a_day_are_refused(start: int, end: int):
 def test_a_nudge_hour_outside_the_day_is_refused(hour: int):
     with pytest.raises(ValueError, match="hour must be 0-23"):
         NudgeWindow(hour=hour)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "quiet", "loud"),
+    [(20, 8, [20, 23, 0, 7], [8, 12, 19]), (1, 5, [1, 3, 4], [0, 5, 23])],
+)
+def test_quiet_hours_start_on_their_hour_and_end_before_theirs(start, end, quiet, loud):
+    window = NudgeWindow(quiet_start=start, quiet_end=end)
+    assert [h for h in range(24) if window.is_quiet_hour(h)] == sorted(
+        h for h in range(24) if (start <= h < end if start < end else h >= start or h < end)
+    )
+    assert all(window.is_quiet_hour(h) for h in quiet)
+    assert not any(window.is_quiet_hour(h) for h in loud)
+    assert not NudgeWindow().is_quiet_hour(3)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 23), (23, 0)])
+def test_quiet_hours_may_be_any_hour_of_the_day(start: int, end: int):
+    assert NudgeWindow(quiet_start=start, quiet_end=end).quiet_start == start
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"quiet_start": -1, "quiet_end": 5}, "quiet hours must be 0-23"),
+        ({"quiet_start": 24, "quiet_end": 5}, "quiet hours must be 0-23"),
+        ({"quiet_start": 5, "quiet_end": -1}, "quiet hours must be 0-23"),
+        ({"quiet_start": 5, "quiet_end": 24}, "quiet hours must be 0-23"),
+        ({"quiet_start": 20}, "quiet_start and quiet_end must be set together"),
+        ({"quiet_end": 8}, "quiet_start and quiet_end must be set together"),
+        ({"quiet_start": 5, "quiet_end": 5}, "quiet_start and quiet_end must differ"),
+        ({"working_days": frozenset()}, "working_days must contain at least one day"),
+    ],
+)
+def test_a_nudge_window_that_cannot_be_is_refused(fields: dict[str, Any], problem: str):
+    with pytest.raises(ValueError, match=problem):
+        NudgeWindow(**fields)
