@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,9 +119,18 @@ def test_scheduler_on_sqlite_warns_logs_no_pass_chatter_and_stops_on_sigterm(
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "scheduler"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(7)  # past the first dispatch pass (every 5 s) and the first planner pass (at start)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60  # a loaded machine may take a while to import and migrate
+    while not any("scheduler starting" in line for line in lines) and time.monotonic() < deadline:
+        assert proc.poll() is None, "".join(lines)
+        time.sleep(0.1)
+    time.sleep(6)  # past the first dispatch pass (every 5 s) and the first planner pass (at start)
     proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=20)
+    proc.wait(timeout=20)
+    reader.join(timeout=5)
+    stderr = "".join(lines)
     assert proc.returncode == 0, stderr
     assert "use PostgreSQL for a multi-process deploy" in stderr
     assert "scheduler starting" in stderr and "scheduler stopped" in stderr

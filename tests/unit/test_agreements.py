@@ -26,7 +26,7 @@ from bot.rules.agreements.proposals import (
     term_end_reached,
 )
 from bot.rules.agreements.questionnaire import COMPARED_KEYS, QUESTION_BY_KEY, QUESTIONS, RELATIONSHIP_KINDS
-from bot.rules.agreements.validation import validate_answers
+from bot.rules.agreements.validation import TEXT_MAX_CHARS, validate_answers, validate_field
 
 TODAY = date(2026, 5, 12)
 
@@ -669,3 +669,117 @@ def test_resolving_every_open_field_gives_complete_terms(
     assert set(COMPARED_KEYS) <= set(terms)
     assert all(key in terms for key in ("goals", "offer", "expectations", "confidentiality"))
     assert format_terms(terms, "Alex", "Sam")
+
+
+# --- edges the mutation pass found untested ---------------------------------------------------------------
+
+
+def test_a_proposed_end_date_is_checked_against_today():
+    proposal, error = propose("length", {"end_date": "2026-06-30"}, "mentee", TODAY)
+    assert error is None and proposal == Proposal("length", {"end_date": "2026-06-30"}, "mentee")
+    assert propose("length", {"end_date": "2026-05-12"}, "mentee", TODAY) == (
+        None,
+        "The end date must be in the future",
+    )
+    counter, error = counter_propose(proposal, {"end_date": "2026-07-31"}, TODAY)
+    assert error is None and counter == Proposal("length", {"end_date": "2026-07-31"}, "copilot")
+
+
+def test_two_years_from_a_leap_day_ends_on_the_28th():
+    leap_day = date(2028, 2, 29)
+    assert validate_field("length", {"end_date": "2030-02-28"}, "mentee", leap_day) == (
+        {"end_date": "2030-02-28"},
+        None,
+    )
+    assert validate_field("length", {"end_date": "2030-03-01"}, "mentee", leap_day) == (
+        None,
+        "The end date can be at most two years from today",
+    )
+
+
+def test_a_text_answer_may_be_exactly_the_limit_long():
+    assert validate_field("offer", "x" * TEXT_MAX_CHARS, "copilot", TODAY) == ("x" * TEXT_MAX_CHARS, None)
+    cleaned, error = validate_field("offer", "x" * (TEXT_MAX_CHARS + 1), "copilot", TODAY)
+    assert cleaned is None and error is not None and f"under {TEXT_MAX_CHARS} characters" in error
+
+
+@pytest.mark.parametrize(
+    ("value", "agreed"), [(True, True), ("Yes", True), (" on ", True), ("no", False), (False, False)]
+)
+def test_confidentiality_is_agreed_only_by_a_yes(value: Any, agreed: bool):
+    cleaned, error = validate_field("confidentiality", value, "mentee", TODAY)
+    assert (cleaned is True) == agreed and (error is None) == agreed
+
+
+def test_a_length_without_meetings_or_an_end_date_never_ends_the_term():
+    assert term_end_reached({"length": {"weeks": 3}}, 99, TODAY) is False
+    assert term_end_reached({"length": {"meetings": 3}}, 3, TODAY) is True
+
+
+def test_a_comparison_finds_a_difference_by_its_question():
+    comparison = _disagreeing()
+    cadence = comparison.difference("cadence")
+    assert cadence is not None and cadence.key == "cadence"
+    assert comparison.difference("meeting_minutes") is None  # both said 45 minutes
+
+
+def test_every_kind_mismatch_ends_with_the_same_advice_and_an_unknown_pair_gets_a_general_reason():
+    advice = (
+        "If you go ahead with different pictures, one of you will feel let down and the other "
+        "over-committed, so agree on one kind first: it decides how often you meet, what you "
+        "talk about and what each of you is signing up for."
+    )
+    for mentee_kind in RELATIONSHIP_KINDS:
+        for copilot_kind in RELATIONSHIP_KINDS:
+            if mentee_kind != copilot_kind:
+                assert explain_kind_mismatch(mentee_kind, copilot_kind).endswith(advice)
+    unknown = explain_kind_mismatch("copilot", "unknown")
+    assert "These are different kinds of relationship with different commitments. If you go ahead" in unknown
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("preferred_days", None, "any day"),
+        ("confidentiality", False, "not agreed"),
+        ("expectations", {"mentee": "", "copilot": ""}, "no answer"),
+    ],
+)
+def test_format_value_of_an_empty_or_refused_answer(key: str, value: Any, expected: str) -> None:
+    assert format_value(key, value) == expected
+
+
+def test_format_terms_names_the_organising_copilot_and_skips_empty_text():
+    assert format_terms({"organiser": "copilot"}, "Alex", "Sam") == [("Who sets up meetings", "Sam")]
+    assert format_terms({"goals": "", "offer": ""}, "Alex", "Sam") == []
+    assert format_terms({"preferred_days": []}, "Alex", "Sam") == [("Days", "any day")]
+    assert format_terms({"expectations": "Be on time"}, "Alex", "Sam") == [
+        ("What Alex expects from Sam", "Be on time")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (
+            {"start": "9:30", "end": "10:00"},
+            ({"start": "09:30", "end": "10:00"}, None),
+        ),  # exactly the minimum
+        ({"start": "", "end": ""}, (None, None)),
+        ({"start": "09:30", "end": ""}, (None, "Give both a start and an end time")),
+        ({"start": "", "end": "10:00"}, (None, "Give both a start and an end time")),
+        ({"start": "10:00", "end": "10:00"}, (None, "The end time must be after the start time")),
+        ({"start": 930, "end": "10:00"}, (None, "Enter times as HH:MM, e.g. 09:30")),
+    ],
+)
+def test_a_time_window_needs_both_ends_in_order(window: dict[str, Any], expected: tuple[Any, Any]):
+    assert validate_field("time_window", window, "mentee", TODAY) == expected
+
+
+def test_days_must_be_a_list_of_weekdays():
+    assert validate_field("preferred_days", [4, 1, 1], "mentee", TODAY) == ([1, 4], None)
+    for odd in (3, "Monday", {"day": 1}, [7]):
+        assert validate_field("preferred_days", odd, "mentee", TODAY) == (
+            None,
+            "Pick days from Monday to Sunday",
+        )

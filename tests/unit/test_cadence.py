@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -385,3 +386,129 @@ def test_overlap_is_symmetric_and_bounded(a: int, b: int) -> None:
     overlap = working_hours_overlap_hours(a, b)
     assert overlap == pytest.approx(working_hours_overlap_hours(b, a))
     assert 0 <= overlap <= 8
+
+
+# --- the person's own calendar day, where it is not UTC's ----------------------------------------------
+# Monday 2 March 2026, 21:00 in New York is already Tuesday 02:00 UTC; 00:30 in Kolkata is still the
+# evening before in UTC. Each rule below must count the person's day, not UTC's.
+
+NY_MONDAY_EVENING = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # Monday 21:00 EST
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_the_next_send_time_starts_from_the_local_day():
+    late = NudgeWindow(hour=22)
+    # Monday 22:00 in New York is still ahead: not Tuesday's.
+    assert next_working_send_time(NY_MONDAY_EVENING, NEW_YORK, late) == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+    # At the usual 10:00, Monday's has gone: Tuesday 10:00 EST.
+    assert next_working_send_time(NY_MONDAY_EVENING, NEW_YORK, WINDOW) == datetime(
+        2026, 3, 3, 15, 0, tzinfo=UTC
+    )
+
+
+def test_working_days_are_counted_from_the_local_day():
+    # One working day after a Monday evening in New York is Tuesday, though it is Tuesday in UTC already.
+    assert add_working_days(NY_MONDAY_EVENING, 1, NEW_YORK, WINDOW) == datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+
+def test_the_weekly_time_is_found_from_the_local_day():
+    # The digest on Monday at 22:00 New York time: that very evening, not a week later.
+    assert next_weekly_time(NY_MONDAY_EVENING, NEW_YORK, 0, 22) == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+
+
+def test_cycles_are_counted_between_local_days_at_both_ends():
+    kolkata = "Asia/Kolkata"  # UTC+05:30
+    # now is Tuesday 17 March 00:30 local (Monday in UTC); last met Tuesday 3 March 05:30 local: 14 days.
+    assert (
+        cycles_since(
+            datetime(2026, 3, 3, 0, 0, tzinfo=UTC),
+            datetime(2026, 3, 16, 19, 0, tzinfo=UTC),
+            "weekly",
+            kolkata,
+        )
+        == 2
+    )
+    # last met Tuesday 3 March 00:30 local (Monday in UTC); now Monday 16 March 23:30 local: 13 days.
+    assert (
+        cycles_since(
+            datetime(2026, 3, 2, 19, 0, tzinfo=UTC),
+            datetime(2026, 3, 16, 18, 0, tzinfo=UTC),
+            "weekly",
+            kolkata,
+        )
+        == 1
+    )
+
+
+# --- the bounds of every argument, at their edges -------------------------------------------------------
+
+
+@pytest.mark.parametrize("weekday", [0, 6])
+@pytest.mark.parametrize("hour", [0, 23])
+def test_a_weekly_time_takes_every_weekday_and_hour(weekday: int, hour: int):
+    found = next_weekly_time(START, "UTC", weekday, hour)
+    assert (found.weekday(), found.hour) == (weekday, hour)
+
+
+@pytest.mark.parametrize(
+    ("weekday", "hour", "problem"),
+    [(-1, 10, "weekday"), (7, 10, "weekday"), (0, -1, "hour"), (0, 24, "hour")],
+)
+def test_a_weekly_time_refuses_a_day_or_hour_that_does_not_exist(weekday: int, hour: int, problem: str):
+    with pytest.raises(ValueError, match=f"{problem} must be 0-"):
+        next_weekly_time(START, "UTC", weekday, hour)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 8), (23, 7), (9, 0), (9, 24)])
+def test_working_hours_may_start_at_midnight_or_end_at_it(start: int, end: int):
+    length = (end - start) % 24 or 24
+    assert working_hours_overlap_hours(60, 60, start, end) == length
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 17), (24, 8), (9, -1), (9, 25), (9, 9)])
+def test_working_hours_outside_a_day_are_refused(start: int, end: int):
+    with pytest.raises(ValueError, match="invalid working hours"):
+        working_hours_overlap_hours(0, 0, start, end)
+
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_a_nudge_hour_outside_the_day_is_refused(hour: int):
+    with pytest.raises(ValueError, match="hour must be 0-23"):
+        NudgeWindow(hour=hour)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "quiet", "loud"),
+    [(20, 8, [20, 23, 0, 7], [8, 12, 19]), (1, 5, [1, 3, 4], [0, 5, 23])],
+)
+def test_quiet_hours_start_on_their_hour_and_end_before_theirs(start, end, quiet, loud):
+    window = NudgeWindow(quiet_start=start, quiet_end=end)
+    assert [h for h in range(24) if window.is_quiet_hour(h)] == sorted(
+        h for h in range(24) if (start <= h < end if start < end else h >= start or h < end)
+    )
+    assert all(window.is_quiet_hour(h) for h in quiet)
+    assert not any(window.is_quiet_hour(h) for h in loud)
+    assert not NudgeWindow().is_quiet_hour(3)
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 23), (23, 0)])
+def test_quiet_hours_may_be_any_hour_of_the_day(start: int, end: int):
+    assert NudgeWindow(quiet_start=start, quiet_end=end).quiet_start == start
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"quiet_start": -1, "quiet_end": 5}, "quiet hours must be 0-23"),
+        ({"quiet_start": 24, "quiet_end": 5}, "quiet hours must be 0-23"),
+        ({"quiet_start": 5, "quiet_end": -1}, "quiet hours must be 0-23"),
+        ({"quiet_start": 5, "quiet_end": 24}, "quiet hours must be 0-23"),
+        ({"quiet_start": 20}, "quiet_start and quiet_end must be set together"),
+        ({"quiet_end": 8}, "quiet_start and quiet_end must be set together"),
+        ({"quiet_start": 5, "quiet_end": 5}, "quiet_start and quiet_end must differ"),
+        ({"working_days": frozenset()}, "working_days must contain at least one day"),
+    ],
+)
+def test_a_nudge_window_that_cannot_be_is_refused(fields: dict[str, Any], problem: str):
+    with pytest.raises(ValueError, match=problem):
+        NudgeWindow(**fields)

@@ -626,3 +626,20 @@ def test_a_flow_that_is_not_optimal_has_no_certificate() -> None:
     duals = dual_prices(m, v, values, best, 2, remaining)
     check_duals(m, v, values, best, duals, remaining)
     assert int(values[best].sum()) == 14_000 + 19_000
+
+
+def test_reports_under_counts_levels_down_the_chart():
+    # 1 leads 2, who leads 3, who leads 4; 5 also reports to 1.
+    org = OrgChart({2: 1, 3: 2, 4: 3, 5: 1, 1: None})
+    assert org.reports_under(1, depth=1) == {2, 5}
+    assert org.reports_under(1, depth=2) == {2, 3, 5}
+    assert org.reports_under(1) == {2, 3, 4, 5}
+    assert org.reports_under(4) == set()
+    # a manager cycle (bad data) is walked once
+    assert OrgChart({1: 2, 2: 3, 3: 1}).reports_under(1) == {2, 3}
+
+
+def test_a_manager_cycle_is_reported_without_the_people_who_lead_into_it():
+    # 1 reports into the loop 2 -> 3 -> 2 but is not part of it.
+    assert find_manager_cycles({1: 2, 2: 3, 3: 2}) == [[2, 3]]
+    assert find_manager_cycles({1: 2, 2: None}) == []

@@ -44,13 +44,16 @@ def test_a_new_pairing_starts_by_setting_expectations_and_knows_if_it_crosses_te
         across = pairings.create_pairing(
             s, team_id=TEAM_ID, mentee=ana, copilot=sam, now=now, cadence="weekly"
         )
-        same = pairings.create_pairing(s, team_id=TEAM_ID, mentee=ana, copilot=ben, now=now, request_id=None)
+        asked = make.request(s, ana, now, goals="Feedback", status="matched")
+        same = pairings.create_pairing(
+            s, team_id=TEAM_ID, mentee=ana, copilot=ben, now=now, request_id=asked.id
+        )
         unknown = pairings.create_pairing(s, team_id=TEAM_ID, mentee=nia, copilot=sam, now=now)
         assert across.id is not None
         assert (across.state, across.cadence, across.created_at) == ("setting_expectations", "weekly", now)
         assert (across.mentee_id, across.copilot_id, across.team_id) == (ana.id, sam.id, TEAM_ID)
         assert (across.cross_team, same.cross_team, unknown.cross_team) == (True, False, False)
-        assert same.cadence is None
+        assert (same.cadence, same.request_id, across.request_id) == (None, asked.id, None)
 
 
 def test_only_the_two_people_are_members_and_each_has_a_role_and_a_partner(db: Database, clock: FixedClock):
@@ -112,11 +115,11 @@ def test_ending_closes_the_pairing_once_and_withdraws_what_it_had_queued(
     now = clock.now()
     with db.transaction() as s:
         ana, sam = make.person(s, "UANA", now), make.person(s, "USAM", now)
-        pair = make.pairing(s, ana, sam, now, next_checkin_at=now + timedelta(days=2))
+        pair = make.pairing(s, ana, sam, now, next_checkin_at=now + timedelta(days=2), version=4)
         kept = make.pairing(s, sam, ana, now)
         _pending(s, pair, clock)
         _pending(s, kept, clock)
-        version = pair.version
+        version = pair.version  # 4: changed a few times before it ends
         assert pairings.end_pairing(s, pair, reason=reason, now=now) is True
         assert (pair.state, pair.ended_at, pair.end_reason, pair.next_checkin_at) == (
             state,
