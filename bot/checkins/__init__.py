@@ -14,6 +14,8 @@ Modules:
 
 * ``pair``: the pair as check-ins see it (``Pair``, ``load_pairs``, ``load_pair``), ``CheckinStatus``, and
   the lookups every sub-flow shares.
+* ``roster``: the pairs planners plan, read in bulk as plain rows (``read_pairs``, ``PlannedPair``,
+  ``latest_checkins``), so a planner's pass costs a few statements per chunk of pairings.
 * ``rhythm``: when a check-in falls (one cadence after the anchor, at the nudge hour in the organiser's
   zone); no SQL.
 * ``planning``: the check-in planner (``plan_checkins``): resuming ended pauses, first check-ins, missed

@@ -41,14 +41,11 @@ class PlannedPair:
     terms: dict[str, Any]  # the agreed timing terms only (TIMING_TERMS): what the planners read
     agreed_at: datetime | None
     program: ProgramSettings
+    window: NudgeWindow  # the program's, built once per workspace (not once per pair)
 
     @property
     def cadence(self) -> str:
         return cadence_of(self.cadence_column, self.terms)
-
-    @property
-    def window(self) -> NudgeWindow:
-        return self.program.nudge_window()
 
     @property
     def anchor(self) -> datetime:
@@ -126,6 +123,7 @@ def read_pairs(
         query = query.with_for_update(of=Pairing, skip_locked=True)
     rows = session.execute(query).all()
     programs = {team: program.load(session, team) for team in {row[1] for row in rows}}
+    windows = {team: settings.nudge_window() for team, settings in programs.items()}
     found = []
     width, n = len(_PAIRING_COLUMNS), MEMBER_WIDTH
     for row in rows:
@@ -141,6 +139,7 @@ def read_pairs(
                 terms=terms,
                 agreed_at=row[after_people],
                 program=programs[row[1]],
+                window=windows[row[1]],
             )
         )
     return found

@@ -17,7 +17,14 @@ from bot.messages import checkins as views
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import Member
-from bot.rules.cadence import CADENCE_DAYS, cycles_since, next_working_send_time, safe_zone, to_utc
+from bot.rules.cadence import (
+    CADENCE_DAYS,
+    NudgeWindow,
+    cycles_since,
+    next_working_send_time,
+    safe_zone,
+    to_utc,
+)
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
 from storage import bulk
@@ -33,6 +40,14 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
     quiet_since = func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= now - timedelta(days=shortest)
     added = 0
     last_id = 0
+    times: dict[tuple[str, NudgeWindow], datetime] = {}
+
+    def send_at(tz: str, window: NudgeWindow) -> datetime:
+        # The same for everyone in one zone and workspace: worked out once per pass.
+        if (tz, window) not in times:
+            times[tz, window] = next_working_send_time(now, tz, window)
+        return times[tz, window]
+
     while True:
         batch = read_pairs(
             session, Pairing.state.in_(MEETING_STATES), quiet_since, after_id=last_id, lock=True
@@ -65,7 +80,7 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
                 message=views.stall_message(
                     partner_user_id=pair.partner_of(person).slack_user_id, cadence=pair.cadence
                 ),
-                due_at=next_working_send_time(now, person.tz, pair.window),
+                due_at=send_at(person.tz, pair.window),
                 now=now,
             )
             for pair, key, person in nudges

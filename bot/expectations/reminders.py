@@ -5,7 +5,9 @@ unfinished revisit is withdrawn (the agreement in force stays). A planner the sc
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ from bot.pairings import (
 from bot.people import program_settings as program
 from bot.people.directory import display_name
 from bot.rules.agreements.status import UNFINISHED, AgreementStatus
-from bot.rules.cadence import NudgeWindow, add_working_days
+from bot.rules.cadence import NudgeWindow, add_working_days, local_date, safe_zone
 from bot.rules.lifecycle import OPEN_STATES, PairingState
 from bot.runtime import Runtime
 from storage.models import Agreement, ExpectationAnswer, Pairing, Person
@@ -78,7 +80,7 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
             )
         ):
             answered.setdefault((pairing_id, round_), set()).add(person_id)
-        reminders = []
+        due: list[tuple[str, int, str, Any, Any, bool, datetime, str]] = []
         for agreement_id, version, status, created_at, pairing_id, team_id, *people in rows:
             if team_id not in windows:
                 windows[team_id] = program.load(session, team_id).nudge_window()
@@ -93,25 +95,38 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
             for person, partner in ((mentee, copilot), (copilot, mentee)):
                 if person.id in done or person.is_deleted:
                     continue
-                first = add_working_days(created_at, FIRST_REMINDER_WORKING_DAYS, person.tz, window)
-                second = add_working_days(created_at, SECOND_REMINDER_WORKING_DAYS, person.tz, window)
-                due, label = (second, "r2") if now >= second else (first, "r1")
-                if now < due:
+                first, second = _reminder_times(local_date(created_at, person.tz), person.tz, window)
+                at, label = (second, "r2") if now >= second else (first, "r1")
+                if now < at:
                     continue
-                reminders.append(
-                    outbox.dm(
-                        to=person.slack_user_id,
-                        kind=Kind.EXPECTATIONS_REMINDER,
-                        subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
-                        key=outbox_keys.expectations_reminder(pairing_id, version, person.id, label),
-                        message=reminder_message(
-                            pairing_id, display_name(partner), partner.id in done, label == "r2"
-                        ),
-                        due_at=due,
-                        now=now,
-                    )
-                )
+                key = outbox_keys.expectations_reminder(pairing_id, version, person.id, label)
+                due.append((key, pairing_id, team_id, person, partner, partner.id in done, at, label))
+        taken = outbox.existing_keys(session, [d[0] for d in due])  # queued on an earlier pass
+        reminders = [
+            outbox.dm(
+                to=person.slack_user_id,
+                kind=Kind.EXPECTATIONS_REMINDER,
+                subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
+                key=key,
+                message=reminder_message(pairing_id, display_name(partner), partner_done, label == "r2"),
+                due_at=at,
+                now=now,
+            )
+            for key, pairing_id, team_id, person, partner, partner_done, at, label in due
+            if key not in taken
+        ]
         added += outbox.enqueue_many(session, reminders)
+
+
+@lru_cache(maxsize=8192)
+def _reminder_times(created_on: date, tz: str, window: NudgeWindow) -> tuple[datetime, datetime]:
+    """The first and second reminder for a round started on local day `created_on` (cached: every round
+    started that day in that zone shares them)."""
+    start = datetime.combine(created_on, time(12), tzinfo=safe_zone(tz))
+    return (
+        add_working_days(start, FIRST_REMINDER_WORKING_DAYS, tz, window),
+        add_working_days(start, SECOND_REMINDER_WORKING_DAYS, tz, window),
+    )
 
 
 def _give_up(session: Session, pairing_id: int, agreement_id: int, now: datetime) -> int:

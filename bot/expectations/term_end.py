@@ -67,61 +67,76 @@ def plan_term_end(runtime: Runtime, session: Session, now: datetime) -> int:
         select(func.max(newer.version)).where(newer.pairing_id == Agreement.pairing_id).scalar_subquery()
     )
     while True:
-        query = (
-            with_both_people(
-                select(
-                    Pairing.id,
-                    Pairing.team_id,
-                    Agreement.version,
-                    Agreement.terms["length"],
-                    Agreement.proposals["term_end"],
-                    *member_columns(MENTEE),
-                    *member_columns(COPILOT),
-                ).join(
-                    Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id)
-                )
+        rows = session.execute(
+            select(
+                Pairing.id,
+                Pairing.team_id,
+                Agreement.version,
+                Agreement.terms["length"],
+                Agreement.proposals["term_end"],
+                MENTEE.tz,
             )
+            .join(Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id))
+            .join(MENTEE, (MENTEE.id == Pairing.mentee_id) & (MENTEE.team_id == Pairing.team_id))
             .where(
                 Agreement.version == latest_version,
                 Agreement.status == AgreementStatus.CONFIRMED,
+                Agreement.terms["length"].as_string().is_not(None),  # an open-ended term never ends
                 Pairing.state == PairingState.ACTIVE,
                 Pairing.id > last_id,
             )
             .order_by(Pairing.id)
             .limit(CHUNK)
-        )
-        rows = session.execute(query).all()
+        ).all()
         if not rows:
             return added
-        held = dict(
-            session.execute(
-                select(CheckIn.pairing_id, func.count(CheckIn.id))
-                .where(CheckIn.pairing_id.in_([row[0] for row in rows]), CheckIn.status == "met")
-                .group_by(CheckIn.pairing_id)
-            ).all()
-        )
-        asks = []
-        for pairing_id, team_id, version, length, choices, *people in rows:
-            if choices:
-                continue
-            mentee, copilot = member_at(people, 0), member_at(people, MEMBER_WIDTH)
-            terms = {"length": length} if length is not None else {}
-            if not term_end_reached(terms, int(held.get(pairing_id) or 0), local_date(now, mentee.tz)):
-                continue
-            for person, partner in ((mentee, copilot), (copilot, mentee)):
-                asks.append(
-                    outbox.dm(
-                        to=person.slack_user_id,
-                        kind=Kind.TERM_END,
-                        subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
-                        key=outbox_keys.term_end(pairing_id, version, person.id),
-                        message=term_end_message(pairing_id, version, display_name(partner)),
-                        due_at=now,
-                        now=now,
-                    )
-                )
-        added += outbox.enqueue_many(session, asks)
         last_id = rows[-1][0]
+        open_terms = [row for row in rows if not row[4] and isinstance(row[3], dict)]
+        counting = [row[0] for row in open_terms if "meetings" in row[3]]
+        held = (
+            dict(
+                session.execute(
+                    select(CheckIn.pairing_id, func.count(CheckIn.id))
+                    .where(CheckIn.pairing_id.in_(counting), CheckIn.status == "met")
+                    .group_by(CheckIn.pairing_id)
+                ).all()
+            )
+            if counting
+            else {}
+        )
+        ended = {
+            pairing_id: version
+            for pairing_id, _, version, length, _, tz in open_terms
+            if term_end_reached({"length": length}, int(held.get(pairing_id) or 0), local_date(now, tz))
+        }
+        added += _ask_at_term_end(session, ended, now)
+
+
+def _ask_at_term_end(session: Session, ended: dict[int, int], now: datetime) -> int:
+    """Both people in each of these pairings (id -> agreement version) get the term-end question."""
+    if not ended:
+        return 0
+    asks = []
+    for pairing_id, team_id, *people in session.execute(
+        with_both_people(
+            select(Pairing.id, Pairing.team_id, *member_columns(MENTEE), *member_columns(COPILOT))
+        ).where(Pairing.id.in_(list(ended)))
+    ):
+        mentee, copilot = member_at(people, 0), member_at(people, MEMBER_WIDTH)
+        version = ended[pairing_id]
+        for person, partner in ((mentee, copilot), (copilot, mentee)):
+            asks.append(
+                outbox.dm(
+                    to=person.slack_user_id,
+                    kind=Kind.TERM_END,
+                    subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
+                    key=outbox_keys.term_end(pairing_id, version, person.id),
+                    message=term_end_message(pairing_id, version, display_name(partner)),
+                    due_at=now,
+                    now=now,
+                )
+            )
+    return outbox.enqueue_many(session, asks)
 
 
 def choose_at_term_end(
