@@ -211,6 +211,11 @@ def solve_optimally(
     remaining = pool.remaining
     per_copilot = per_seat * remaining + extra
     graph, known = candidates.graph, candidates.known
+    bounds = round_input.bounds
+    # Each copilot's shallow pricing threshold depends only on per_copilot: computed once, not per pass.
+    shallow = choose_thresholds(
+        round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
+    )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
     passes, best_value = 0, -1
     while True:
@@ -228,7 +233,9 @@ def solve_optimally(
         check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
         middle = time.perf_counter()
         scanned = Pairs(
-            *round_input.evaluate_scan(price_out(round_input, candidates.thresholds, duals, per_copilot))
+            *round_input.evaluate_scan(
+                price_out(round_input, candidates.thresholds, duals, per_copilot, shallow)
+            )
         )
         known = known.merge(scanned, len(pool))
         reduced = known.values - duals.request[known.mentee_rows] - duals.copilot[known.copilot_rows]
