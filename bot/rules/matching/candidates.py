@@ -155,6 +155,20 @@ class CopilotBounds:
 
     copilots: np.ndarray  # pool rows of open, available copilots
     base: np.ndarray  # (copilots, classes) bound without the topic part; -1 where the time-zone rule blocks
+    topic_owner: np.ndarray  # index into copilots of each (copilot, offered topic + 1) entry, sorted ...
+    topic: np.ndarray  # ... with that topic + 1 (0: the no-topic row every copilot has)
+
+    def topics(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_copilot_topics`` for ``copilots[who]``, cut from the table built once per round."""
+        position = np.full(self.copilots.size, -1, dtype=np.int64)
+        position[who] = np.arange(who.size)
+        owner = position[self.topic_owner]
+        keep = owner >= 0
+        owner, topic = owner[keep], self.topic[keep]
+        if who.size > 1 and (np.diff(who) <= 0).any():
+            order = np.lexsort((topic, owner))
+            owner, topic = owner[order], topic[order]
+        return owner, topic
 
 
 def copilot_bounds(
@@ -172,7 +186,8 @@ def copilot_bounds(
     base = _BONUS + _OPTIMISTIC_TEAM_AND_NEW + hours + level + load_points(pool)[copilots][:, None]
     gap = (groups.class_offset[None, :] - pool.offset[copilots][:, None]) % MINUTES_PER_DAY
     too_far = np.minimum(gap, MINUTES_PER_DAY - gap) > rules.max_tz_gap_hours * 60
-    return CopilotBounds(copilots=copilots, base=np.where(too_far, -1, base))
+    owner, topic = _copilot_topics(pool, copilots)
+    return CopilotBounds(copilots, np.where(too_far, -1, base), owner, topic)
 
 
 def _copilot_topics(pool: CopilotPool, copilots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +221,7 @@ def choose_thresholds(
 
     Groups bounded at or below the threshold are left out of the candidate graph.
     """
-    owner, topic = _copilot_topics(pool, bounds.copilots[who])
+    owner, topic = bounds.topics(who)
     starts = np.searchsorted(owner, np.arange(who.size + 1))
     thresholds = np.full(who.size, NO_THRESHOLD, dtype=np.int64)
     n_cells = groups.n_classes * groups.bounds.size
@@ -268,7 +283,7 @@ def scan(
     """
     rows, values = entries if entries is not None else (groups.entry_rows, np.zeros_like(groups.entry_rows))
     composite = groups.entry_group * (1 << 32) + values
-    owner, topic = _copilot_topics(pool, bounds.copilots[who])
+    owner, topic = bounds.topics(who)
     starts = np.searchsorted(owner, np.arange(who.size + 1))
     found: list[Scan] = []
     cut = np.full(who.size, NO_THRESHOLD, dtype=np.int64)

@@ -32,7 +32,13 @@ from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.solver import Duals
 
 
-def price_out(round_input: RoundInput, thresholds: np.ndarray, duals: Duals, per_copilot: np.ndarray) -> Scan:
+def price_out(
+    round_input: RoundInput,
+    thresholds: np.ndarray,
+    duals: Duals,
+    per_copilot: np.ndarray,
+    shallow_thresholds: np.ndarray | None = None,
+) -> Scan:
     """Allowed pairs not yet scored that could improve the round, plus others scanned on the way.
 
     Scans each copilot whose price is below its threshold (case 3). Partial pricing: a copilot whose
@@ -40,13 +46,19 @@ def price_out(round_input: RoundInput, thresholds: np.ndarray, duals: Duals, per
     use few of them, so it first scans only its best-bounded groups (enough for ``per_copilot``
     requests); only a copilot that found no improving pair there is scanned in full down to its price,
     which proves it has none. The caller scores what is returned and decides.
+    ``shallow_thresholds`` is ``choose_thresholds(..., per_copilot, every open copilot)``, which does
+    not change between passes; None computes it here.
     """
     p, u = duals.copilot, duals.request
     groups, bounds, pool = round_input.groups, round_input.bounds, round_input.pool
     entries = groups.resort(u)
     who = np.flatnonzero(p[bounds.copilots] < thresholds[bounds.copilots])
     price = p[bounds.copilots[who]]
-    shallow = np.maximum(price, choose_thresholds(groups, bounds, pool, per_copilot, who))
+    if shallow_thresholds is None:
+        shallow_thresholds = choose_thresholds(
+            groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
+        )
+    shallow = np.maximum(price, shallow_thresholds[who])
     rows = round_input.available_rows
     first, cut = scan(
         groups, bounds, pool, who, shallow, entries=entries, cap=per_copilot[bounds.copilots[who]]

@@ -14,9 +14,17 @@ broken. It works by column generation:
    there are any they join the graph and step 2 runs again, on the part of the graph near the
    current answer. The last pass finding none is the certificate of optimality.
 
-Measured (bench/bench_matching.py, 100,000 requests x 20,000 volunteers): five passes, and the
-solves are two thirds of the time. Later passes add few edges, but SimpleMinCostFlow cannot be
-warm-started, so each re-solve starts from scratch on a graph nearly as large as the first.
+Measured (bench/bench_matching.py on the shared 2-core machine, load ~10, so CPU seconds are the
+steadier figure): 10,000 requests x 2,000 volunteers in 3.3 s wall / 1.6 s CPU (median of 3; split
+0.50 candidates, 1.93 solve, 0.46 pricing, 0.26 explanations), five passes; 100,000 x 20,000 in
+91 s wall / 43 s CPU, 510 MB peak, five passes, of which the solves are 80%. The 5 s target at that
+size is not met. SimpleMinCostFlow is superlinear here (about 0.25 CPU-seconds on the 41,000-edge
+first graph at 10,000, about 9 on the 424,000-edge one at 100,000) and cannot be warm-started, so
+each re-solve of the ~350,000 edges near the answer starts from scratch. Pricing computes each
+copilot's shallow threshold and topic list once per round, not per pass. Tried without gain:
+CANDIDATES_PER_SEAT/EXTRA_CANDIDATES 3/5, 10/20, 16/30 at 10,000 (more passes, or a bigger first
+solve) and a RESOLVE_SLACK_CAP of 100 at 100,000 (six passes, the same CPU time). Meeting the target needs a solver that
+resumes from the previous flow and prices.
 
 Deterministic for a given input and rules.seed: equal values are ordered by a seeded hash when a
 copilot's list is cut, and every array handed to the solver is in a fixed order.
@@ -47,7 +55,6 @@ EXTRA_CANDIDATES = 10
 # improving pairs (partial pricing: see pricing.price_out).
 ADD_FACTOR = 4
 # After the first pass the solver sees the matched edges, the new ones and graph edges whose slack is
-# at most this many times the largest gain of a new edge (see solve_optimally).
 # at most this many times the largest gain of a new edge, and at most RESOLVE_SLACK_CAP centipoints
 # (see solve_optimally). This only sizes the re-solves: whatever they miss, pricing finds.
 RESOLVE_SLACK_FACTOR = 2
@@ -211,6 +218,11 @@ def solve_optimally(
     remaining = pool.remaining
     per_copilot = per_seat * remaining + extra
     graph, known = candidates.graph, candidates.known
+    bounds = round_input.bounds
+    # Each copilot's shallow pricing threshold depends only on per_copilot: computed once, not per pass.
+    shallow = choose_thresholds(
+        round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
+    )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
     passes, best_value = 0, -1
     while True:
@@ -228,7 +240,9 @@ def solve_optimally(
         check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
         middle = time.perf_counter()
         scanned = Pairs(
-            *round_input.evaluate_scan(price_out(round_input, candidates.thresholds, duals, per_copilot))
+            *round_input.evaluate_scan(
+                price_out(round_input, candidates.thresholds, duals, per_copilot, shallow)
+            )
         )
         known = known.merge(scanned, len(pool))
         reduced = known.values - duals.request[known.mentee_rows] - duals.copilot[known.copilot_rows]
