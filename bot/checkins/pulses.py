@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
 from bot.messages import checkins as views
 from bot.outbox import Kind, Subject
@@ -18,7 +19,6 @@ from bot.outbox import keys as outbox_keys
 from bot.pairings import Member, NotInPairing
 from bot.people import program_settings as program
 from bot.people.directory import find_person
-from bot.rules.cadence import NudgeWindow, next_working_send_time
 from bot.rules.lifecycle import MEETING_STATES
 from bot.runtime import Runtime
 from storage import bulk
@@ -30,13 +30,7 @@ def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> in
     activated = Pairing.activated_at <= now - timedelta(days=program.LIMITS["health_review_days"][0])
     added = 0
     last_id = 0
-    times: dict[tuple[str, NudgeWindow], datetime] = {}
-
-    def send_at(tz: str, window: NudgeWindow) -> datetime:
-        # The same for everyone in one zone and workspace: worked out once per pass.
-        if (tz, window) not in times:
-            times[tz, window] = next_working_send_time(now, tz, window)
-        return times[tz, window]
+    send_at = send_times_per_zone(now)
 
     while True:
         batch = read_pairs(session, Pairing.state.in_(MEETING_STATES), activated, after_id=last_id, lock=True)

@@ -6,8 +6,9 @@ No SQL here: these are the timing rules the planner, the check-in answers and ti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 from bot.rules.cadence import (
@@ -79,3 +80,14 @@ def send_time_on(day: date, tz: str, window: NudgeWindow, now: datetime) -> date
 def send_time_near(moment: datetime, tz: str, window: NudgeWindow, now: datetime) -> datetime:
     """The send time on `moment`'s local day in `tz` (or the next working day), never in the past."""
     return send_time_on(local_date(moment, tz), tz, window, now)
+
+
+def send_times_per_zone(now: datetime) -> Callable[[str, NudgeWindow], datetime]:
+    """The next working-day send time after `now` for a zone and nudge window, worked out once per pass:
+    it is the same for everyone in one zone and workspace."""
+
+    @cache
+    def send_at(tz: str, window: NudgeWindow) -> datetime:
+        return next_working_send_time(now, tz, window)
+
+    return send_at

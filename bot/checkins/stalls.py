@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.checkins.pair import CheckinStatus
+from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
 from bot.messages import checkins as views
 from bot.outbox import Kind, Subject
@@ -19,9 +20,7 @@ from bot.outbox import keys as outbox_keys
 from bot.pairings import Member
 from bot.rules.cadence import (
     CADENCE_DAYS,
-    NudgeWindow,
     cycles_since,
-    next_working_send_time,
     safe_zone,
     to_utc,
 )
@@ -40,13 +39,7 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
     quiet_since = func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= now - timedelta(days=shortest)
     added = 0
     last_id = 0
-    times: dict[tuple[str, NudgeWindow], datetime] = {}
-
-    def send_at(tz: str, window: NudgeWindow) -> datetime:
-        # The same for everyone in one zone and workspace: worked out once per pass.
-        if (tz, window) not in times:
-            times[tz, window] = next_working_send_time(now, tz, window)
-        return times[tz, window]
+    send_at = send_times_per_zone(now)
 
     while True:
         batch = read_pairs(
