@@ -13,6 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from bot.rules.matching.columns import CopilotPool
 from bot.rules.matching.facts import (
+    LIFETIME_RULES,
     BlockReason,
     CopilotFacts,
     MatchHistory,
@@ -23,6 +24,7 @@ from bot.rules.matching.facts import (
     explain_block,
     find_manager_cycles,
     in_reporting_line,
+    standing_reason,
 )
 from bot.rules.matching.ranking import rank_candidates, score_match
 from bot.rules.matching.rounds import (
@@ -225,6 +227,267 @@ def test_every_reason_has_a_kind_named_explanation() -> None:
     assert explain_block(BlockReason.REPORTING_LINE, "Sam").startswith("Sam is in your reporting line.")
     assert "Sam is already mentoring as many people as they offered to" in explain_block(
         BlockReason.NO_CAPACITY, "Sam"
+    )
+
+
+# --- Hard rules: edges (the mutation pass, issue 17) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "depth"),
+    [(0, 24, None), (0, 1, 0), (23, 24, 3), (9, 17, 1)],
+)
+def test_match_rules_accept_the_edges_of_the_workday_and_depth(
+    start: int, end: int, depth: int | None
+) -> None:
+    rules = MatchRules(workday_start_hour=start, workday_end_hour=end, reporting_line_depth=depth)
+    assert (rules.workday_start_hour, rules.workday_end_hour) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "depth", "message"),
+    [
+        (-1, 17, None, "workday must satisfy 0 <= start hour < end hour <= 24"),
+        (9, 9, None, "workday must satisfy 0 <= start hour < end hour <= 24"),
+        (10, 9, None, "workday must satisfy 0 <= start hour < end hour <= 24"),
+        (9, 25, None, "workday must satisfy 0 <= start hour < end hour <= 24"),
+        (9, 17, -1, "reporting_line_depth must be None or >= 0"),
+    ],
+)
+def test_match_rules_refuse_a_broken_workday_or_a_negative_depth(
+    start: int, end: int, depth: int | None, message: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        MatchRules(workday_start_hour=start, workday_end_hour=end, reporting_line_depth=depth)
+    assert str(raised.value) == message
+
+
+def test_reporting_line_depth_counts_levels_exactly() -> None:
+    assert CHAIN.reporting_line(4) == (3, 2, 1)
+    assert CHAIN.reporting_line(4, depth=0) == ()
+    assert CHAIN.reporting_line(4, depth=1) == (3,)
+    assert CHAIN.reporting_line(4, depth=2) == (3, 2)
+    assert CHAIN.reporting_line(4, depth=3) == (3, 2, 1)
+    assert CHAIN.reporting_line(4, depth=9) == (3, 2, 1)
+    assert CHAIN.reporting_line(1) == ()
+    assert CHAIN.reporting_line(99) == ()
+
+
+def test_a_self_managed_person_has_an_empty_line_and_no_reporting_block() -> None:
+    org = OrgChart({5: 5, 6: None})
+    assert org.reporting_line(5) == ()
+    assert not in_reporting_line(org, 5, 5, None)
+    assert block(mentee(person_id=5), volunteer(person_id=6), org=org) is None
+
+
+def test_depth_zero_keeps_only_the_managers_out() -> None:
+    """Depth 0: none of the mentee's reports are kept out, every manager still is."""
+    zero = MatchRules(reporting_line_depth=0)
+    for report in (2, 3, 4):
+        assert block(mentee(person_id=1), volunteer(person_id=report), CHAIN, rules=zero) is None
+        assert not in_reporting_line(CHAIN, 1, report, 0)
+    for manager in (1, 2, 3):
+        assert block(mentee(person_id=4), volunteer(person_id=manager), CHAIN, rules=zero) is (
+            BlockReason.REPORTING_LINE
+        )
+
+
+def test_depth_one_keeps_out_the_direct_reports_only() -> None:
+    one = MatchRules(reporting_line_depth=1)
+    assert block(mentee(person_id=2), volunteer(person_id=3), CHAIN, rules=one) is BlockReason.REPORTING_LINE
+    assert block(mentee(person_id=2), volunteer(person_id=4), CHAIN, rules=one) is None
+    assert in_reporting_line(CHAIN, 2, 3, 1) and not in_reporting_line(CHAIN, 2, 4, 1)
+
+
+def test_a_cycle_still_keeps_every_manager_in_it_out() -> None:
+    """Bad data: 1 -> 2 -> 3 -> 1. Everyone in the loop manages everyone else, at any depth."""
+    org = OrgChart({1: 2, 2: 3, 3: 1})
+    for depth in (0, 1, None):
+        rules = MatchRules(reporting_line_depth=depth)
+        for m, v in ((1, 2), (1, 3), (2, 1), (3, 2)):
+            assert block(mentee(person_id=m), volunteer(person_id=v), org, rules=rules) is (
+                BlockReason.REPORTING_LINE
+            ), (depth, m, v)
+    assert not in_reporting_line(org, 1, 1, None)
+
+
+def test_the_same_person_is_never_in_their_own_reporting_line() -> None:
+    assert not in_reporting_line(CHAIN, 3, 3, None)
+    assert not in_reporting_line(CHAIN, 3, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "broken"),
+    [
+        (0, 8 * 60, False),  # exactly the limit is allowed
+        (0, 8 * 60 + 1, True),
+        (8 * 60, 0, False),
+        (0, -8 * 60 - 1, True),
+        (0, 16 * 60, False),  # 16 hours ahead is 8 hours behind
+        (0, 16 * 60 - 1, True),
+        (12 * 60, -12 * 60, False),  # the same clock
+        (14 * 60, -12 * 60, False),  # Kiribati and Baker Island: 26 hours apart on paper, 2 on the clock
+        (0, 24 * 60, False),
+    ],
+)
+def test_the_time_zone_gap_is_measured_round_the_clock_up_to_the_limit(a: int, b: int, broken: bool) -> None:
+    reason = block(mentee(utc_offset_minutes=a), volunteer(utc_offset_minutes=b))
+    assert reason is (BlockReason.TIME_ZONE_GAP if broken else None)
+
+
+def test_the_time_zone_limit_is_in_hours_and_can_be_fractional() -> None:
+    rules = MatchRules(max_tz_gap_hours=1.5)
+    assert block(mentee(utc_offset_minutes=0), volunteer(utc_offset_minutes=90), rules=rules) is None
+    assert block(mentee(utc_offset_minutes=0), volunteer(utc_offset_minutes=91), rules=rules) is (
+        BlockReason.TIME_ZONE_GAP
+    )
+    zero = MatchRules(max_tz_gap_hours=0)
+    assert block(mentee(utc_offset_minutes=60), volunteer(utc_offset_minutes=60), rules=zero) is None
+    assert block(mentee(utc_offset_minutes=60), volunteer(utc_offset_minutes=61), rules=zero) is (
+        BlockReason.TIME_ZONE_GAP
+    )
+
+
+def test_a_copilot_with_room_left_is_not_full() -> None:
+    assert block(v=volunteer(capacity=2, current_load=1)) is None
+    assert block(v=volunteer(capacity=2, current_load=3)) is BlockReason.NO_CAPACITY
+    assert volunteer(capacity=2, current_load=3).remaining_capacity == 0
+    assert volunteer(capacity=3, current_load=1).remaining_capacity == 2
+
+
+def test_a_volunteer_closed_to_other_teams_still_takes_their_own_team() -> None:
+    closed = volunteer(team="payments", open_to_other_teams=False)
+    assert block(mentee(team="payments", team_preference="same"), closed) is None
+    assert block(mentee(team="payments", team_preference="other"), closed) is BlockReason.TEAM_PREFERENCE
+    assert block(mentee(team=None), volunteer(team=None, open_to_other_teams=False)) is (
+        BlockReason.TEAM_PREFERENCE
+    )
+    # "other" with unknown teams: a shared team is not confirmed, so nothing is ruled out
+    assert block(mentee(team=None, team_preference="other"), volunteer(team=None)) is None
+
+
+# Everything broken at once, in the order blocking_reason reports it.
+ALL_BROKEN_ORDER = [
+    BlockReason.SELF,
+    BlockReason.DEACTIVATED,
+    BlockReason.BOT,
+    BlockReason.GUEST,
+    BlockReason.PAUSED,
+    BlockReason.NO_CAPACITY,
+    BlockReason.REPORTING_LINE,
+    BlockReason.MANAGER_UNKNOWN,
+    BlockReason.ALREADY_PAIRED,
+    BlockReason.RECENTLY_DECLINED,
+    BlockReason.TEAM_PREFERENCE,
+    BlockReason.TIME_ZONE_GAP,
+]
+
+
+def _everything_broken() -> tuple[MenteeFacts, CopilotFacts, OrgChart, MatchHistory]:
+    # 4 reports to 3 (the volunteer), whose own manager 9 is a forgotten account.
+    org = OrgChart({4: 3, 3: 9}, unknown=frozenset({9}))
+    m = mentee(person_id=4, is_guest=True, team="payments", team_preference="same", utc_offset_minutes=0)
+    v = volunteer(
+        person_id=3,
+        deactivated=True,
+        is_bot=True,
+        is_guest=True,
+        paused=True,
+        capacity=1,
+        current_load=1,
+        team="search",
+        utc_offset_minutes=10 * 60,
+    )
+    history = MatchHistory(recently_declined=frozenset({(4, 3)}), current_pairs=frozenset({(4, 3)}))
+    return m, v, org, history
+
+
+def test_each_rule_reports_its_own_reason_in_order() -> None:
+    """Ignoring the rules reported so far, the next one comes out: each rule has its own reason."""
+    m, v, org, history = _everything_broken()
+    ignored: frozenset[BlockReason] = frozenset()
+    for expected in ALL_BROKEN_ORDER[1:]:
+        ignored |= {ALL_BROKEN_ORDER[ALL_BROKEN_ORDER.index(expected) - 1]}
+        assert blocking_reason(m, v, org, history, RULES, ignore=ignored) is expected, expected
+    assert blocking_reason(m, v, org, history, RULES, ignore=frozenset(ALL_BROKEN_ORDER)) is None
+    self_pair = replace(v, person_id=4)
+    assert blocking_reason(m, self_pair, org, history, RULES) is BlockReason.SELF
+
+
+def test_each_rule_alone_is_the_reason_given() -> None:
+    cases = [
+        (mentee(), volunteer(deactivated=True), FLAT_ORG, NO_HISTORY, BlockReason.DEACTIVATED),
+        (mentee(), volunteer(is_bot=True), FLAT_ORG, NO_HISTORY, BlockReason.BOT),
+        (mentee(), volunteer(paused=True), FLAT_ORG, NO_HISTORY, BlockReason.PAUSED),
+        (mentee(), volunteer(capacity=1, current_load=1), FLAT_ORG, NO_HISTORY, BlockReason.NO_CAPACITY),
+        (
+            mentee(person_id=1),
+            volunteer(person_id=2),
+            OrgChart({1: 9}, unknown=frozenset({9})),
+            NO_HISTORY,
+            BlockReason.MANAGER_UNKNOWN,
+        ),
+        (
+            mentee(person_id=1),
+            volunteer(person_id=2),
+            OrgChart({2: 9}, unknown=frozenset({9})),
+            NO_HISTORY,
+            BlockReason.MANAGER_UNKNOWN,
+        ),
+    ]
+    for m, v, org, history, expected in cases:
+        assert block(m, v, org, history) is expected, expected
+
+
+def test_ignore_skips_only_the_named_rules() -> None:
+    history = MatchHistory(recently_declined=frozenset({(1, 2)}))
+    m, v = mentee(person_id=1), volunteer(person_id=2)
+    assert blocking_reason(m, v, FLAT_ORG, history, RULES) is BlockReason.RECENTLY_DECLINED
+    assert (
+        blocking_reason(m, v, FLAT_ORG, history, RULES, ignore=frozenset({BlockReason.RECENTLY_DECLINED}))
+        is None
+    )
+    assert (
+        blocking_reason(m, v, FLAT_ORG, history, RULES, ignore=frozenset({BlockReason.PAUSED}))
+        is BlockReason.RECENTLY_DECLINED
+    )
+
+
+def test_standing_reason_reports_only_the_lifetime_rules_in_order() -> None:
+    assert {
+        BlockReason.SELF,
+        BlockReason.DEACTIVATED,
+        BlockReason.BOT,
+        BlockReason.GUEST,
+        BlockReason.REPORTING_LINE,
+    } == LIFETIME_RULES
+    m, v, org, _ = _everything_broken()
+    assert standing_reason(m, v, org, RULES) is BlockReason.DEACTIVATED
+    v = replace(v, deactivated=False)
+    assert standing_reason(m, v, org, RULES) is BlockReason.BOT
+    v = replace(v, is_bot=False)
+    assert standing_reason(m, v, org, RULES) is BlockReason.GUEST
+    assert standing_reason(m, v, org, MatchRules(allow_guests=True)) is BlockReason.REPORTING_LINE
+    v = replace(v, is_guest=False)
+    m = replace(m, is_guest=False)
+    assert standing_reason(m, v, org, RULES) is BlockReason.REPORTING_LINE
+    # paused, full, a forgotten manager, a team or a time zone do not end a pairing
+    assert standing_reason(m, replace(v, person_id=5), org, RULES) is None
+    assert standing_reason(m, replace(v, person_id=4), org, RULES) is BlockReason.SELF
+
+
+def test_standing_reason_follows_the_reporting_line_depth() -> None:
+    """The reporting line in a standing pairing: managers always, reports only within the depth."""
+    one = MatchRules(reporting_line_depth=1)
+    assert standing_reason(mentee(person_id=4), volunteer(person_id=1), CHAIN, one) is (
+        BlockReason.REPORTING_LINE
+    )
+    assert standing_reason(mentee(person_id=1), volunteer(person_id=2), CHAIN, one) is (
+        BlockReason.REPORTING_LINE
+    )
+    assert standing_reason(mentee(person_id=1), volunteer(person_id=3), CHAIN, one) is None
+    assert standing_reason(mentee(person_id=1), volunteer(person_id=3), CHAIN, RULES) is (
+        BlockReason.REPORTING_LINE
     )
 
 
