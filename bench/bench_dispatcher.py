@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
+from bench.databases import fresh_database
 from bot.checkins.planning import plan_checkins
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -34,7 +34,7 @@ from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import Dispatcher
 from bot.runtime import Runtime
 from bot.slack import SlackClients
-from storage.db import Database, connect, migrate
+from storage.db import Database
 from storage.models import Agreement, Base, OutboxMessage, Pairing, Person
 
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
@@ -62,18 +62,6 @@ class InProcessClients:
 
     def for_team(self, _team_id: str) -> InProcessSlack:
         return self.client
-
-
-def fresh_database(url: str | None) -> tuple[Database, str]:
-    if url is None:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    db = connect(url)
-    if not db.is_sqlite:
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    migrate(db)
-    return db, url
 
 
 def empty(db: Database) -> None:

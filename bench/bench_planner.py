@@ -21,7 +21,6 @@ import argparse
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
@@ -33,11 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from bench.databases import fresh_database
 from bot.app import planners
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.runtime import Runtime
-from storage.db import Database, connect, migrate
+from storage.db import Database
 from storage.models import OutboxMessage
 from tests.planner_world import seed_world
 
@@ -46,18 +46,6 @@ NOW = datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
 TEAM = "TBENCH"
 
 Planner = Callable[[Runtime, Session, datetime], int]
-
-
-def fresh_database(url: str | None) -> tuple[Database, str]:
-    if url is None:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    db = connect(url)
-    if not db.is_sqlite:
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    migrate(db)
-    return db, url
 
 
 def seed(db: Database, count: int) -> None:

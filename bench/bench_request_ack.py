@@ -15,35 +15,23 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
+from bench.databases import fresh_database
 from bot.clock import FixedClock
 from bot.demo.slack_standin import SlackStandIn
-from storage.db import Database, connect, migrate
+from storage.db import Database
 from storage.models import CopilotProfile, MentoringRequest, Pairing, Person
 from tests.flows.copilots import request_values
 from tests.harness import TEAM_ID, start_bot, stop_server, test_settings
 
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
-
-
-def fresh_database(url: str | None) -> tuple[Database, str]:
-    if url is None:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    db = connect(url)
-    if not db.is_sqlite:
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    migrate(db)
-    return db, url
 
 
 def seed(db: Database, people: int, volunteers: int) -> list[int]:
