@@ -1,10 +1,13 @@
-"""Small Block Kit text helpers shared by every view, and the one date style (format_date)."""
+"""Small Block Kit text helpers shared by every view. Dates are written by bot.i18n (format_date, format_moment)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
 from typing import Any
+
+from bot.i18n import format_date, format_moment
+
+__all__ = ["format_date", "format_moment"]  # re-exported: every builder takes its date style from here
 
 SECTION_LIMIT = 3000
 
@@ -68,24 +71,3 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> dict[str,
     if block_id:
         block["block_id"] = block_id
     return block
-
-
-# --- dates: the one place people-facing dates are written ------------------------------------------------
-# Every message writes a day as format_date() and a moment as format_moment(), so there is one date style
-# ("Thu 19 Mar", "Thu 19 Mar 2026", "Thu 19 Mar, 14:00"), and translating it later is one change here
-# (with Babel: babel.dates.format_date(day, "EEE d MMM", locale=...)). The names are spelled out rather than
-# taken from strftime, whose %a and %b follow the server's C locale, not the reader's.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_date(day: date, *, year: bool = False) -> str:
-    """A day as people read it: "Thu 19 Mar", or "Thu 19 Mar 2026" with ``year``."""
-    text = f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
-
-
-def format_moment(moment: datetime, zone: tzinfo) -> str:
-    """A moment in the reader's zone: "Thu 19 Mar, 14:00"."""
-    local = moment.astimezone(zone)
-    return f"{format_date(local.date())}, {local:%H:%M}"
