@@ -142,8 +142,12 @@ class SlackStandIn:
         is_admin: bool = False,
         is_owner: bool = False,
         team_id: str | None = None,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
-        """Register a user, stored in the shape users.info returns. Re-adding an id replaces it."""
+        """Register a user, stored in the shape users.info returns. Re-adding an id replaces it.
+
+        ``locale`` is the user's Slack language; users.info and users.list include it only when asked
+        with ``include_locale=true``, as Slack does."""
         user = user_record(
             user_id,
             team_id=team_id or self.team_id,
@@ -158,6 +162,7 @@ class SlackStandIn:
             is_ultra_restricted=is_ultra_restricted,
             is_admin=is_admin,
             is_owner=is_owner,
+            locale=locale,
         )
         with self._lock:
             self._state.users[user_id] = user

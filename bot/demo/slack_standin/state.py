@@ -154,8 +154,9 @@ def user_record(
     is_ultra_restricted: bool,
     is_admin: bool,
     is_owner: bool,
+    locale: str = "en-US",
 ) -> dict[str, Any]:
-    """A user in the shape users.info returns."""
+    """A user in the shape users.info returns (``locale`` is dropped unless the call asks for it)."""
     tz_label, computed_offset = _tz_details(tz)
     name = name or user_id.lower()
     real_name = real_name or name
@@ -195,4 +196,5 @@ def user_record(
         "is_app_user": False,
         "updated": BASE_EPOCH,
         "is_email_confirmed": email is not None,
+        "locale": locale,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from typing import Any
 
 from bot.demo.slack_standin.calls import Call, Reply, as_int, err, ok
 from bot.demo.slack_standin.state import BASE_EPOCH, SlackState
@@ -35,9 +36,16 @@ def team_info(state: SlackState, call: Call) -> Reply:
     return ok(team={"id": team["id"], "name": team["name"], "domain": domain, "email_domain": ""})
 
 
+def _as_asked(user: dict[str, Any], call: Call) -> dict[str, Any]:
+    """Slack sends a user's locale only to a call with include_locale=true."""
+    if str(call.args.get("include_locale", "")).lower() in ("true", "1"):
+        return user
+    return {key: value for key, value in user.items() if key != "locale"}
+
+
 def users_info(state: SlackState, call: Call) -> Reply:
     user = state.users.get(call.args.get("user") or "")
-    return ok(user=user) if user else err("user_not_found")
+    return ok(user=_as_asked(user, call)) if user else err("user_not_found")
 
 
 def users_list(state: SlackState, call: Call) -> Reply:
@@ -53,7 +61,7 @@ def users_list(state: SlackState, call: Call) -> Reply:
         except (ValueError, binascii.Error, UnicodeDecodeError):
             return err("invalid_cursor")
     users = list(state.users.values())
-    page = users[start : start + limit]
+    page = [_as_asked(user, call) for user in users[start : start + limit]]
     end = start + len(page)
     next_cursor = base64.b64encode(f"user:{end}".encode()).decode() if end < len(users) else ""
     return ok(members=page, cache_ts=BASE_EPOCH, response_metadata={"next_cursor": next_cursor})
