@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -96,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
     run.add_argument("--port", type=int, help="HTTP mode: port to listen on (default: $PORT, else 3000)")
     run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="HTTP mode: web processes sharing the port (default: $WEB_CONCURRENCY, else 1); more than one "
+        "needs PostgreSQL and --no-scheduler (see bot/web_workers.py)",
+    )
+    run.add_argument(
         "--mode",
         choices=["http", "socket"],
         help="refuse to start unless the settings select this mode (the Procfile's web process says http)",
@@ -173,6 +181,23 @@ def _mode_for(settings: Settings, wanted: str | None) -> Mode:
     return mode
 
 
+def _workers(args: argparse.Namespace, mode: Mode, db: Database) -> int:
+    workers = args.workers if args.workers is not None else int(os.environ.get("WEB_CONCURRENCY") or 1)
+    if workers < 1:
+        raise ConfigError(f"mentor-bot cannot start: --workers must be 1 or more, not {workers}.")
+    if workers > 1 and mode is Mode.SOCKET:
+        raise ConfigError(
+            "mentor-bot cannot start: Socket Mode holds one websocket per process; run it with --workers 1 "
+            "(or unset WEB_CONCURRENCY)."
+        )
+    if workers > 1 and (db.is_sqlite or not args.no_scheduler):
+        raise ConfigError(
+            f"mentor-bot cannot start {workers} web workers: several web processes need PostgreSQL and "
+            "--no-scheduler (run `mentor-bot scheduler` as its own process). Use --workers 1 otherwise."
+        )
+    return workers
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     mode = _mode_for(settings, args.mode)
     log.info(
@@ -190,6 +215,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         log.warning(
             "%s Run `mentor-bot run` alone (it runs the scheduler too), or move to PostgreSQL.", SQLITE_ALONE
         )
+    workers = _workers(args, mode, db)
+    port = settings.port if args.port is None else args.port
+    if workers > 1:
+        db.dispose()  # each worker opens its own pool after the fork
+        return _serve_workers(settings, mode, args.host, port, workers)
     runtime = build_runtime(settings, db=db)
     try:
         app = build_app(runtime, mode)
@@ -212,7 +242,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if mode is Mode.SOCKET:
             return _serve_socket_mode(app, settings)
-        return _serve_http(app, db, args.host, settings.port if args.port is None else args.port)
+        return _serve_http(app, db, args.host, port)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -250,6 +280,21 @@ def _serve_http(app, db: Database, host: str, port: int) -> int:  # type: ignore
     log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
     _exit_on_sigterm()
     server.run()  # returns after SIGTERM or Ctrl-C: waitress closes itself on SystemExit
+    return 0
+
+
+def _serve_workers(settings: Settings, mode: Mode, host: str, port: int, workers: int) -> int:
+    from bot.web_workers import WebWorkers
+
+    def build():  # type: ignore[no-untyped-def]  # runs in each worker, after the fork
+        from bot.app import build_app, build_runtime
+        from bot.web import make_wsgi
+
+        worker_db = open_database(settings)
+        return make_wsgi(build_app(build_runtime(settings, db=worker_db), mode), worker_db)
+
+    log.info("listening on http://%s:%s with %d web workers", host, port, workers)
+    WebWorkers(build, host=host, port=port, workers=workers).run()
     return 0
 
 
