@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 import threading
@@ -99,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers",
         type=int,
-        default=None,
-        help="HTTP mode: web processes sharing the port (default: $WEB_CONCURRENCY, else 1); more than one "
-        "needs PostgreSQL and --no-scheduler (see bot/web_workers.py)",
+        default=1,
+        help="HTTP mode: web processes sharing the port (default 1; the Procfile passes $WEB_CONCURRENCY, "
+        "else 2); more than one needs PostgreSQL and --no-scheduler (see bot/web_workers.py)",
     )
     run.add_argument(
         "--mode",
@@ -182,7 +181,7 @@ def _mode_for(settings: Settings, wanted: str | None) -> Mode:
 
 
 def _workers(args: argparse.Namespace, mode: Mode, db: Database) -> int:
-    workers = args.workers if args.workers is not None else int(os.environ.get("WEB_CONCURRENCY") or 1)
+    workers = args.workers
     if workers < 1:
         raise ConfigError(f"mentor-bot cannot start: --workers must be 1 or more, not {workers}.")
     if workers > 1 and mode is Mode.SOCKET:

@@ -130,3 +130,19 @@ def test_socket_mode_names_the_problem_when_slack_refuses_the_app_token(tmp_path
     assert "cannot open a Socket Mode connection: Slack answered 'invalid_auth'" in result.stderr
     assert "Traceback" not in result.stderr and "xapp-1-test" not in result.stderr
     assert slack.calls_to("apps.connections.open")[0].token == "xapp-1-test"
+
+
+def test_several_web_workers_need_postgresql_and_a_separate_scheduler(tmp_path: Path, slack: SlackStandIn):
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}",
+    )
+    assert mentor_bot("migrate", env=env, cwd=tmp_path).returncode == 0
+    sqlite = mentor_bot("run", "--no-scheduler", "--workers", "2", env=env, cwd=tmp_path)
+    assert sqlite.returncode == 2
+    assert "several web processes need PostgreSQL and --no-scheduler" in sqlite.stderr
+    assert "Traceback" not in sqlite.stderr
+    none = mentor_bot("run", "--workers", "0", env=env, cwd=tmp_path)
+    assert none.returncode == 2 and "--workers must be 1 or more, not 0" in none.stderr
