@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError
@@ -154,9 +155,21 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
     s = runtime.settings
     if mode is Mode.OAUTH:
         installation_store, state_store = oauth_stores(runtime)
+        client = runtime.slack.new_client()
         app = MentorApp(
             signing_secret=s.slack_signing_secret,
-            client=runtime.slack.new_client(),
+            client=client,
+            # Bolt's default asks Slack's auth.test on every request; a token's answer does not change, so
+            # it is kept per token (a rotated or reinstalled token is a new key; an uninstalled workspace
+            # has no token to look up, so it is refused before the cache is read).
+            authorize=InstallationStoreAuthorize(
+                logger=log,
+                installation_store=installation_store,
+                client_id=s.slack_client_id,
+                client_secret=s.slack_client_secret,
+                cache_enabled=True,
+                client=client,
+            ),
             oauth_settings=OAuthSettings(
                 client_id=s.slack_client_id,
                 client_secret=s.slack_client_secret,

@@ -46,6 +46,26 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(oauth_bo
     assert len(tokens) == 2, "each workspace is served with the bot token from its own installation"
 
 
+def test_each_installation_is_checked_with_slack_once_not_on_every_request(oauth_bot: RunningBot):
+    install(oauth_bot, "code-a", "TA", "Alpha")
+    install(oauth_bot, "code-b", "TB", "Beta")
+    before = len(oauth_bot.slack.calls_to("auth.test"))
+    for _ in range(5):
+        for team in ("TA", "TB"):
+            oauth_bot.slack.add_user("U1", team_id=team)
+            assert oauth_bot.command("help", team=team).status == 200
+    checks = oauth_bot.slack.calls_to("auth.test")[before:]
+    assert len(checks) <= 2, f"{len(checks)} auth.test calls for 10 requests from two workspaces"
+    # An uninstalled workspace is refused at once, cache or not.
+    oauth_bot.event({"type": "app_uninstalled"}, team="TB")
+    deadline = time.monotonic() + 5
+    store = SQLAlchemyInstallationStore(client_id="111.222", engine=oauth_bot.runtime.db.engine)
+    while store.find_bot(enterprise_id=None, team_id="TB") is not None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert oauth_bot.command("help", team="TB").body == b""
+
+
 def test_a_workspace_that_never_installed_is_not_served(oauth_bot: RunningBot):
     install(oauth_bot, "code-a", "TA", "Alpha")
     reply = oauth_bot.command("help", team="TX")
