@@ -96,8 +96,7 @@ HOME = Home(
         mentee_requests.matching_section,
         introductions.home_section,
         network.home_section,
-        summaries.team_section,
-        summaries.program_section,
+        summaries.summary_section,
     )
 )
 

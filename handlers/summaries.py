@@ -36,20 +36,17 @@ from handlers.router import CommandCall
 log = logging.getLogger(__name__)
 
 
-def team_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str, Any]]:
-    """App Home for a lead: their people's figures and pairings, and the digest switch."""
+def summary_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """App Home for a lead (their people's figures and pairings, and the digest switch) or a program admin
+    (workspace figures, program settings and the CSV export). The summary is built once per page."""
     seen = visible_summary(runtime, team_id, user_id)
-    if seen.viewer.role != "lead" or seen.summary is None:
+    if seen.summary is None:
         return []
-    return team_home_blocks(seen.summary, seen.status.digest_enabled)
-
-
-def program_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str, Any]]:
-    """App Home for a program admin: workspace figures, program settings and the CSV export."""
-    seen = visible_summary(runtime, team_id, user_id)
-    if seen.viewer.role != "admin" or seen.summary is None:
-        return []
-    return admin_home_blocks(seen.summary)
+    if seen.viewer.role == "lead":
+        return team_home_blocks(seen.summary, seen.status.digest_enabled)
+    if seen.viewer.role == "admin":
+        return admin_home_blocks(seen.summary)
+    return []
 
 
 def _page(body: dict[str, Any]) -> int:
