@@ -5,6 +5,10 @@ fixed rates from a pool of keep-alive connections, and reports acks per second, 
 the bot's resident memory. Run on demand:
 
     python bench/bench_load.py [--rates 50,100,200] [--seconds 20] [--database-url URL] [--memory-requests 10000]
+                               [--workers N] [--repeat 3]
+
+`--workers N` (PostgreSQL only) runs the Procfile's web: gunicorn with N worker processes; memory is then the
+sum over the master and its workers. `--repeat` plays the rate list again, to show a run is stable.
 """
 
 from __future__ import annotations
@@ -161,6 +165,13 @@ def run_load(port: int, rate: int, seconds: float, slack: SlackStandIn, first: i
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the process and its children (gunicorn's workers), in MB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return _rss_one(pid) + sum(_rss_one(kid) for kid in kids)
+
+
+def _rss_one(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -180,6 +191,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--memory-requests", type=int, default=10_000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="web worker processes (more than 1: PostgreSQL)"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="play the rates this many times")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, SlackStandIn() as slack:
@@ -199,7 +214,7 @@ def main() -> int:
         if args.database_url:
             subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, capture_output=True)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--no-scheduler"],
+            [sys.executable, "-m", "bot", "run", "--no-scheduler", "--workers", str(args.workers)],
             env=env,
             cwd=tmp,
             stderr=subprocess.DEVNULL,
@@ -218,12 +233,14 @@ def main() -> int:
             idle = rss_mb(proc.pid)
             backend = "PostgreSQL" if db_url.startswith("postgresql") else "SQLite"
             print(
-                f"\n### Load on {backend} (open loop, {args.seconds:g} s per rate, mix: help/status/home/click/submit)\n"
+                f"\n### Load on {backend}, {args.workers} web worker(s) (open loop, {args.seconds:g} s per rate, "
+                "mix: help/status/home/click/submit)\n"
             )
             print("| target req/s | sent | acked 2xx | acks/s | p50 ms | p99 ms | max ms | errors |")
             print("|---:|---:|---:|---:|---:|---:|---:|---:|")
             sent_total = 0
-            for rate in (int(r) for r in args.rates.split(",")):
+            rates = [int(r) for r in args.rates.split(",")] * args.repeat
+            for rate in rates:
                 t0 = time.perf_counter()
                 results = run_load(port, rate, args.seconds, slack, sent_total)
                 elapsed = time.perf_counter() - t0
