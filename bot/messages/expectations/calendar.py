@@ -34,6 +34,7 @@ def slack_link(team_id: str, channel_id: str | None) -> str:
 
 def event_description(link: str) -> str:
     return _(
-        "Your copilot meetings, as you agreed them in Slack. Your notes and check-ins are there: {link}",
+        "Your copilot meetings, as you agreed them in mentor-bot. Your agreement and check-ins are in Slack: "
+        "{link}",
         link=link,
     )
