@@ -17,11 +17,13 @@ Decisions:
   agreement, so importing a newer file updates the same series instead of adding a second one.
 * UNTIL is the end of the last day in the organiser's zone, written in UTC as RFC 5545 requires when
   DTSTART has a TZID: a meeting on the end date itself is still held.
-* The VTIMEZONE covers the series' own dates only (a smaller file), and its onsets are written in the
-  offset in force before each change, as RFC 5545 defines them (icalendar writes a spring-forward onset
-  in the new offset, an hour late).
+* The VTIMEZONE is built here from the zone's own changes over the series' dates, with icalendar's
+  components. ``Timezone.from_tzinfo`` (icalendar 7.3) was tried and left: it writes a spring-forward
+  onset in the new offset (an hour late for RFC 5545, which reads DTSTART in TZOFFSETFROM), its 64-day
+  search steps miss a period that returns to the same offset (Casablanca's five weeks at +00 each
+  Ramadan), and for a zone without daylight saving it searches on to the year 9999.
 
-May import: the standard library, ``icalendar`` and bot.rules. Nothing here reads the clock: DTSTAMP is
+May import: the standard library and ``icalendar``. Nothing here reads the clock: DTSTAMP is
 the caller's ``stamp``.
 """
 
@@ -29,10 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
 PRODID = "-//mentor-bot//Agreed meetings//EN"
 # An open-ended series still needs a VTIMEZONE that reaches far enough: five years of daylight-saving rules.
@@ -140,33 +142,53 @@ def _event(series: MeetingSeries, stamp: datetime) -> Event:
     return event
 
 
-def _onset_before_the_change(
-    local: datetime, zone: tzinfo, offset_from: timedelta, offset_to: timedelta
-) -> datetime:
-    """An observance's onset as RFC 5545 reads it: the local time in the offset *before* the change."""
-    for offset in (offset_to, offset_from):
-        instant = (local - offset).replace(tzinfo=UTC)
-        before = (instant - timedelta(seconds=1)).astimezone(zone).utcoffset()
-        if before == offset_from and instant.astimezone(zone).utcoffset() == offset_to:
-            return (instant + offset_from).replace(tzinfo=None)
-    return local
+def _changes(zone: ZoneInfo, first: date, last: date) -> list[tuple[datetime, timedelta, timedelta]]:
+    """Each offset change of ``zone`` from ``first`` to ``last``: (UTC instant, offset before, offset after).
+
+    Looked for a day at a time, then narrowed to the exact instant."""
+    found: list[tuple[datetime, timedelta, timedelta]] = []
+    moment = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
+    end = datetime.combine(last + timedelta(days=2), time(), tzinfo=UTC)
+    before = moment.astimezone(zone).utcoffset()
+    while moment < end:
+        step = moment + timedelta(days=1)
+        after = step.astimezone(zone).utcoffset()
+        if after != before:
+            low, high = moment, step
+            while high - low > timedelta(microseconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if middle.astimezone(zone).utcoffset() == before else (low, middle)
+            assert before is not None and after is not None
+            found.append((high, before, after))
+        moment, before = step, after
+    return found
 
 
 def _timezone(zone: ZoneInfo, first: date, last: date) -> Timezone:
-    component = Timezone.from_tzinfo(zone, first_date=first, last_date=last + timedelta(days=1))
-    for observance in component.subcomponents:
-        offset_from = observance.decoded("TZOFFSETFROM")
-        offset_to = observance.decoded("TZOFFSETTO")
-        start = _onset_before_the_change(observance.decoded("DTSTART"), zone, offset_from, offset_to)
-        observance.pop("DTSTART")
-        observance.add("DTSTART", start)
-        rdates = observance.get("RDATE")
-        if rdates is not None:
-            moments = [d for prop in (rdates if isinstance(rdates, list) else [rdates]) for d in prop.dts]
-            observance.pop("RDATE")
-            observance.add(
-                "RDATE", [_onset_before_the_change(m.dt, zone, offset_from, offset_to) for m in moments]
-            )
+    """The zone's VTIMEZONE for the dates a series covers: an opening observance, then one per kind of
+    change (its first onset as DTSTART, the later ones as RDATEs), each onset in local time of the offset
+    before the change, as RFC 5545 reads it."""
+    component = Timezone()
+    component.add("tzid", zone.key)
+    opening = datetime.combine(first, time(), tzinfo=zone)
+    offset = opening.utcoffset()
+    observances: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
+        (offset, offset, opening.tzname() or "", bool(opening.dst())): [opening.replace(tzinfo=None)]
+    }
+    for instant, before, after in _changes(zone, first, last):
+        local = instant.astimezone(zone)
+        kind = (before, after, local.tzname() or "", bool(local.dst()))
+        observances.setdefault(kind, []).append((instant + before).replace(tzinfo=None))
+    for (before, after, name, daylight), onsets in observances.items():
+        observance = TimezoneDaylight() if daylight else TimezoneStandard()
+        observance.add("dtstart", onsets[0])
+        if onsets[1:]:
+            observance.add("rdate", onsets[1:])
+        observance.add("tzoffsetfrom", before)
+        observance.add("tzoffsetto", after)
+        if name:
+            observance.add("tzname", name)
+        component.add_component(observance)
     return component
 
 
