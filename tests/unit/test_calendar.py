@@ -12,7 +12,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from bot.i18n import reading_in
-from bot.messages.expectations.calendar import event_description, event_title, slack_link
+from bot.messages.expectations.calendar import calendar_message, event_description, event_title, slack_link
 from bot.rules.agreed_meetings import Member, agreed_series, first_meeting
 from bot.rules.calendar import Attendee, MeetingSeries, calendar_ics
 
@@ -335,3 +335,9 @@ def test_the_title_and_description_are_in_the_readers_language():
     assert agreed.title == "Binôme copilote : Ana Lopez et Ben Okafor"
     assert agreed.description.startswith("Vos rencontres de binôme")
     assert agreed.description.endswith("dans Slack : https://slack.com/app_redirect?channel=G1&team=T1")
+
+
+def test_the_line_posted_with_the_file_is_translated():
+    assert calendar_message().text == "Add this to your calendar"
+    with reading_in("fr-CA"):
+        assert calendar_message().text == "Ajoutez ceci à votre agenda"
