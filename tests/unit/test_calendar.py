@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from bot.i18n import reading_in
@@ -341,3 +343,27 @@ def test_the_line_posted_with_the_file_is_translated():
     assert calendar_message().text == "Add this to your calendar"
     with reading_in("fr-CA"):
         assert calendar_message().text == "Ajoutez ceci à votre agenda"
+
+
+ZONES = ["Europe/Paris", "America/Toronto", "America/Sao_Paulo", "Australia/Sydney", "Asia/Kolkata", "UTC"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)),
+    hour=st.integers(min_value=7, max_value=20),  # meeting hours: never inside a daylight-saving jump
+    weeks=st.sampled_from([1, 2, 4]),
+    count=st.integers(min_value=1, max_value=30),
+)
+def test_any_series_expands_to_its_count_on_the_same_weekday_at_the_same_local_time(
+    zone: str, day: date, hour: int, weeks: int, count: int
+):
+    tz = ZoneInfo(zone)
+    local = starts(
+        parsed(series(datetime.combine(day, time(hour, 15), tzinfo=tz), interval_weeks=weeks, count=count))
+    )
+    assert [s.astimezone(tz).date() for s in local] == [
+        day + timedelta(weeks=weeks * n) for n in range(count)
+    ]
+    assert {s.astimezone(tz).time() for s in local} == {time(hour, 15)}
