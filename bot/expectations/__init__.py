@@ -16,6 +16,8 @@ validation, comparison, proposals, wording, round statuses) are in bot/rules/agr
 * ``differences``: proposing, counter-proposing and accepting a value for a question they differ on.
 * ``confirmation``: asking both to confirm, ``confirm_agreement``, putting the agreement in force and
   scheduling the first check-in.
+* ``calendar``: ``send_agreed_meetings``, the agreed series as an .ics file in the pair's group DM (on
+  each agreement put in force).
 * ``reminders``: the planner that reminds at 2 and 5 working days and lapses or withdraws at 10 days.
 * ``later_life``: ``revisit``, ``pause``/``resume``, ending by a member, and ``end_for_leaver`` (the
   person_left hook).

@@ -1,6 +1,6 @@
 """Confirming: once nothing is left to settle, both are asked to confirm the terms; once both have, the
-agreement is put in force (the pairing goes active, or the new version takes effect) and the first
-check-in is scheduled.
+agreement is put in force (the pairing goes active, or the new version takes effect), the first
+check-in is scheduled and the agreed meetings go to the pair's group DM as a calendar file.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.expectations.calendar import send_agreed_meetings
 from bot.expectations.later_life import NOT_ALLOWED_TEXT, end_if_not_allowed
 from bot.expectations.rounds import (
     Outcome,
@@ -124,6 +125,7 @@ def _put_in_force(
         agreed_message(pairing.id, agreement.version, names),
         now,
     )
+    send_agreed_meetings(session, pairing, agreement, mentee, copilot, now)
     if first:
         organiser = copilot if pairing.organiser == "copilot" else mentee
         other = mentee if organiser is copilot else copilot

@@ -66,6 +66,15 @@ def expectations(pairing_id: int, round_: int | str, event: str) -> str:
     return f"expectations:{pairing_id}:{round_}:{event}"
 
 
+def calendar(pairing_id: int, version: int) -> str:
+    """The agreed meetings of one agreement version, for the pair's calendars."""
+    return f"calendar:{pairing_id}:{version}"
+
+
+def calendar_file(pairing_id: int, version: int) -> str:
+    return f"calendar:{pairing_id}:{version}:file"
+
+
 def expectations_lapsed(pairing_id: int, person_id: int) -> str:
     return f"expectations:{pairing_id}:lapsed:{person_id}"
 

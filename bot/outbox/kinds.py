@@ -134,6 +134,8 @@ class Kind(StrEnum):
     PAIRING_PAUSED = "pairing_paused", Subject.PAIRING
     PAIRING_LAPSED = "pairing_lapsed", Subject.PAIRING
     PAIRING_ENDED = "pairing_ended", Subject.PAIRING
+    CALENDAR = "calendar", Subject.PAIRING  # "Add this to your calendar", in the group DM
+    CALENDAR_FILE = "calendar_file", Subject.PAIRING, False, "calendar"  # the agreed meetings' .ics
     # the network: introductions, promises, keeping in touch
     INTRO = "intro", Subject.INTRODUCTION
     INTRO_FOLLOW_UP = "nudge_intro_followup", Subject.INTRODUCTION, EXPIRES

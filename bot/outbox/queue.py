@@ -283,6 +283,16 @@ def existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def _searchable(payload: Mapping[str, Any]) -> str:
+    """A row's payload as text to search for a person, a file's own content included (an .ics names both
+    people and their e-mails, stored base64-encoded)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    if "file" in payload:
+        content = FileUpload.from_payload(payload).content.decode("utf-8", errors="ignore")
+        text += content.replace("\r\n ", "").replace("\r\n\t", "")  # iCalendar folds long lines
+    return text
+
+
 def forget_recipient(
     session: Session,
     *,
@@ -308,7 +318,7 @@ def forget_recipient(
     for row in session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id)):
         to_them = addressed_to(row.channel, user_id)
         quoted = quotes(row.payload)
-        stored = json.dumps(row.payload, ensure_ascii=False)
+        stored = _searchable(row.payload)
         named = bool(id_pattern.search(stored)) or any(n in stored for n in needles)
         keyed = bool(id_pattern.search(row.dedupe_key))
         if not (to_them or quoted or named or keyed):

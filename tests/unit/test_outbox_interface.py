@@ -328,3 +328,37 @@ def test_forgetting_a_recipient_cancels_and_empties_their_rows_and_any_quoting_t
             "U12": ("pending", "U3", "U12 is someone else"),
         }
         assert delivered == [("D3", f"{rows['sent-quote'].id}.0001")], "only delivered quotes are overwritten"
+
+
+def test_forgetting_a_recipient_searches_a_files_own_content_unfolded(db: Database, clock: FixedClock):
+    """An .ics names people by e-mail inside its (base64-stored) content, on lines iCalendar may fold."""
+    ics = b"BEGIN:VEVENT\r\nATTENDEE;CN=Someone:mailto:someone.with.a.long@exam\r\n ple.com\r\nEND:VEVENT\r\n"
+    with db.transaction() as session:
+        pairing = _pair(session, clock)
+        for key, content in (("names-them", ics), ("other", b"BEGIN:VEVENT\r\nEND:VEVENT\r\n")):
+            outbox.send_file(
+                session,
+                to="GPAIR",
+                kind=Kind.CALENDAR_FILE,
+                subject=pairing,
+                key=key,
+                upload=outbox.FileUpload(content, "meetings.ics", "Meetings"),
+                due_at=clock.now(),
+                now=clock.now(),
+            )
+        changed = outbox.forget_recipient(
+            session,
+            team_id=pairing.team_id,
+            user_id="U9",
+            renamed_to="forgotten:9",
+            quotes=lambda payload: False,
+            redacted={"text": "(removed)", "blocks": []},
+            names=["someone.with.a.long@example.com"],
+        )
+        assert changed == 1
+        rows = _rows(session)
+        assert (rows["names-them"].status, rows["names-them"].payload) == (
+            "cancelled",
+            {"text": "(removed)", "blocks": []},
+        )
+        assert "file" in rows["other"].payload

@@ -36,6 +36,8 @@ KINDS = {
     Kind.PAIRING_PAUSED: ("pairing_paused", "pairing"),
     Kind.PAIRING_LAPSED: ("pairing_lapsed", "pairing"),
     Kind.PAIRING_ENDED: ("pairing_ended", "pairing"),
+    Kind.CALENDAR: ("calendar", "pairing"),
+    Kind.CALENDAR_FILE: ("calendar_file", "pairing"),
     Kind.INTRO: ("intro", "introduction"),
     Kind.INTRO_FOLLOW_UP: ("nudge_intro_followup", "introduction"),
     Kind.INTRO_REPORT: ("intro_report", "introduction"),
@@ -52,8 +54,11 @@ def test_every_kind_has_its_stored_name_and_subject():
     assert all(len(kind.value) <= 40 for kind in Kind)  # outbox.kind is String(40)
 
 
-def test_only_the_chart_is_a_file_attached_to_another_kinds_conversation():
-    assert {kind: kind.attaches_to for kind in Kind if kind.attaches_to} == {Kind.DIGEST_CHART: Kind.DIGEST}
+def test_only_the_chart_and_the_calendar_file_are_files_attached_to_another_kinds_conversation():
+    assert {kind: kind.attaches_to for kind in Kind if kind.attaches_to} == {
+        Kind.DIGEST_CHART: Kind.DIGEST,
+        Kind.CALENDAR_FILE: Kind.CALENDAR,
+    }
 
 
 def test_a_stored_name_parses_back_and_an_unknown_one_is_none():
@@ -111,6 +116,8 @@ def test_dedupe_keys_keep_the_texts_existing_rows_were_written_with():
         keys.keep_in_touch(9, date(2026, 3, 2)),
         keys.digest(1, "2026-W10"),
         keys.digest_chart(1, "2026-W10"),
+        keys.calendar(1, 2),
+        keys.calendar_file(1, 2),
     ] == [
         "checkin:1:2",
         "stall:1:202603010900:3",
@@ -133,6 +140,8 @@ def test_dedupe_keys_keep_the_texts_existing_rows_were_written_with():
         "contact:9:touch:2026-03-02",
         "digest:1:2026-W10",
         "digest:1:2026-W10:chart",
+        "calendar:1:2",
+        "calendar:1:2:file",
     ]
 
 
@@ -148,9 +157,9 @@ def _migration_0006():  # type: ignore[no-untyped-def]
 def test_migration_0006_knows_every_kind_that_existed_before_it():
     """Its frozen copy of the kinds names a subject for each kind a row could have had (all but the chart)."""
     m = _migration_0006()
-    pairing_kinds = {kind.value for kind in Kind if kind.subject is Subject.PAIRING}
+    born_after_0006 = {"admin_org_gap", "calendar", "calendar_file"}
+    pairing_kinds = {kind.value for kind in Kind if kind.subject is Subject.PAIRING} - born_after_0006
     assert pairing_kinds == m.PAIRING_KINDS
     assert set(m.RESPELLED.values()) <= {kind.value for kind in Kind}
     named = pairing_kinds | set(m.ID_IN_KEY) | {"nudge_checkin", "pulse", "digest"}
-    born_after_0006 = {"admin_org_gap"}
     assert named == {kind.value for kind in Kind} - {"digest_chart"} - born_after_0006
