@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import N_
 from bot.messages.introductions import (
     INTRO_CALLBACK,
     MET_ACTION,
@@ -22,10 +23,11 @@ from bot.messages.introductions import (
     intro_modal,
     intro_sent_modal,
     intro_values,
-    not_yours_text,
+    not_yours_to_answer_text,
+    not_yours_to_report_text,
     report_modal,
     report_value,
-    usage_text,
+    unknown_person_text,
 )
 from bot.network.follow_ups import answer_follow_up, check_report, report_back
 from bot.network.introductions import (
@@ -54,7 +56,7 @@ ANSWER_OF = {
 
 def register(app: MentorApp) -> None:
     app.router.add(
-        "intro", "intro @someone", "introduce two people who should talk", intro, aliases=("introduce",)
+        "intro", "intro @someone", N_("introduce two people who should talk"), intro, aliases=("introduce",)
     )
     app.action(OPEN_ACTION)(open_from_home)
     app.shortcut(SHORTCUT_CALLBACK)(open_from_message)
@@ -86,7 +88,7 @@ def intro(call: CommandCall) -> None:
     typed = call.args.split()[0] if call.args.strip() else ""
     contact = resolve_user(call.runtime, call.team_id, typed) if typed else None
     if typed and contact is None:
-        call.respond(text=f"I couldn't tell who that is. {usage_text()}", response_type="ephemeral")
+        call.respond(text=unknown_person_text(), response_type="ephemeral")
         return
     _open_intro_modal(
         call.runtime, call.client, call.team_id, call.user_id, call.trigger_id, contact, call.channel_id
@@ -146,7 +148,7 @@ def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, 
     try:
         result = answer_follow_up(runtime, team_id, intro_id, user_id, wanted)
     except NotYours:
-        respond(text=not_yours_text("answer this"), response_type="ephemeral", replace_original=False)
+        respond(text=not_yours_to_answer_text(), response_type="ephemeral", replace_original=False)
         return
     if result.status == IntroStatus.MET and not result.reported and wanted == IntroStatus.MET:
         client.views_open(trigger_id=body["trigger_id"], view=report_modal(intro_id, result.contact_user_id))
@@ -169,6 +171,6 @@ def submit_report(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
     try:
         report_back(runtime, team_id, intro_id, user_id, text)
     except NotYours:
-        ack(response_action="errors", errors={"report": not_yours_text("report back on this")})
+        ack(response_action="errors", errors={"report": not_yours_to_report_text()})
         return
     ack()

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import N_, _
 from bot.messages.contacts import (
     ADD_CONTACT_ACTION,
     CONTACT_CALLBACK,
@@ -71,7 +72,7 @@ def _notice(client: WebClient, body: dict[str, Any], respond: Respond, text: str
         view={
             "type": "modal",
             "title": plain("mentor-bot", 24),
-            "close": plain("OK", 24),
+            "close": plain(_("OK"), 24),
             "blocks": [section(text)],
         },
     )
@@ -88,14 +89,14 @@ def register(app: MentorApp) -> None:
     app.router.add(
         "contacts",
         "contacts",
-        "your private list of contacts (only you see it)",
+        N_("your private list of contacts (only you see it)"),
         contacts,
         aliases=("network",),
     )
     app.router.add(
         "promise",
         "promise @someone what, by when",
-        "keep a promise you made, and get reminded on the day",
+        N_("keep a promise you made, and get reminded on the day"),
         promise,
         aliases=("promises",),
     )

@@ -8,13 +8,14 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import N_
 from bot.messages.summaries import (
     DIGEST_OFF_ACTION,
     DIGEST_ON_ACTION,
     EXPORT_ACTION,
     SUMMARY_PAGE_ACTION,
     admin_home_blocks,
-    admins_only_text,
+    admins_only_export_text,
     digest_changed_text,
     export_done_text,
     export_failed_text,
@@ -57,7 +58,7 @@ def _page(body: dict[str, Any]) -> int:
 
 
 def register(app: MentorApp) -> None:
-    app.router.add("summary", "summary", "how the pairings of the people you lead are doing", summary)
+    app.router.add("summary", "summary", N_("how the pairings of the people you lead are doing"), summary)
     app.action(SUMMARY_PAGE_ACTION)(summary_page)
     app.action(SUMMARY_PAGE_ACTION + "_prev")(summary_page)
     app.action(DIGEST_OFF_ACTION)(digest_off)
@@ -130,7 +131,7 @@ def export_csv(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runti
     ack()
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     if not is_admin(runtime, client, team_id, user_id):
-        client.chat_postMessage(channel=user_id, text=admins_only_text("export the pairings"))
+        client.chat_postMessage(channel=user_id, text=admins_only_export_text())
         return
     export = export_pairings(runtime, team_id)
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.i18n import _, n_
 from bot.messages.message import Message
 from bot.messages.text import actions, button, clip, context, escape, format_date, mention, plain, section
 
@@ -63,12 +64,16 @@ def who(user_id: str | None, name: str) -> str:
 
 
 def _talked(day: date | None) -> str:
-    return f"talked {format_date(day, year=True)}" if day else "no talk noted"
+    return _("talked {day}", day=format_date(day, year=True)) if day else _("no talk noted")
 
 
 def contact_line(c: ContactLine) -> str:
-    keep = f" · every {c.keep_in_touch_days} d" if c.keep_in_touch_days else ""
-    return f"• {who(c.slack_user_id, c.name)} · {_talked(c.last_talked_at)}{keep}"
+    person, talked = who(c.slack_user_id, c.name), _talked(c.last_talked_at)
+    if c.keep_in_touch_days:
+        return _(
+            "• {person} · {talked} · every {days} d", person=person, talked=talked, days=c.keep_in_touch_days
+        )
+    return _("• {person} · {talked}", person=person, talked=talked)
 
 
 def contact_modal(contact_id: int | None, fields: ContactFields | None, today: date) -> dict[str, Any]:
@@ -94,7 +99,7 @@ def contact_modal(contact_id: int | None, fields: ContactFields | None, today: d
     user: dict[str, Any] = {
         "type": "users_select",
         "action_id": "user",
-        "placeholder": plain("Someone in Slack"),
+        "placeholder": plain(_("Someone in Slack")),
     }
     if f.slack_user_id:
         user["initial_user"] = f.slack_user_id
@@ -110,40 +115,46 @@ def contact_modal(contact_id: int | None, fields: ContactFields | None, today: d
     if f.keep_in_touch_days:
         keep["initial_value"] = str(f.keep_in_touch_days)
     blocks = [
-        {"type": "input", "block_id": "user", "optional": True, "label": plain("In Slack"), "element": user},
+        {
+            "type": "input",
+            "block_id": "user",
+            "optional": True,
+            "label": plain(_("In Slack")),
+            "element": user,
+        },
         text_input(
             "name",
-            "Or their name (outside Slack)",
+            _("Or their name (outside Slack)"),
             f.name if not f.slack_user_id else "",
             NAME_LIMIT,
             multiline=False,
         ),
-        text_input("common_ground", "How we're connected", f.common_ground, TEXT_LIMIT, multiline=True),
-        text_input("notes", "Notes", f.notes, TEXT_LIMIT, multiline=True),
-        text_input("referrals", "Referrals they gave me", f.referrals, TEXT_LIMIT, multiline=True),
+        text_input("common_ground", _("How we're connected"), f.common_ground, TEXT_LIMIT, multiline=True),
+        text_input("notes", _("Notes"), f.notes, TEXT_LIMIT, multiline=True),
+        text_input("referrals", _("Referrals they gave me"), f.referrals, TEXT_LIMIT, multiline=True),
         {
             "type": "input",
             "block_id": "last_talked",
             "optional": True,
-            "label": plain("Last time we talked"),
+            "label": plain(_("Last time we talked")),
             "element": talked,
         },
         {
             "type": "input",
             "block_id": "keep_in_touch",
             "optional": True,
-            "label": plain("Remind me to keep in touch every … days"),
+            "label": plain(_("Remind me to keep in touch every … days")),
             "element": keep,
-            "hint": plain("Leave empty for no reminders.", 150),
+            "hint": plain(_("Leave empty for no reminders."), 150),
         },
-        context("Only you can see your contacts and notes: not your copilot, not a lead, not an admin."),
+        context(_("Only you can see your contacts and notes: not your copilot, not a lead, not an admin.")),
     ]
     return {
         "type": "modal",
         "callback_id": CONTACT_CALLBACK,
-        "title": plain("Edit contact" if contact_id else "Add a contact", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Edit contact") if contact_id else _("Add a contact"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"contact": contact_id}),
         "blocks": blocks,
     }
@@ -161,14 +172,14 @@ def contact_values(values: dict[str, dict[str, Any]]) -> tuple[ContactFields, di
         try:
             talked = date.fromisoformat(raw_date)
         except ValueError:
-            errors["last_talked"] = "Pick a date from the calendar."
+            errors["last_talked"] = _("Pick a date from the calendar.")
     raw_days = ((values.get("keep_in_touch", {}).get("days") or {}).get("value") or "").strip()
     days = None
     if raw_days:
         try:
             days = int(raw_days)
         except ValueError:
-            errors["keep_in_touch"] = "Use a whole number of days, or leave it empty."
+            errors["keep_in_touch"] = _("Use a whole number of days, or leave it empty.")
     fields = ContactFields(
         user, text("name"), text("common_ground"), text("notes"), text("referrals"), talked, days
     )
@@ -181,23 +192,33 @@ def contact_id_from(view: dict[str, Any]) -> int | None:
 
 
 def not_your_contact_text() -> str:
-    return "That contact isn't in your network, so you can't see or change it. Nothing was changed."
+    return _("That contact isn't in your network, so you can't see or change it. Nothing was changed.")
 
 
 def keep_in_touch_message(k: KeepInTouch) -> Message:
     name = who(k.contact_user_id, k.name)
     if k.ever_talked:
-        text = f"It's been {k.days} days since you talked to {name}. No reason needed to say hi."
+        text = n_(
+            "It's been {count} day since you talked to {name}. No reason needed to say hi.",
+            "It's been {count} days since you talked to {name}. No reason needed to say hi.",
+            k.days,
+            name=name,
+        )
     else:
-        text = f"You added {name} to your network {k.days} days ago. No reason needed to say hi."
+        text = n_(
+            "You added {name} to your network {count} day ago. No reason needed to say hi.",
+            "You added {name} to your network {count} days ago. No reason needed to say hi.",
+            k.days,
+            name=name,
+        )
     value = str(k.contact_id)
     return Message(
         text=text,
         blocks=[
             section(text),
             actions(
-                button("We talked", TALKED_ACTION, value, style="primary"),
-                button("Stop reminding me", STOP_ACTION, value),
+                button(_("We talked"), TALKED_ACTION, value, style="primary"),
+                button(_("Stop reminding me"), STOP_ACTION, value),
                 block_id=f"touch_{value}",
             ),
         ],
@@ -205,8 +226,8 @@ def keep_in_touch_message(k: KeepInTouch) -> Message:
 
 
 def talked_text(day: date) -> str:
-    return f"Noted: you talked on {format_date(day)}."
+    return _("Noted: you talked on {day}.", day=format_date(day))
 
 
 def stopped_reminding_text() -> str:
-    return "Okay, no more keep-in-touch reminders for this contact."
+    return _("Okay, no more keep-in-touch reminders for this contact.")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.i18n import N_, _, n_
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.network_states import IntroStatus
@@ -25,10 +26,10 @@ NOT_HAPPENING_ACTION = "intro_not_happening"
 LEAVE_ME_OUT = "leave_me_out"
 
 STATUS_WORDS = {
-    IntroStatus.MADE: "waiting to hear",
-    IntroStatus.MET: "met",
-    IntroStatus.NOT_YET: "not yet",
-    IntroStatus.NOT_HAPPENING: "not going to happen",
+    IntroStatus.MADE: N_("waiting to hear"),
+    IntroStatus.MET: N_("met"),
+    IntroStatus.NOT_YET: N_("not yet"),
+    IntroStatus.NOT_HAPPENING: N_("not going to happen"),
 }
 
 
@@ -106,10 +107,17 @@ class IntroOverview:
     for_me_total: int
 
 
+def status_words(status: str) -> str:
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
 def volume_text(volume: Volume) -> str:
-    return (
-        f"You're keeping track of {volume.open_items} open introductions and promises. Watch the volume "
-        "of contacts you manage at one time: closing a few before adding more keeps each one worth it."
+    return n_(
+        "You're keeping track of {count} open introduction and promise. Watch the volume "
+        "of contacts you manage at one time: closing a few before adding more keeps each one worth it.",
+        "You're keeping track of {count} open introductions and promises. Watch the volume "
+        "of contacts you manage at one time: closing a few before adding more keeps each one worth it.",
+        volume.open_items,
     )
 
 
@@ -117,14 +125,14 @@ def intro_modal(draft: IntroDraft, channel_id: str = "") -> dict[str, Any]:
     introduced: dict[str, Any] = {
         "type": "users_select",
         "action_id": "user",
-        "placeholder": plain("Pick a person"),
+        "placeholder": plain(_("Pick a person")),
     }
     if draft.introduced_user_id:
         introduced["initial_user"] = draft.introduced_user_id
     contact: dict[str, Any] = {
         "type": "users_select",
         "action_id": "user",
-        "placeholder": plain("Pick a person"),
+        "placeholder": plain(_("Pick a person")),
     }
     if draft.contact_user_id:
         contact["initial_user"] = draft.contact_user_id
@@ -135,7 +143,10 @@ def intro_modal(draft: IntroDraft, channel_id: str = "") -> dict[str, Any]:
         "max_length": REASON_LIMIT,
     }
     # Never prefilled: a mentee's goals are private to the pair, and this text goes to a third person.
-    hint = "Everyone in the group DM reads this. Write it in your own words: what you and your partner discuss stays private."
+    hint = _(
+        "Everyone in the group DM reads this. Write it in your own words: "
+        "what you and your partner discuss stays private."
+    )
     blocks: list[dict[str, Any]] = []
     if draft.volume.over:
         blocks.append(context(volume_text(draft.volume)))
@@ -143,15 +154,15 @@ def intro_modal(draft: IntroDraft, channel_id: str = "") -> dict[str, Any]:
         {
             "type": "input",
             "block_id": "introduced",
-            "label": plain("Whom are you introducing?"),
+            "label": plain(_("Whom are you introducing?")),
             "element": introduced,
-            "hint": plain("Your copilot partner by default. Anyone in the workspace is fine.", 150),
+            "hint": plain(_("Your copilot partner by default. Anyone in the workspace is fine."), 150),
         },
-        {"type": "input", "block_id": "contact", "label": plain("To whom?"), "element": contact},
+        {"type": "input", "block_id": "contact", "label": plain(_("To whom?")), "element": contact},
         {
             "type": "input",
             "block_id": "reason",
-            "label": plain("Why should they talk?"),
+            "label": plain(_("Why should they talk?")),
             "element": reason,
             "hint": plain(hint, 150),
         },
@@ -159,20 +170,20 @@ def intro_modal(draft: IntroDraft, channel_id: str = "") -> dict[str, Any]:
             "type": "input",
             "block_id": "options",
             "optional": True,
-            "label": plain("Group DM"),
+            "label": plain(_("Group DM")),
             "element": {
                 "type": "checkboxes",
                 "action_id": "choices",
-                "options": [{"text": plain("Leave me out of the group DM"), "value": LEAVE_ME_OUT}],
+                "options": [{"text": plain(_("Leave me out of the group DM")), "value": LEAVE_ME_OUT}],
             },
         },
     ]
     return {
         "type": "modal",
         "callback_id": INTRO_CALLBACK,
-        "title": plain("Make an introduction", 24),
-        "submit": plain("Introduce", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Make an introduction"), 24),
+        "submit": plain(_("Introduce"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"channel": channel_id}),
         "blocks": blocks,
     }
@@ -189,48 +200,68 @@ def intro_values(values: dict[str, dict[str, Any]]) -> tuple[str | None, str | N
 
 
 def intro_sent_modal(introduced: str, contact: str, included: bool, volume: Volume) -> dict[str, Any]:
-    where = "a group DM with the three of you" if included else "a group DM with the two of them"
-    blocks = [
-        section(
-            f"Done: {mention(introduced)} and {mention(contact)} get {where} in a moment. "
-            "mentor-bot steps back after that; it will ask how it went in a week."
+    if included:
+        done = _(
+            "Done: {introduced} and {contact} get a group DM with the three of you in a moment. "
+            "mentor-bot steps back after that; it will ask how it went in a week.",
+            introduced=mention(introduced),
+            contact=mention(contact),
         )
-    ]
+    else:
+        done = _(
+            "Done: {introduced} and {contact} get a group DM with the two of them in a moment. "
+            "mentor-bot steps back after that; it will ask how it went in a week.",
+            introduced=mention(introduced),
+            contact=mention(contact),
+        )
+    blocks = [section(done)]
     if volume.over:
         blocks.append(context(volume_text(volume)))
     return {
         "type": "modal",
         "callback_id": "intro_sent",
-        "title": plain("Introduction sent", 24),
-        "close": plain("Close", 24),
+        "title": plain(_("Introduction sent"), 24),
+        "close": plain(_("Close"), 24),
         "blocks": blocks,
     }
 
 
 def intro_message(intro: IntroMessage) -> Message:
     a, b = mention(intro.introduced_user_id), mention(intro.contact_user_id)
-    text = f"{a}, meet {b}: {escape(intro.reason)}"
+    reason = escape(intro.reason)
+    text = _("{introduced}, meet {contact}: {reason}", introduced=a, contact=b, reason=reason)
     blocks = [
-        section(f"{a}, meet {b}!"),
-        section(f"{mention(intro.introducer_user_id)} thinks you two should talk:\n>{escape(intro.reason)}"),
-        context("mentor-bot steps back now: the conversation is yours. Say hi and find a time."),
+        section(_("{introduced}, meet {contact}!", introduced=a, contact=b)),
+        section(
+            _(
+                "{introducer} thinks you two should talk:\n>{reason}",
+                introducer=mention(intro.introducer_user_id),
+                reason=reason,
+            )
+        ),
+        context(_("mentor-bot steps back now: the conversation is yours. Say hi and find a time.")),
     ]
     return Message(text=text, blocks=blocks)
 
 
 def follow_up_message(follow_up: FollowUp) -> Message:
     value = str(follow_up.introduction_id)
-    again = " (asking once more)" if follow_up.round > 1 else ""
-    text = f"Did you connect with {mention(follow_up.contact_user_id)}?{again}"
+    contact = mention(follow_up.contact_user_id)
+    if follow_up.round > 1:
+        text = _("Did you connect with {contact}? (asking once more)", contact=contact)
+    else:
+        text = _("Did you connect with {contact}?", contact=contact)
+    introduced_on = _(
+        "{introducer} introduced you on {day}.",
+        introducer=mention(follow_up.introducer_user_id),
+        day=format_date(follow_up.made_on),
+    )
     blocks = [
-        section(
-            f"{text}\n{mention(follow_up.introducer_user_id)} introduced you on "
-            f"{format_date(follow_up.made_on)}."
-        ),
+        section(f"{text}\n{introduced_on}"),
         actions(
-            button("Yes, we met", MET_ACTION, value, style="primary"),
-            button("Not yet", NOT_YET_ACTION, value),
-            button("Not going to happen", NOT_HAPPENING_ACTION, value),
+            button(_("Yes, we met"), MET_ACTION, value, style="primary"),
+            button(_("Not yet"), NOT_YET_ACTION, value),
+            button(_("Not going to happen"), NOT_HAPPENING_ACTION, value),
             block_id=f"intro_followup_{value}",
         ),
     ]
@@ -239,11 +270,16 @@ def follow_up_message(follow_up: FollowUp) -> Message:
 
 def answered_blocks(status: str, contact_user_id: str) -> tuple[str, list[dict[str, Any]]]:
     who = mention(contact_user_id)
-    text = {
-        IntroStatus.MET: f"You met {who}: great! A line on how it went goes to whoever introduced you.",
-        IntroStatus.NOT_YET: f"Not yet with {who}: I'll ask once more in a week.",
-        IntroStatus.NOT_HAPPENING: f"Noted: you and {who} won't meet. No more questions about it.",
-    }.get(status, f"Your introduction to {who} is {STATUS_WORDS.get(status, status)}.")
+    if status == IntroStatus.MET:
+        text = _(
+            "You met {contact}: great! A line on how it went goes to whoever introduced you.", contact=who
+        )
+    elif status == IntroStatus.NOT_YET:
+        text = _("Not yet with {contact}: I'll ask once more in a week.", contact=who)
+    elif status == IntroStatus.NOT_HAPPENING:
+        text = _("Noted: you and {contact} won't meet. No more questions about it.", contact=who)
+    else:
+        text = _("Your introduction to {contact} is {status}.", contact=who, status=status_words(status))
     return text, [section(text)]
 
 
@@ -251,16 +287,21 @@ def report_modal(intro_id: int, contact_user_id: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": REPORT_CALLBACK,
-        "title": plain("Report back", 24),
-        "submit": plain("Send", 24),
-        "close": plain("Skip", 24),
+        "title": plain(_("Report back"), 24),
+        "submit": plain(_("Send"), 24),
+        "close": plain(_("Skip"), 24),
         "private_metadata": json.dumps({"intro": intro_id}),
         "blocks": [
-            section(f"How did it go with {mention(contact_user_id)}? One line for whoever introduced you."),
+            section(
+                _(
+                    "How did it go with {contact}? One line for whoever introduced you.",
+                    contact=mention(contact_user_id),
+                )
+            ),
             {
                 "type": "input",
                 "block_id": "report",
-                "label": plain("How it went"),
+                "label": plain(_("How it went")),
                 "element": {"type": "plain_text_input", "action_id": "text", "max_length": REPORT_LIMIT},
             },
         ],
@@ -272,59 +313,65 @@ def report_value(values: dict[str, dict[str, Any]]) -> str:
 
 
 def report_message(report: IntroReport) -> Message:
-    text = (
-        f"{mention(report.introduced_user_id)} met {mention(report.contact_user_id)}, whom you introduced, "
-        "and wrote back:"
+    text = _(
+        "{introduced} met {contact}, whom you introduced, and wrote back:",
+        introduced=mention(report.introduced_user_id),
+        contact=mention(report.contact_user_id),
     )
     return Message(text=text, blocks=[section(text), section(f">{escape(report.text)}")])
 
 
-def not_yours_text(what: str) -> str:
-    return f"Only the person it was sent to can {what}. Nothing was changed."
+def not_yours_to_answer_text() -> str:
+    return _("Only the person it was sent to can answer this. Nothing was changed.")
 
 
-def usage_text() -> str:
-    return "Use `/mentor intro @someone` to introduce your copilot partner (or anyone) to them."
+def not_yours_to_report_text() -> str:
+    return _("Only the person it was sent to can report back on this. Nothing was changed.")
+
+
+def unknown_person_text() -> str:
+    return _(
+        "I couldn't tell who that is. Use `/mentor intro @someone` to introduce your copilot partner "
+        "(or anyone) to them."
+    )
+
+
+def _more(more: int) -> str:
+    return "\n" + n_("…and {count} more", "…and {count} more", more) if more > 0 else ""
 
 
 def home_blocks(overview: IntroOverview) -> list[dict[str, Any]]:
-    def line(who_made: str, a: str, b: str, status: str, on: str) -> str:
-        return f"• {a} ↔ {b}{who_made} · {on} · _{STATUS_WORDS.get(status, status)}_"
+    def made_line(i: IntroLine) -> str:
+        return _(
+            "• {introduced} ↔ {contact} · {day} · _{status}_",
+            introduced=mention(i.introduced_user_id),
+            contact=mention(i.contact_user_id),
+            day=format_date(i.made_on),
+            status=status_words(i.status),
+        )
 
-    blocks: list[dict[str, Any]] = [header("Introductions")]
+    def for_me_line(i: IntroLine) -> str:
+        return _(
+            "• {introduced} ↔ {contact} (by {introducer}) · {day} · _{status}_",
+            introduced=mention(i.introduced_user_id),
+            contact=mention(i.contact_user_id),
+            introducer=mention(i.introducer_user_id),
+            day=format_date(i.made_on),
+            status=status_words(i.status),
+        )
+
+    blocks: list[dict[str, Any]] = [header(_("Introductions"))]
     if overview.made_by_me:
-        made = [
-            line(
-                "",
-                mention(i.introduced_user_id),
-                mention(i.contact_user_id),
-                i.status,
-                format_date(i.made_on),
-            )
-            for i in overview.made_by_me
-        ]
+        made = [made_line(i) for i in overview.made_by_me]
         more = overview.made_total - len(made)
-        blocks.append(
-            section("*Made by me*\n" + "\n".join(made) + (f"\n…and {more} more" if more > 0 else ""))
-        )
+        blocks.append(section(_("*Made by me*") + "\n" + "\n".join(made) + _more(more)))
     if overview.made_for_me:
-        for_me = [
-            line(
-                f" (by {mention(i.introducer_user_id)})",
-                mention(i.introduced_user_id),
-                mention(i.contact_user_id),
-                i.status,
-                format_date(i.made_on),
-            )
-            for i in overview.made_for_me
-        ]
+        for_me = [for_me_line(i) for i in overview.made_for_me]
         more = overview.for_me_total - len(for_me)
-        blocks.append(
-            section("*Made for me*\n" + "\n".join(for_me) + (f"\n…and {more} more" if more > 0 else ""))
-        )
+        blocks.append(section(_("*Made for me*") + "\n" + "\n".join(for_me) + _more(more)))
     if not overview.made_by_me and not overview.made_for_me:
         blocks.append(
-            context("Know two people who should talk? Introduce them: it's the fastest way to grow.")
+            context(_("Know two people who should talk? Introduce them: it's the fastest way to grow."))
         )
-    blocks.append(actions(button("Make an introduction", OPEN_ACTION), block_id="intro_home"))
+    blocks.append(actions(button(_("Make an introduction"), OPEN_ACTION), block_id="intro_home"))
     return blocks

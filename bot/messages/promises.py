@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.contacts import NAME_LIMIT, who
 from bot.messages.introductions import Volume, volume_text
 from bot.messages.message import Message
@@ -63,7 +64,7 @@ def promise_modal(draft: PromiseDraft) -> dict[str, Any]:
     to: dict[str, Any] = {
         "type": "users_select",
         "action_id": "user",
-        "placeholder": plain("Someone in Slack"),
+        "placeholder": plain(_("Someone in Slack")),
     }
     if draft.to_user_id:
         to["initial_user"] = draft.to_user_id
@@ -85,27 +86,27 @@ def promise_modal(draft: PromiseDraft) -> dict[str, Any]:
     if draft.volume.over:
         blocks.append(context(volume_text(draft.volume)))
     blocks += [
-        {"type": "input", "block_id": "what", "label": plain("What did you promise?"), "element": what},
+        {"type": "input", "block_id": "what", "label": plain(_("What did you promise?")), "element": what},
         {
             "type": "input",
             "block_id": "to_user",
             "optional": True,
-            "label": plain("To whom (in Slack)"),
+            "label": plain(_("To whom (in Slack)")),
             "element": to,
         },
         {
             "type": "input",
             "block_id": "to_name",
             "optional": True,
-            "label": plain("Or their name"),
+            "label": plain(_("Or their name")),
             "element": name,
         },
         {
             "type": "input",
             "block_id": "due",
-            "label": plain("Due on"),
+            "label": plain(_("Due on")),
             "element": due,
-            "hint": plain(draft.date_problem or "I'll remind you that morning.", 150),
+            "hint": plain(draft.date_problem or _("I'll remind you that morning."), 150),
         },
     ]
     if draft.date_problem:
@@ -113,9 +114,9 @@ def promise_modal(draft: PromiseDraft) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": PROMISE_CALLBACK,
-        "title": plain("Keep a promise", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Keep a promise"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"today": draft.today.isoformat()}),
         "blocks": blocks,
     }
@@ -134,29 +135,46 @@ def promise_values(values: dict[str, dict[str, Any]]) -> tuple[str, str | None, 
 
 
 def promise_saved_text(text: str, due_on: date, volume: Volume) -> tuple[str, list[dict[str, Any]]]:
-    line = f"Noted. I'll remind you on {format_date(due_on)}: {escape(clip(text, 200))}"
+    line = _(
+        "Noted. I'll remind you on {day}: {promise}", day=format_date(due_on), promise=escape(clip(text, 200))
+    )
     blocks = [section(line)]
     if volume.over:
         blocks.append(context(volume_text(volume)))
     return line, blocks
 
 
+def _due_text(p: PromiseDue) -> str:
+    promise = escape(clip(p.text, 500))
+    if p.to_user_id or p.to_name:
+        person = who(p.to_user_id, p.to_name)
+        if p.due_on == p.today:
+            return _("A promise you made to {person} is due today: {promise}", person=person, promise=promise)
+        return _(
+            "A promise you made to {person} is due on {day}: {promise}",
+            person=person,
+            day=format_date(p.due_on),
+            promise=promise,
+        )
+    if p.due_on == p.today:
+        return _("A promise you made is due today: {promise}", promise=promise)
+    return _("A promise you made is due on {day}: {promise}", day=format_date(p.due_on), promise=promise)
+
+
 def promise_due_message(p: PromiseDue) -> Message:
-    to = f" to {who(p.to_user_id, p.to_name)}" if p.to_user_id or p.to_name else ""
-    when = "today" if p.due_on == p.today else f"on {format_date(p.due_on)}"
-    text = f"A promise you made{to} is due {when}: {escape(clip(p.text, 500))}"
+    text = _due_text(p)
     value = str(p.promise_id)
     return Message(
         text=text,
         blocks=[
             section(text),
             actions(
-                button("Done", DONE_ACTION, value, style="primary"),
-                button("Snooze to tomorrow", SNOOZE_TOMORROW_ACTION, value),
+                button(_("Done"), DONE_ACTION, value, style="primary"),
+                button(_("Snooze to tomorrow"), SNOOZE_TOMORROW_ACTION, value),
                 {
                     "type": "datepicker",
                     "action_id": SNOOZE_DATE_ACTION,
-                    "placeholder": plain("Snooze to a date"),
+                    "placeholder": plain(_("Snooze to a date")),
                 },
                 block_id=f"promise_{value}",
             ),
@@ -165,20 +183,20 @@ def promise_due_message(p: PromiseDue) -> Message:
 
 
 def promise_done_text() -> str:
-    return "Done: promise kept. It stays in your history."
+    return _("Done: promise kept. It stays in your history.")
 
 
 def promise_snoozed_text(until: date) -> str:
-    return f"Snoozed: I'll remind you again on {format_date(until)}."
+    return _("Snoozed: I'll remind you again on {day}.", day=format_date(until))
 
 
 def not_your_promise_text() -> str:
-    return "That promise isn't yours, so you can't change it. Nothing was changed."
+    return _("That promise isn't yours, so you can't change it. Nothing was changed.")
 
 
 def snooze_needs_a_later_day_text() -> str:
-    return "Pick a day after today to snooze to."
+    return _("Pick a day after today to snooze to.")
 
 
 def snooze_needs_a_day_text() -> str:
-    return "Pick a day to snooze to."
+    return _("Pick a day to snooze to.")

@@ -11,6 +11,7 @@ from datetime import date
 
 from slack_sdk import WebClient
 
+from bot.i18n import _
 from bot.messages.contacts import NAME_LIMIT, TEXT_LIMIT, ContactFields
 from bot.network.keep_in_touch import touch_due
 from bot.network.ownership import owned_row
@@ -58,19 +59,25 @@ def check_contact(runtime: Runtime, team_id: str, user_id: str, fields: ContactF
         today = local_date(runtime.clock.now(), me.tz if me else "UTC")
     errors: dict[str, str] = {}
     if not fields.slack_user_id and not fields.name.strip():
-        errors["name"] = "Pick someone in Slack or write their name."
+        errors["name"] = _("Pick someone in Slack or write their name.")
     if len(fields.name) > NAME_LIMIT:
-        errors["name"] = f"Keep the name to {NAME_LIMIT} characters (it has {len(fields.name)})."
+        errors["name"] = _(
+            "Keep the name to {limit} characters (it has {length}).",
+            limit=NAME_LIMIT,
+            length=len(fields.name),
+        )
     for field in ("common_ground", "notes", "referrals"):
         value = getattr(fields, field)
         if len(value) > TEXT_LIMIT:
-            errors[field] = f"Keep this to {TEXT_LIMIT} characters (it has {len(value)})."
+            errors[field] = _(
+                "Keep this to {limit} characters (it has {length}).", limit=TEXT_LIMIT, length=len(value)
+            )
     if fields.last_talked_at is not None and fields.last_talked_at > today:
-        errors["last_talked"] = "That's in the future: pick the last day you talked."
+        errors["last_talked"] = _("That's in the future: pick the last day you talked.")
     days = fields.keep_in_touch_days
     if days is not None and not 1 <= days <= KEEP_IN_TOUCH_MAX_DAYS:
-        errors["keep_in_touch"] = (
-            f"Use a number of days from 1 to {KEEP_IN_TOUCH_MAX_DAYS}, or leave it empty."
+        errors["keep_in_touch"] = _(
+            "Use a number of days from 1 to {most}, or leave it empty.", most=KEEP_IN_TOUCH_MAX_DAYS
         )
     return errors
 
@@ -99,7 +106,7 @@ def save_contact(
             contact = Contact(team_id=team_id, owner_id=me.id, created_at=now)
             session.add(contact)
         else:
-            contact, _ = owned_row(session, Contact, team_id, contact_id, user_id)
+            contact, _owner = owned_row(session, Contact, team_id, contact_id, user_id)
         contact.slack_user_id = fields.slack_user_id
         contact.name = name[:NAME_LIMIT]
         contact.common_ground = fields.common_ground.strip()

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
+from bot.i18n import _
 from bot.messages.introductions import REPORT_LIMIT, FollowUp, IntroReport, follow_up_message, report_message
 from bot.network.ownership import NotYours
 from bot.network.reminder_times import due_moment
@@ -188,7 +189,13 @@ def report_back(runtime: Runtime, team_id: str, intro_id: int, user_id: str, tex
 
 def check_report(text: str) -> dict[str, str]:
     if not text.strip():
-        return {"report": "Say in a line how it went."}
+        return {"report": _("Say in a line how it went.")}
     if len(text) > REPORT_LIMIT:
-        return {"report": f"Keep it to one line of {REPORT_LIMIT} characters (it has {len(text)})."}
+        return {
+            "report": _(
+                "Keep it to one line of {limit} characters (it has {length}).",
+                limit=REPORT_LIMIT,
+                length=len(text),
+            )
+        }
     return {}

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.i18n import _
 from bot.messages.introductions import (
     REASON_LIMIT,
     IntroDraft,
@@ -77,19 +78,21 @@ def check_introduction(
     """Field errors keyed by the modal's block ids ("introduced", "contact", "reason")."""
     errors: dict[str, str] = {}
     if not introduced_user_id:
-        errors["introduced"] = "Pick the person you are introducing."
+        errors["introduced"] = _("Pick the person you are introducing.")
     if not contact_user_id:
-        errors["contact"] = "Pick whom they should meet."
+        errors["contact"] = _("Pick whom they should meet.")
     if introduced_user_id and introduced_user_id == contact_user_id:
-        errors["contact"] = "Pick two different people: someone can't be introduced to themselves."
+        errors["contact"] = _("Pick two different people: someone can't be introduced to themselves.")
     if introduced_user_id == user_id:
-        errors["introduced"] = "You can't introduce yourself here: just say hi to them directly."
+        errors["introduced"] = _("You can't introduce yourself here: just say hi to them directly.")
     if contact_user_id == user_id:
-        errors["contact"] = "You can't introduce someone to yourself: just say hi to them directly."
+        errors["contact"] = _("You can't introduce someone to yourself: just say hi to them directly.")
     if len(reason) > REASON_LIMIT:
-        errors["reason"] = f"Keep the why to {REASON_LIMIT} characters (it has {len(reason)})."
+        errors["reason"] = _(
+            "Keep the why to {limit} characters (it has {length}).", limit=REASON_LIMIT, length=len(reason)
+        )
     if not reason.strip():
-        errors["reason"] = "Say in a line why these two should talk."
+        errors["reason"] = _("Say in a line why these two should talk.")
     with runtime.db.transaction() as session:
         people: dict[str, Person] = {}
         for field, chosen in (("introduced", introduced_user_id), ("contact", contact_user_id)):
@@ -98,12 +101,12 @@ def check_introduction(
             try:
                 person = ensure_person(runtime, session, client, team_id, chosen)
             except UnknownSlackUser:
-                errors[field] = "Slack doesn't know that person."
+                errors[field] = _("Slack doesn't know that person.")
                 continue
             if person.is_bot:
-                errors[field] = "That's a bot: introductions are for people."
+                errors[field] = _("That's a bot: introductions are for people.")
             elif person.is_deleted:
-                errors[field] = "That account is deactivated."
+                errors[field] = _("That account is deactivated.")
             people[field] = person
         if not errors and len(people) == 2:
             me = ensure_person(runtime, session, client, team_id, user_id)

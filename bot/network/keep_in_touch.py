@@ -98,7 +98,7 @@ def talked_today(runtime: Runtime, team_id: str, user_id: str, contact_id: int) 
 
 def stop_reminding(runtime: Runtime, team_id: str, user_id: str, contact_id: int) -> None:
     with runtime.db.transaction() as session:
-        contact, _ = owned_row(session, Contact, team_id, contact_id, user_id)
+        contact, _owner = owned_row(session, Contact, team_id, contact_id, user_id)
         contact.keep_in_touch_days = None
         contact.touch_due_on = None
         contact.updated_at = runtime.clock.now()

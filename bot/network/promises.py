@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.i18n import _
 from bot.messages.contacts import NAME_LIMIT
 from bot.messages.introductions import Volume
 from bot.messages.promises import PROMISE_LIMIT, PromiseDraft, PromiseDue, PromiseLine, promise_due_message
@@ -37,7 +38,7 @@ def promise_draft(runtime: Runtime, client: WebClient, team_id: str, user_id: st
         me = ensure_person(runtime, session, client, team_id, user_id)
         today = local_date(runtime.clock.now(), me.tz)
         volume = volume_with_one_more(session, team_id, me.id)
-    first, _, rest = args.strip().partition(" ")
+    first, _space, rest = args.strip().partition(" ")
     to_user = resolve_user(runtime, team_id, first) if first else None
     to_name = ""
     if to_user is None and first.startswith("@"):
@@ -46,9 +47,9 @@ def promise_draft(runtime: Runtime, client: WebClient, team_id: str, user_id: st
     parsed = parse_promise(body, today)
     problem = None
     if parsed.due_on is None and parsed.what:
-        problem = f"I couldn't find a date in “{parsed.what[:80]}”. Pick one here."
+        problem = _("I couldn't find a date in “{text}”. Pick one here.", text=parsed.what[:80])
     elif parsed.due_on is not None and parsed.due_on < today:
-        problem = "That date has passed. Pick today or a later day."
+        problem = _("That date has passed. Pick today or a later day.")
     return PromiseDraft(to_user, to_name, parsed.what, parsed.due_on, problem, today, volume)
 
 
@@ -61,15 +62,19 @@ def check_promise(
         today = local_date(runtime.clock.now(), owner.tz if owner else "UTC")
     errors: dict[str, str] = {}
     if not text.strip():
-        errors["what"] = "Say what you promised."
+        errors["what"] = _("Say what you promised.")
     elif len(text) > PROMISE_LIMIT:
-        errors["what"] = f"Keep it to {PROMISE_LIMIT} characters (it has {len(text)})."
+        errors["what"] = _(
+            "Keep it to {limit} characters (it has {length}).", limit=PROMISE_LIMIT, length=len(text)
+        )
     if len(to_name) > NAME_LIMIT:
-        errors["to_name"] = f"Keep the name to {NAME_LIMIT} characters (it has {len(to_name)})."
+        errors["to_name"] = _(
+            "Keep the name to {limit} characters (it has {length}).", limit=NAME_LIMIT, length=len(to_name)
+        )
     if due_on is None:
-        errors["due"] = "Pick the day it's due."
+        errors["due"] = _("Pick the day it's due.")
     elif due_on < today:
-        errors["due"] = "That date has passed. Pick today or a later day."
+        errors["due"] = _("That date has passed. Pick today or a later day.")
     return errors
 
 
@@ -184,7 +189,7 @@ class PromiseChange:
 
 def complete_promise(runtime: Runtime, team_id: str, promise_id: int, user_id: str) -> PromiseChange:
     with runtime.db.transaction() as session:
-        promise, _ = owned_row(session, Promise, team_id, promise_id, user_id)
+        promise, _owner = owned_row(session, Promise, team_id, promise_id, user_id)
         changed = promise.status != PromiseStatus.DONE
         if changed:
             promise.status = PromiseStatus.DONE

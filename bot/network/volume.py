@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import _, n_
 from bot.messages.introductions import Volume
 from bot.people import program_settings as program
 from bot.rules.network_states import IntroStatus, PromiseStatus
@@ -53,10 +54,10 @@ def intro_refusals(
     errors: dict[str, str] = {}
     if not program.load(session, team_id).allow_guests:
         if me.is_guest:
-            errors["introduced"] = "Introductions here are made by full members of the workspace."
+            errors["introduced"] = _("Introductions here are made by full members of the workspace.")
         for field, person in (("introduced", introduced), ("contact", contact)):
             if person.is_guest:
-                errors.setdefault(field, "That's a guest account: introductions here are between members.")
+                errors.setdefault(field, _("That's a guest account: introductions here are between members."))
     made_today = session.scalar(
         select(func.count(Introduction.id)).where(
             Introduction.team_id == team_id,
@@ -67,8 +68,11 @@ def intro_refusals(
     if int(made_today or 0) >= INTRODUCTIONS_PER_DAY:
         errors.setdefault(
             "introduced",
-            f"You've made {INTRODUCTIONS_PER_DAY} introductions in the last day, the most there can be. "
-            "Try again tomorrow.",
+            n_(
+                "You've made {count} introduction in the last day, the most there can be. Try again tomorrow.",
+                "You've made {count} introductions in the last day, the most there can be. Try again tomorrow.",
+                INTRODUCTIONS_PER_DAY,
+            ),
         )
     pair = {introduced.id, contact.id}
     already = session.scalar(
@@ -86,6 +90,6 @@ def intro_refusals(
     )
     if already is not None and len(pair) == 2:
         errors.setdefault(
-            "contact", "You've already introduced these two, and that introduction is still open."
+            "contact", _("You've already introduced these two, and that introduction is still open.")
         )
     return errors

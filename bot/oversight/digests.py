@@ -150,7 +150,7 @@ def _lead_scopes(session: Session, team_id: str, leads: list[Person]) -> dict[in
         ids |= {by_user[user] for user in groups.get(lead.id, set()) if user in by_user}
         ids.discard(lead.id)
         if ids:
-            scopes[lead.id] = Scope(label=f"{display_name(lead)}'s people", person_ids=frozenset(ids))
+            scopes[lead.id] = Scope(lead_name=display_name(lead), person_ids=frozenset(ids))
     return scopes
 
 

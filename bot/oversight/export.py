@@ -17,6 +17,9 @@ from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+# The header row and the coded values (state, health, cadence, yes/no) stay English in every language: the
+# file is for spreadsheets and scripts, and one set of column names lets an admin's formulas and imports
+# work whoever exported it. What a person reads about the export (the upload's title) is translated.
 COLUMNS = (
     "pairing_id",
     "mentee",

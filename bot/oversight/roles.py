@@ -61,11 +61,11 @@ def lead_scope(session: Session, person: Person) -> Scope | None:
     ids.discard(person.id)
     if not ids:
         return None
-    return Scope(label=f"{display_name(person)}'s people", person_ids=frozenset(ids))
+    return Scope(lead_name=display_name(person), person_ids=frozenset(ids))
 
 
 def workspace_scope() -> Scope:
-    return Scope(label="the whole workspace")
+    return Scope()
 
 
 def viewer(runtime: Runtime, session: Session, team_id: str, user_id: str) -> Viewer:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from bot.i18n import N_
 from bot.rules.lifecycle import OPEN_STATES, PairingState
 from bot.rules.pulse_privacy import PulseAnswer, PulseFigure, pulse_figure
 
@@ -25,12 +26,13 @@ PAUSED = PairingState.PAUSED.value
 SETTING_EXPECTATIONS = PairingState.SETTING_EXPECTATIONS.value
 # Most in need of attention first: the order rows and counts are shown in.
 HEALTHS = (STALLED, OVERDUE, SETTING_EXPECTATIONS, PAUSED, ON_TRACK)
+# Translated where they are shown (bot.messages.summaries, bot.oversight.chart).
 HEALTH_LABELS = {
-    ON_TRACK: "On track",
-    OVERDUE: "Check-in overdue",
-    STALLED: "Stalled",
-    PAUSED: "Paused",
-    SETTING_EXPECTATIONS: "Setting expectations",
+    ON_TRACK: N_("On track"),
+    OVERDUE: N_("Check-in overdue"),
+    STALLED: N_("Stalled"),
+    PAUSED: N_("Paused"),
+    SETTING_EXPECTATIONS: N_("Setting expectations"),
 }
 CHART_WEEKS = 12
 # In past weeks we only know dates: a pairing counts as meeting if it met (or started) this recently.
@@ -128,9 +130,12 @@ class ProgramFacts:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose pairings a summary covers: everyone in the workspace, or a lead's people."""
+    """Whose pairings a summary covers: everyone in the workspace, or a lead's people.
 
-    label: str
+    Only the lead's name is kept: the words around it ("Lea Berg's people") are written in the reader's
+    language when the summary is shown (bot.messages.summaries.scope_label)."""
+
+    lead_name: str = ""
     person_ids: frozenset[int] | None = None  # None: the whole workspace
 
     def covers(self, person_id: int) -> bool:
@@ -144,8 +149,8 @@ class Scope:
 @dataclass(frozen=True)
 class PairingRow:
     id: int
-    mentee: str
-    copilot: str
+    mentee: str | None  # None: someone who left (the message says so in the reader's language)
+    copilot: str | None
     started: date
     cadence: str | None
     last_met: date | None
@@ -208,10 +213,10 @@ def in_scope(scope: Scope, pairing: PairingFacts) -> bool:
     return scope.covers(pairing.mentee_id) or scope.covers(pairing.copilot_id)
 
 
-def _name(people: dict[int, PersonFacts], person_id: int) -> str:
+def _name(people: dict[int, PersonFacts], person_id: int) -> str | None:
     person = people.get(person_id)
     if person is None:
-        return "someone who left"
+        return None
     return person.name or person.slack_user_id
 
 

@@ -83,7 +83,7 @@ def test_each_lead_sees_exactly_their_people_and_the_admin_sees_everyone(org_bot
         assert_no_secret(answer)
         figures = answer["blocks"][1]["text"]["text"]
         assert "Stalled: 1" in figures and "Check-in overdue: 1" in figures and "Paused: 1" in figures
-        assert "1 open" in figures and "1 offers awaiting an answer" in figures
+        assert "1 open" in figures and "1 offer awaiting an answer" in figures
         if lead == "UL1":
             assert "*Pulse:* 3 to 4 out of 5, from 3 or more people" in figures
             assert "1 made · 1 completed" in figures
