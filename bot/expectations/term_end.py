@@ -23,7 +23,7 @@ from bot.expectations.rounds import (
     post,
     round_numbered,
 )
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.messages.expectations.term_end import (
     networking_message,
     renew_message,
@@ -209,7 +209,7 @@ def choose_at_term_end(
                     owner_id=owner.id,
                     slack_user_id=other.slack_user_id,
                     name=display_name(other),
-                    common_ground="Copilots in the mentoring program",
+                    common_ground=N_("Copilots in the mentoring program"),  # kept in English; N_ lets a view translate it
                     keep_in_touch_days=NETWORK_KEEP_IN_TOUCH_DAYS,
                     created_at=now,
                     updated_at=now,
