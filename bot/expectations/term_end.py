@@ -209,7 +209,8 @@ def choose_at_term_end(
                     owner_id=owner.id,
                     slack_user_id=other.slack_user_id,
                     name=display_name(other),
-                    common_ground=N_("Copilots in the mentoring program"),  # kept in English; N_ lets a view translate it
+                    # stored in English; marked so that the contacts view can show it translated
+                    common_ground=N_("Copilots in the mentoring program"),
                     keep_in_touch_days=NETWORK_KEEP_IN_TOUCH_DAYS,
                     created_at=now,
                     updated_at=now,
