@@ -16,7 +16,9 @@ from bot.messages.text import actions, button, context, escape, header, mention,
 
 
 def _term_lines(lines: Sequence[tuple[str, str]]) -> str:
-    return "\n".join(f"*{escape(label)}:* {escape(value)}" for label, value in lines)
+    return "\n".join(
+        _("*{label}:* {value}", label=escape(label), value=escape(value)) for label, value in lines
+    )
 
 
 def confirm_message(pairing_id: int, version: int, lines: Sequence[tuple[str, str]]) -> Message:
