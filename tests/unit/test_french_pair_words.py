@@ -3,13 +3,18 @@ are written in the reader's language when built, and still fit Slack's limits.""
 
 from __future__ import annotations
 
+import string
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
 
 from bot.demo.slack_standin import blocks_problems, view_problems
 from bot.i18n import reading_in
+from bot.i18n.catalogs import path_of
 from bot.messages import checkins
 from bot.messages.expectations.confirmation import first_meeting_message
 from bot.messages.expectations.differences import ProposalForm, differences_message, proposal_modal
@@ -209,3 +214,51 @@ def test_answer_errors_are_written_in_the_readers_language() -> None:
     assert errors["goals"] == "Précisez un peu vos objectifs (au moins 20 caractères)"
     _answers, english = validate_answers({"cadence": "yearly"}, "mentee", date(2026, 3, 2))
     assert english["cadence"] == "Pick how often you'd like to meet"
+
+
+PAIR_MODULES = (
+    "bot/messages/expectations",
+    "bot/messages/checkins.py",
+    "bot/rules/cadence.py",
+    "bot/rules/agreements",
+    "bot/expectations",
+    "bot/checkins",
+    "handlers/expectations.py",
+    "handlers/checkins.py",
+)
+
+
+def _pair_message_ids() -> list[str | tuple[str, str]]:
+    root = Path(__file__).resolve().parents[2]
+    files = sorted(
+        path
+        for entry in PAIR_MODULES
+        for path in ((root / entry).rglob("*.py") if (root / entry).is_dir() else [root / entry])
+    )
+    keywords = {"_": None, "N_": None, "n_": (1, 2)}
+    found: list[str | tuple[str, str]] = []
+    for path in files:
+        for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=keywords):
+            found.append(message)
+    return found
+
+
+def test_every_pair_message_has_a_french_translation_with_the_same_placeholders() -> None:
+    """Every message id in the pair's modules (extracted as pybabel does) is translated, not fuzzy, with the
+    same {placeholders}."""
+    with path_of("fr").open("rb") as po:
+        catalog = read_po(po, locale="fr")
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+    ids = _pair_message_ids()
+    assert len(ids) > 300
+    for message_id in ids:
+        entry = catalog.get(message_id if isinstance(message_id, str) else message_id[0])
+        assert entry is not None and not entry.fuzzy, message_id
+        sources = [message_id] if isinstance(message_id, str) else list(message_id)
+        translations = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+        assert all(translations), message_id
+        for translation in translations:
+            assert fields(translation) == fields(sources[-1]), (message_id, translation)
