@@ -49,7 +49,7 @@ def we_met(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, 
     if answer is None:
         return
     if answer.reported:
-        _private(respond, views.ALREADY_REPORTED_TEXT)
+        _private(respond, views.already_reported_text())
     else:
         client.views_open(
             trigger_id=body["trigger_id"],
@@ -92,7 +92,7 @@ def scheduled(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime
     try:
         day = date.fromisoformat(picked)
     except ValueError:
-        _private(respond, views.PICK_SCHEDULED_DAY_TEXT)
+        _private(respond, views.pick_scheduled_day_text())
         return
     answer = _clicked(respond, lambda: answers.schedule_meeting(runtime, team_id, user_id, checkin_id, day))
     if answer is not None and answer.changed:
@@ -137,7 +137,7 @@ def pause_submitted(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
     try:
         until = date.fromisoformat(views.pause_until_from(body["view"]["state"]["values"]))
     except ValueError:
-        ack(response_action="errors", errors={views.PAUSE_BLOCK: views.PICK_RESUME_DAY_TEXT})
+        ack(response_action="errors", errors={views.PAUSE_BLOCK: views.pick_resume_day_text()})
         return
     answer = _submitted(
         ack,

@@ -25,6 +25,7 @@ from bot.expectations.kickoff import remember_channel
 from bot.expectations.questionnaire import questionnaire_for, submit_answers
 from bot.expectations.rounds import Outcome, Refused
 from bot.expectations.term_end import choose_at_term_end
+from bot.i18n import N_, _
 from bot.messages.expectations import ids
 from bot.messages.expectations.differences import proposal_modal, proposal_value_from, settled_blocks
 from bot.messages.expectations.forms import QUESTION_LABELS, errors_for_modal, loading_modal, notice_modal
@@ -38,7 +39,7 @@ from handlers.router import CommandCall
 
 log = logging.getLogger(__name__)
 
-END_USAGE = "Say who with: `/mentor end @name`."
+END_USAGE = N_("Say who with: `/mentor end @name`.")
 
 
 def home_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str, Any]]:
@@ -65,7 +66,7 @@ def _button_parts(body: dict[str, Any], respond: Respond, client: WebClient, cou
     to the clicker) when the value isn't that shape."""
     parts = (_action(body).get("value", "") or "").split(":")
     if len(parts) != count or not parts[0].isdigit():
-        _tell(body, respond, client, "That button is out of date. Nothing was changed.")
+        _tell(body, respond, client, _("That button is out of date. Nothing was changed."))
         return None
     return parts
 
@@ -104,7 +105,7 @@ def _metadata(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(app: MentorApp) -> None:
-    app.router.add("end", "end @name", "end your mentoring with someone (kindly)", end_command)
+    app.router.add("end", "end @name", N_("end your mentoring with someone (kindly)"), end_command)
     app.action(ids.OPEN_QUESTIONNAIRE)(open_questionnaire)
     app.view(ids.QUESTIONNAIRE_CALLBACK)(save_answers)
     app.action(ids.RESOLVE)(resolve)
@@ -134,7 +135,7 @@ def open_questionnaire(
         form = questionnaire_for(runtime, team_id, user_id, pairing_id)
         return questionnaire_modal(form)
 
-    refusal = _open_then_fill(client, body["trigger_id"], "Set expectations", load)
+    refusal = _open_then_fill(client, body["trigger_id"], _("Set expectations"), load)
     if refusal is not None:
         _tell(body, respond, client, refusal)
         return
@@ -151,18 +152,21 @@ def save_answers(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
             runtime, team_id, user_id, int(meta.get("p", 0)), int(meta.get("r", 0)), raw
         )
     except Refused as exc:
-        ack(response_action="update", view=notice_modal("Set expectations", str(exc)))
+        ack(response_action="update", view=notice_modal(_("Set expectations"), str(exc)))
         return
     if submitted.errors:
         ack(response_action="errors", errors=errors_for_modal(submitted.errors))
         return
     note = (
-        "Thanks! You've both answered: look in your group message for what you agree on."
+        _("Thanks! You've both answered: look in your group message for what you agree on.")
         if submitted.both_answered
-        else f"Thanks! We'll show you both the answers once {submitted.partner_name} has answered too. "
-        "Until then you can change yours from the same button."
+        else _(
+            "Thanks! We'll show you both the answers once {partner} has answered too. "
+            "Until then you can change yours from the same button.",
+            partner=submitted.partner_name,
+        )
     )
-    ack(response_action="update", view=notice_modal("Answers sent", note))
+    ack(response_action="update", view=notice_modal(_("Answers sent"), note))
 
 
 # --- resolving differences -------------------------------------------------------------------------
@@ -181,7 +185,7 @@ def open_proposal(
         form = proposal_form_for(runtime, team_id, user_id, pairing_id, round_, key, counter=counter)
         return proposal_modal(form)
 
-    refusal = _open_then_fill(client, body["trigger_id"], "Settle a difference", load)
+    refusal = _open_then_fill(client, body["trigger_id"], _("Settle a difference"), load)
     if refusal is not None:
         _tell(body, respond, client, refusal)
 
@@ -201,7 +205,7 @@ def save_proposal(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
     meta = _metadata(body)
     key = str(meta.get("k", ""))
     if key not in QUESTION_LABELS:
-        ack(response_action="update", view=notice_modal("Settle a difference", "Nothing to settle."))
+        ack(response_action="update", view=notice_modal(_("Settle a difference"), _("Nothing to settle.")))
         return
     value = proposal_value_from(key, body["view"]["state"]["values"])
     try:
@@ -209,7 +213,7 @@ def save_proposal(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
             runtime, team_id, user_id, int(meta.get("p", 0)), int(meta.get("r", 0)), key, value
         )
     except Refused as exc:
-        ack(response_action="update", view=notice_modal("Settle a difference", str(exc)))
+        ack(response_action="update", view=notice_modal(_("Settle a difference"), str(exc)))
         return
     if errors:
         ack(response_action="errors", errors=errors_for_modal(errors))
@@ -284,7 +288,7 @@ def pause(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, r
     try:
         until = date.fromisoformat(_action(body).get("selected_date") or "")
     except ValueError:
-        _tell(body, respond, client, "Pick a date to pause until.")
+        _tell(body, respond, client, _("Pick a date to pause until."))
         return
     pairing_id = pairing_from_block(body)
     simple_click(
@@ -307,7 +311,7 @@ def open_end_modal(
         partner = later_life.end_form_for(runtime, team_id, user_id, pairing_id)
         return end_modal(pairing_id, partner)
 
-    return _open_then_fill(client, trigger_id, "End mentoring", load)
+    return _open_then_fill(client, trigger_id, _("End mentoring"), load)
 
 
 def end_button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, runtime: Runtime) -> None:
@@ -323,13 +327,13 @@ def end_command(call: CommandCall) -> None:
     call.ack()
     text = call.args.strip()
     if not text:
-        call.respond(text=END_USAGE, response_type="ephemeral")
+        call.respond(text=_(END_USAGE), response_type="ephemeral")
         return
 
     def find() -> int:
         partner_user = resolve_user(call.runtime, call.team_id, text)
         if partner_user is None:
-            raise Refused(f"I couldn't tell who you mean. {END_USAGE}")
+            raise Refused(_("I couldn't tell who you mean.") + " " + _(END_USAGE))
         return later_life.pairing_with(call.runtime, call.team_id, call.user_id, partner_user)
 
     refusal = open_end_modal(call.runtime, call.client, call.trigger_id, call.team_id, call.user_id, find)
@@ -342,14 +346,19 @@ def save_end(ack: Ack, body: dict[str, Any], runtime: Runtime) -> None:
     meta = _metadata(body)
     reflection = reflection_from(body["view"]["state"]["values"])
     if len(reflection.strip()) > REFLECTION_MAX_CHARS:
-        ack(response_action="errors", errors={"reflection": "Please keep this under 3000 characters."})
+        ack(
+            response_action="errors",
+            errors={
+                "reflection": _("Please keep this under {limit} characters.", limit=REFLECTION_MAX_CHARS)
+            },
+        )
         return
     try:
         outcome = later_life.end_by_member(runtime, team_id, user_id, int(meta.get("p", 0)), reflection)
     except Refused as exc:
-        ack(response_action="update", view=notice_modal("End mentoring", str(exc)))
+        ack(response_action="update", view=notice_modal(_("End mentoring"), str(exc)))
         return
-    ack(response_action="update", view=notice_modal("Mentoring ended", outcome.note))
+    ack(response_action="update", view=notice_modal(_("Mentoring ended"), outcome.note))
 
 
 # --- end of term ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.checkins.pair import ANSWERABLE, CheckinStatus, Pair, cancel_reminders, load_pair, next_cycle
 from bot.checkins.rhythm import following_checkin_at
+from bot.i18n import N_, _
 from bot.outbox import Kind
 from bot.pairings import NotInPairing, get_pairing, pause_pairing, require_member
 from bot.people.directory import display_name, find_person
@@ -29,7 +30,8 @@ MAX_SCHEDULE_DAYS = 120
 
 
 class CheckinClosed(Exception):
-    """The check-in can't take this answer any more; the message says why, kindly."""
+    """The check-in can't take this answer any more; the message says why, kindly (translated when
+    raised, in the clicker's language)."""
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,8 @@ def schedule_meeting(
             day,
             today,
             today + timedelta(days=MAX_SCHEDULE_DAYS),
-            too_early="That date has passed: pick today or a day ahead.",
-            too_late="Pick a date within the next four months.",
+            too_early=_("That date has passed: pick today or a day ahead."),
+            too_late=_("Pick a date within the next four months."),
         )
         if checkin.status not in ANSWERABLE:
             raise CheckinClosed(_closed_text(checkin.status))
@@ -230,8 +232,8 @@ def skip_checkin(runtime: Runtime, team_id: str, user_id: str, checkin_id: int) 
 def check_can_pause(runtime: Runtime, team_id: str, user_id: str, checkin_id: int) -> date:
     """Who may open the pause form, and the earliest date it offers (tomorrow, in their zone)."""
     with runtime.db.transaction() as session:
-        _, _, person = checkin_for(session, team_id, user_id, checkin_id)
-        earliest, _ = _pause_dates(runtime.clock.now(), person)
+        _checkin, _pair, person = checkin_for(session, team_id, user_id, checkin_id)
+        earliest, _latest = _pause_dates(runtime.clock.now(), person)
         return earliest
 
 
@@ -245,15 +247,15 @@ def pause_from_checkin(
         _check_pick(
             until,
             *_pause_dates(now, person),
-            too_early="Pick a day after today.",
-            too_late="Pick a day within the next six months.",
+            too_early=_("Pick a day after today."),
+            too_late=_("Pick a day within the next six months."),
         )
         p = pair.pairing
         answer = _answered(checkin, pair, person, CheckinStatus.PAUSED, changed=True, on=until)
         if p.state == PairingState.PAUSED and p.paused_until == until:
             return replace(answer, changed=False)  # the same pause again: a double submit
         if not pause_pairing(p, until):
-            raise CheckinClosed("This pairing isn't active any more, so there's nothing to pause.")
+            raise CheckinClosed(_("This pairing isn't active any more, so there's nothing to pause."))
         if checkin.status in ANSWERABLE or checkin.status == CheckinStatus.PAUSED:
             _record(checkin, CheckinStatus.PAUSED, person, now)
             checkin.scheduled_for = until
@@ -264,9 +266,10 @@ def pause_from_checkin(
 
 
 def _closed_text(status: str) -> str:
-    return {
-        CheckinStatus.MET: "This check-in is already recorded as a meeting.",
-        CheckinStatus.SKIPPED: "This check-in was skipped. I'll ask again next time.",
-        CheckinStatus.PAUSED: "Check-ins are paused for this pairing.",
-        CheckinStatus.WITHDRAWN: "A newer check-in replaced this one.",
-    }.get(status, "This check-in is closed.")
+    text = {
+        CheckinStatus.MET: N_("This check-in is already recorded as a meeting."),
+        CheckinStatus.SKIPPED: N_("This check-in was skipped. I'll ask again next time."),
+        CheckinStatus.PAUSED: N_("Check-ins are paused for this pairing."),
+        CheckinStatus.WITHDRAWN: N_("A newer check-in replaced this one."),
+    }.get(status, N_("This check-in is closed."))
+    return _(text)

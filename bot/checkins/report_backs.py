@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot import outbox
 from bot.checkins.answers import CheckinClosed, checkin_for
 from bot.checkins.pair import CheckinStatus
+from bot.i18n import _
 from bot.messages import checkins as views
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
@@ -34,7 +35,7 @@ def save_report_back(
         now = runtime.clock.now()
         checkin, pair, person = checkin_for(session, team_id, user_id, checkin_id)
         if checkin.status != CheckinStatus.MET:
-            raise CheckinClosed("Click *We met* first, then tell me how it went.")
+            raise CheckinClosed(_("Click *We met* first, then tell me how it went."))
         existing = session.scalar(
             select(ReportBack).where(ReportBack.checkin_id == checkin.id, ReportBack.author_id == person.id)
         )

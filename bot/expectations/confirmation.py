@@ -23,6 +23,7 @@ from bot.expectations.rounds import (
     round_numbered,
     settled_so_far,
 )
+from bot.i18n import _
 from bot.messages.expectations.confirmation import agreed_message, confirm_message, first_meeting_message
 from bot.messages.expectations.kickoff import PairNames
 from bot.messages.expectations.wording import format_terms
@@ -73,24 +74,27 @@ def confirm_agreement(runtime: Runtime, team_id: str, user_id: str, pairing_id: 
         pairing, _person, role = member(session, team_id, user_id, pairing_id, lock=True)
         agreement = round_numbered(session, pairing, version)
         if agreement is None or pairing.state in CLOSED_STATES:
-            raise Refused("This agreement can't be confirmed any more.")
+            raise Refused(_("This agreement can't be confirmed any more."))
         if agreement.status == AgreementStatus.CONFIRMED:
-            return Outcome("You've both confirmed this agreement already.", changed=False)
+            return Outcome(_("You've both confirmed this agreement already."), changed=False)
         if agreement.status != AgreementStatus.PROPOSED:
-            raise Refused("There's still something to agree on before you can confirm.")
+            raise Refused(_("There's still something to agree on before you can confirm."))
         now = runtime.clock.now()
         mentee, copilot = people_of(session, pairing)
         partner = copilot if role == "mentee" else mentee
         column = "mentee_confirmed_at" if role == "mentee" else "copilot_confirmed_at"
         if getattr(agreement, column) is not None:
-            return Outcome(f"You've confirmed. Waiting for {display_name(partner)} to confirm too.", False)
+            waiting = _(
+                "You've confirmed. Waiting for {partner} to confirm too.", partner=display_name(partner)
+            )
+            return Outcome(waiting, False)
         setattr(agreement, column, now)
         if agreement.mentee_confirmed_at is None or agreement.copilot_confirmed_at is None:
-            return Outcome(f"Thanks! Waiting for {display_name(partner)} to confirm too.")
+            return Outcome(_("Thanks! Waiting for {partner} to confirm too.", partner=display_name(partner)))
         if end_if_not_allowed(session, pairing, now):
-            return Outcome(NOT_ALLOWED_TEXT)
+            return Outcome(_(NOT_ALLOWED_TEXT))
         _put_in_force(runtime, session, pairing, agreement, mentee, copilot, now)
-        return Outcome("You've both confirmed: your agreement is in place.")
+        return Outcome(_("You've both confirmed: your agreement is in place."))
 
 
 def _put_in_force(

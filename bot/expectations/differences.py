@@ -22,6 +22,7 @@ from bot.expectations.rounds import (
     post,
     settled_so_far,
 )
+from bot.i18n import _
 from bot.messages.expectations.differences import ProposalForm, proposal_message
 from bot.messages.expectations.wording import format_value
 from bot.outbox import Kind
@@ -39,13 +40,15 @@ def _open_difference(
 ) -> tuple[Agreement, Comparison, Difference]:
     agreement = current_round(session, pairing)
     if agreement is None or agreement.version != round_ or agreement.status != AgreementStatus.DRAFTING:
-        raise Refused("That's already settled: nothing left to do here.")
+        raise Refused(_("That's already settled: nothing left to do here."))
     comparison = comparison_in_round(session, pairing, round_)
     difference = comparison.difference(key) if comparison is not None else None
     if comparison is None or difference is None:
-        raise Refused("That's already settled: nothing left to do here.")
+        raise Refused(_("That's already settled: nothing left to do here."))
     if key in agreement.terms:
-        raise Refused(f"You've already agreed on this: {format_value(key, agreement.terms[key])}.")
+        raise Refused(
+            _("You've already agreed on this: {value}.", value=format_value(key, agreement.terms[key]))
+        )
     return agreement, comparison, difference
 
 
@@ -54,13 +57,13 @@ def proposal_form_for(
 ) -> ProposalForm:
     with runtime.db.transaction() as session:
         pairing, _person, role = member(session, team_id, user_id, pairing_id, lock=False)
-        agreement, _, difference = _open_difference(session, pairing, round_, key)
+        agreement, _comparison, difference = _open_difference(session, pairing, round_, key)
         entry = agreement.proposals.get(key)
         if counter:
             if entry is None:
-                raise Refused("That suggestion has already been answered.")
+                raise Refused(_("That suggestion has already been answered."))
             if entry["by"] == role:
-                raise Refused("That's your own suggestion: it's waiting for the other person.")
+                raise Refused(_("That's your own suggestion: it's waiting for the other person."))
         mentee, copilot = people_of(session, pairing)
         mine = difference.mentee_value if role == "mentee" else difference.copilot_value
         theirs = difference.copilot_value if role == "mentee" else difference.mentee_value
@@ -81,7 +84,7 @@ def propose_term(
     """One person suggests a value for a field they differ on. Returns errors (empty when sent)."""
     with runtime.db.transaction() as session:
         pairing, person, role = member(session, team_id, user_id, pairing_id, lock=True)
-        agreement, _, _ = _open_difference(session, pairing, round_, key)
+        agreement, _comparison, _difference = _open_difference(session, pairing, round_, key)
         today = local_date(runtime.clock.now(), person.tz)
         entry = agreement.proposals.get(key)
         if entry is not None and entry["by"] != role:
@@ -90,7 +93,7 @@ def propose_term(
         else:
             proposal, error = propose(key, value, role, today)
         if proposal is None:
-            return {key: error or "That value can't be used"}
+            return {key: error or _("That value can't be used")}
         token = uuid.uuid4().hex[:10]
         agreement.proposals = {
             **agreement.proposals,
@@ -119,15 +122,16 @@ def accept_term(
         pairing, _person, role = member(session, team_id, user_id, pairing_id, lock=True)
         agreement = current_round(session, pairing)
         if agreement is None or agreement.version != round_:
-            return Outcome("That's already settled.", changed=False)
+            return Outcome(_("That's already settled."), changed=False)
         entry = agreement.proposals.get(key)
         if entry is None or entry.get("id") != token:
             if key in agreement.terms:
-                return Outcome(f"Already agreed: {format_value(key, agreement.terms[key])}.", changed=False)
-            return Outcome("That suggestion was replaced by a newer one: answer that one instead.", False)
+                agreed = format_value(key, agreement.terms[key])
+                return Outcome(_("Already agreed: {value}.", value=agreed), changed=False)
+            return Outcome(_("That suggestion was replaced by a newer one: answer that one instead."), False)
         proposal = Proposal(key, entry["value"], entry["by"])
         if role != proposal.awaiting:
-            raise Refused("That's your own suggestion: the other person needs to accept it.")
+            raise Refused(_("That's your own suggestion: the other person needs to accept it."))
         comparison = comparison_in_round(session, pairing, round_)
         assert comparison is not None
         resolved = accept_proposal(settled_so_far(agreement, comparison), proposal, role)
@@ -144,4 +148,4 @@ def accept_term(
                 pair_group(pairing, mentee, copilot),
                 runtime.clock.now(),
             )
-        return Outcome(f"Agreed: {format_value(key, proposal.value)}.")
+        return Outcome(_("Agreed: {value}.", value=format_value(key, proposal.value)))

@@ -19,6 +19,7 @@ from bot.expectations.rounds import (
     people_of,
     post,
 )
+from bot.i18n import N_, _
 from bot.messages.expectations.later_life import (
     REFLECTION_MAX_CHARS,
     ended_message,
@@ -48,12 +49,12 @@ def revisit(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Ou
     with runtime.db.transaction() as session:
         pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=True)
         if pairing.state not in (PairingState.ACTIVE, PairingState.PAUSED, PairingState.STALLED):
-            raise Refused("You can revisit your expectations once your first agreement is in place.")
+            raise Refused(_("You can revisit your expectations once your first agreement is in place."))
         if end_if_not_allowed(session, pairing, runtime.clock.now()):
-            return Outcome(NOT_ALLOWED_TEXT)
+            return Outcome(_(NOT_ALLOWED_TEXT))
         current = current_round(session, pairing)
         if current is not None and current.status in UNFINISHED:
-            return Outcome("Your expectations are already open for a fresh look.", changed=False)
+            return Outcome(_("Your expectations are already open for a fresh look."), changed=False)
         now = runtime.clock.now()
         round_ = (current.version if current else 0) + 1
         open_round(session, pairing, now, round_)
@@ -67,7 +68,7 @@ def revisit(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Ou
             revisit_message(pairing.id, person.slack_user_id),
             now,
         )
-        return Outcome("Done: you'll both get the questions again. Your current agreement stays in place.")
+        return Outcome(_("Done: you'll both get the questions again. Your current agreement stays in place."))
 
 
 def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: date) -> Outcome:
@@ -76,11 +77,11 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
         now = runtime.clock.now()
         today = local_date(now, person.tz)
         if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
-            raise Refused("Pick a date after today and within a year.")
+            raise Refused(_("Pick a date after today and within a year."))
         if pairing.state == PairingState.PAUSED and pairing.paused_until == until:
-            return Outcome(f"Already paused until {format_date(until, year=True)}.", changed=False)
+            return Outcome(_("Already paused until {day}.", day=format_date(until, year=True)), changed=False)
         if not pause_pairing(pairing, until):
-            raise Refused("Only an active pairing can be paused.")
+            raise Refused(_("Only an active pairing can be paused."))
         mentee, copilot = people_of(session, pairing)
         partner = copilot if person.id == mentee.id else mentee
         post(
@@ -92,17 +93,19 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
             paused_message(person.slack_user_id, until),
             now,
         )
-        return Outcome(f"Paused until {format_date(until, year=True)}. No check-in reminders until then.")
+        return Outcome(
+            _("Paused until {day}. No check-in reminders until then.", day=format_date(until, year=True))
+        )
 
 
 def resume(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Outcome:
     with runtime.db.transaction() as session:
         pairing, _person, _role = member(session, team_id, user_id, pairing_id, lock=True)
         if pairing.state == PairingState.PAUSED and end_if_not_allowed(session, pairing, runtime.clock.now()):
-            return Outcome(NOT_ALLOWED_TEXT)
+            return Outcome(_(NOT_ALLOWED_TEXT))
         if not resume_pairing(pairing):
-            return Outcome("Your mentoring isn't paused.", changed=False)
-        return Outcome("Welcome back: your mentoring is active again.")
+            return Outcome(_("Your mentoring isn't paused."), changed=False)
+        return Outcome(_("Welcome back: your mentoring is active again."))
 
 
 def end_form_for(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> str:
@@ -110,7 +113,7 @@ def end_form_for(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) 
     with runtime.db.transaction() as session:
         pairing, person, _role = member(session, team_id, user_id, pairing_id, lock=False)
         if pairing.state in CLOSED_STATES:
-            raise Refused("This mentoring has already ended.")
+            raise Refused(_("This mentoring has already ended."))
         mentee, copilot = people_of(session, pairing)
         return display_name(copilot if person.id == mentee.id else mentee)
 
@@ -124,19 +127,19 @@ def pairing_with(runtime: Runtime, team_id: str, user_id: str, partner_user_id: 
             for pairing in open_pairings_of(session, team_id, me.id):
                 if partner.id in (pairing.mentee_id, pairing.copilot_id):
                     return pairing.id
-        raise Refused("You don't have an open mentoring pairing with that person.")
+        raise Refused(_("You don't have an open mentoring pairing with that person."))
 
 
 def end_by_member(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, reflection: str) -> Outcome:
     """End the pairing (any state), keep an optional private reflection, tell the partner kindly."""
     reflection = (reflection or "").strip()
     if len(reflection) > REFLECTION_MAX_CHARS:
-        raise Refused(f"Please keep your reflection under {REFLECTION_MAX_CHARS} characters.")
+        raise Refused(_("Please keep your reflection under {limit} characters.", limit=REFLECTION_MAX_CHARS))
     with runtime.db.transaction() as session:
         pairing, person, role = member(session, team_id, user_id, pairing_id, lock=True)
         now = runtime.clock.now()
         if not end_pairing(session, pairing, reason=f"by_{role}", now=now):
-            return Outcome("This mentoring has already ended.", changed=False)
+            return Outcome(_("This mentoring has already ended."), changed=False)
         _withdraw_unfinished_round(session, pairing)
         if reflection:
             session.add(
@@ -159,7 +162,12 @@ def end_by_member(runtime: Runtime, team_id: str, user_id: str, pairing_id: int,
             ended_message(person.slack_user_id),
             now,
         )
-        return Outcome(f"Your mentoring with {display_name(partner)} has ended. Thank you for taking part.")
+        return Outcome(
+            _(
+                "Your mentoring with {partner} has ended. Thank you for taking part.",
+                partner=display_name(partner),
+            )
+        )
 
 
 def _withdraw_unfinished_round(session: Session, pairing: Pairing) -> None:
@@ -168,7 +176,7 @@ def _withdraw_unfinished_round(session: Session, pairing: Pairing) -> None:
         current.status = AgreementStatus.WITHDRAWN
 
 
-NOT_ALLOWED_TEXT = "The program's rules no longer allow this pairing, so it has ended."
+NOT_ALLOWED_TEXT = N_("The program's rules no longer allow this pairing, so it has ended.")
 
 
 def end_if_not_allowed(session: Session, pairing: Pairing, now: datetime) -> bool:

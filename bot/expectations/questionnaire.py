@@ -25,6 +25,7 @@ from bot.expectations.rounds import (
     post,
     request_of,
 )
+from bot.i18n import _
 from bot.messages.expectations.differences import differences_message
 from bot.messages.expectations.questionnaire import QuestionnaireForm
 from bot.messages.expectations.wording import explain_kind_mismatch
@@ -54,12 +55,14 @@ def questionnaire_for(runtime: Runtime, team_id: str, user_id: str, pairing_id: 
         pairing, person, role = member(session, team_id, user_id, pairing_id, lock=False)
         agreement = current_round(session, pairing)
         if pairing.state in CLOSED_STATES or agreement is None or agreement.status not in UNFINISHED:
-            raise Refused("These questions are closed: your agreement is already settled.")
+            raise Refused(_("These questions are closed: your agreement is already settled."))
         answers = answers_in_round(session, pairing, agreement.version)
         if len(answers) == 2:
             raise Refused(
-                "You've both answered already, so the answers are locked. "
-                "Look in your group message for what's agreed and what's left to settle."
+                _(
+                    "You've both answered already, so the answers are locked. "
+                    "Look in your group message for what's agreed and what's left to settle."
+                )
             )
         mine = answers.get(person.id)
         prefill: dict[str, Any] = dict(mine.answers) if mine else {}
@@ -99,12 +102,14 @@ def submit_answers(
             or agreement.version != round_
             or agreement.status != AgreementStatus.DRAFTING
         ):
-            raise Refused("These questions have closed, so your answers weren't saved.")
+            raise Refused(_("These questions have closed, so your answers weren't saved."))
         answers = answers_in_round(session, pairing, round_)
         if len(answers) == 2:
             raise Refused(
-                "You've both answered already, so the answers are locked and yours weren't changed. "
-                "Settle what's left in your group message."
+                _(
+                    "You've both answered already, so the answers are locked and yours weren't changed. "
+                    "Settle what's left in your group message."
+                )
             )
         now = runtime.clock.now()
         cleaned, errors = validate_answers(raw, role, local_date(now, person.tz))

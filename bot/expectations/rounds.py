@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.i18n import N_, _
 from bot.messages.expectations.kickoff import PairNames
 from bot.outbox import Kind, Message
 from bot.pairings import NotInPairing, get_pairing, require_member
@@ -31,14 +32,15 @@ from bot.rules.agreements.questionnaire import Role
 from bot.rules.agreements.status import AgreementStatus
 from storage.models import Agreement, ExpectationAnswer, MentoringRequest, Pairing, Person
 
-NOT_YOURS = (
+NOT_YOURS = N_(
     "This button belongs to another pair's mentoring conversation, so it can't do anything for you. "
     "Nothing was changed."
 )
 
 
 class Refused(Exception):
-    """The person can't do this (now). The message is kind, and safe to show them."""
+    """The person can't do this (now). The message is kind, safe to show them, and written (translated
+    when raised) in the language of the person the request is for."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def member(
     try:
         pairing, role = require_member(pairing, person.id if person is not None else -1)
     except NotInPairing:
-        raise Refused(NOT_YOURS) from None
+        raise Refused(_(NOT_YOURS)) from None
     assert person is not None
     return pairing, person, role
 

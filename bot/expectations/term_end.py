@@ -23,6 +23,7 @@ from bot.expectations.rounds import (
     post,
     round_numbered,
 )
+from bot.i18n import N_, _
 from bot.messages.expectations.term_end import (
     networking_message,
     renew_message,
@@ -106,7 +107,7 @@ def plan_term_end(runtime: Runtime, session: Session, now: datetime) -> int:
         )
         ended = {
             pairing_id: version
-            for pairing_id, _, version, length, _, tz in open_terms
+            for pairing_id, _team, version, length, _choices, tz in open_terms
             if term_end_reached({"length": length}, int(held.get(pairing_id) or 0), local_date(now, tz))
         }
         added += _ask_at_term_end(session, ended, now)
@@ -149,7 +150,7 @@ def choose_at_term_end(
     as a keep-in-touch contact (bot.network reads contacts).
     """
     if choice not in TERM_END_CHOICES:
-        raise Refused("Pick one of the buttons.")
+        raise Refused(_("Pick one of the buttons."))
     with runtime.db.transaction() as session:
         pairing, person, role = member(session, team_id, user_id, pairing_id, lock=True)
         agreement = round_numbered(session, pairing, version)
@@ -158,13 +159,13 @@ def choose_at_term_end(
             or agreement.status != AgreementStatus.CONFIRMED
             or pairing.state in CLOSED_STATES
         ):
-            return Outcome("This has been decided already.", changed=False)
+            return Outcome(_("This has been decided already."), changed=False)
         current = current_round(session, pairing)
         if current is not None and current.version != version:
-            return Outcome("This has been decided already: you're on a newer agreement.", changed=False)
+            return Outcome(_("This has been decided already: you're on a newer agreement."), changed=False)
         choices = dict(agreement.proposals.get("term_end") or {})
         if choices.get(role) == choice:
-            return Outcome("Got it already.", changed=False)
+            return Outcome(_("Got it already."), changed=False)
         choices[role] = choice
         agreement.proposals = {**agreement.proposals, "term_end": choices}
         mentee, copilot = people_of(session, pairing)
@@ -181,12 +182,14 @@ def choose_at_term_end(
                 term_closed_message(person.slack_user_id),
                 now,
             )
-            return Outcome("Closed. Thank you both for the time you gave each other.")
+            return Outcome(_("Closed. Thank you both for the time you gave each other."))
         if len(choices) < 2:
-            return Outcome(f"Thanks! We'll let you know once {display_name(partner)} has chosen too.")
+            return Outcome(
+                _("Thanks! We'll let you know once {partner} has chosen too.", partner=display_name(partner))
+            )
         if choices["mentee"] == choices["copilot"] == "renew":
             if end_if_not_allowed(session, pairing, now):
-                return Outcome(NOT_ALLOWED_TEXT)
+                return Outcome(_(NOT_ALLOWED_TEXT))
             open_round(session, pairing, now, version + 1)
             post(
                 session,
@@ -197,7 +200,7 @@ def choose_at_term_end(
                 renew_message(pairing.id),
                 now,
             )
-            return Outcome("You both chose to renew: the questions are in your group message.")
+            return Outcome(_("You both chose to renew: the questions are in your group message."))
         end_pairing(session, pairing, reason="term_complete", now=now)
         for owner, other in ((mentee, copilot), (copilot, mentee)):
             session.add(
@@ -206,7 +209,8 @@ def choose_at_term_end(
                     owner_id=owner.id,
                     slack_user_id=other.slack_user_id,
                     name=display_name(other),
-                    common_ground="Copilots in the mentoring program",
+                    # stored in English; marked so that the contacts view can show it translated
+                    common_ground=N_("Copilots in the mentoring program"),
                     keep_in_touch_days=NETWORK_KEEP_IN_TOUCH_DAYS,
                     created_at=now,
                     updated_at=now,
@@ -221,4 +225,4 @@ def choose_at_term_end(
             networking_message(NETWORK_KEEP_IN_TOUCH_DAYS),
             now,
         )
-        return Outcome("Done: you'll stay in touch as networking contacts.")
+        return Outcome(_("Done: you'll stay in touch as networking contacts."))

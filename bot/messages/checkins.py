@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.i18n import N_, _, format_number
 from bot.messages.message import Message
 from bot.messages.text import actions, button, clip, context, escape, format_date, mention, plain, section
 from bot.rules.cadence import cadence_name
@@ -37,9 +38,10 @@ COMMENT_INPUT = "comment_text"
 REPORT_MAX = 3000
 COMMENT_MAX = 1000
 
-REPORT_QUESTION = "What did you talk about? Did you act on the advice from last time? What happened?"
-PULSE_QUESTION = "How useful is this relationship for you?"
-PULSE_LABELS = {1: "1 Not at all", 2: "2", 3: "3", 4: "4", 5: "5 Very"}
+# English (N_), translated where shown
+REPORT_QUESTION = N_("What did you talk about? Did you act on the advice from last time? What happened?")
+PULSE_QUESTION = N_("How useful is this relationship for you?")
+PULSE_LABELS = {1: N_("1 Not at all"), 2: "2", 3: "3", 4: "4", 5: N_("5 Very")}
 
 
 def checkin_block_id(checkin_id: int) -> str:
@@ -61,31 +63,37 @@ def checkin_message(
     in_group: bool,
 ) -> Message:
     """The nudge: "Have you met with @Sam since 3 March?", or after a scheduled meeting, how it went."""
-    you = f"{mention(organiser_user_id)}, " if in_group else ""
+    people = {"you": mention(organiser_user_id), "partner": mention(partner_user_id)}
     if scheduled_for is not None:
-        question = f"{you}you planned to meet {mention(partner_user_id)} on {format_date(scheduled_for)}. Did it happen?"
-        fallback = f"You planned to meet on {format_date(scheduled_for)}. Did it happen?"
+        day = format_date(scheduled_for)
+        if in_group:
+            question = _("{you}, you planned to meet {partner} on {day}. Did it happen?", day=day, **people)
+        else:
+            question = _("You planned to meet {partner} on {day}. Did it happen?", day=day, **people)
+        fallback = _("You planned to meet on {day}. Did it happen?", day=day)
     else:
-        question = f"{you}have you met with {mention(partner_user_id)} since {format_date(since)}?"
-        fallback = f"Have you met with <@{partner_user_id}> since {format_date(since)}?"
-    if not in_group:
-        question = question[:1].upper() + question[1:]
+        day = format_date(since)
+        if in_group:
+            question = _("{you}, have you met with {partner} since {day}?", day=day, **people)
+        else:
+            question = _("Have you met with {partner} since {day}?", day=day, **people)
+        fallback = _("Have you met with {partner} since {day}?", day=day, **people)
     return Message(
         fallback,
         [
             section(question),
             actions(
-                button("We met", MET_ACTION, str(checkin_id), style="primary"),
+                button(_("We met"), MET_ACTION, str(checkin_id), style="primary"),
                 {
                     "type": "datepicker",
                     "action_id": SCHEDULED_ACTION,
-                    "placeholder": plain("Scheduled for…"),
+                    "placeholder": plain(_("Scheduled for…")),
                 },
-                button("Skip this time", SKIP_ACTION, str(checkin_id)),
-                button("Pause", PAUSE_ACTION, str(checkin_id)),
+                button(_("Skip this time"), SKIP_ACTION, str(checkin_id)),
+                button(_("Pause"), PAUSE_ACTION, str(checkin_id)),
                 block_id=checkin_block_id(checkin_id),
             ),
-            context("We met: tell each other how it went. Only the two of you see what you write."),
+            context(_("We met: tell each other how it went. Only the two of you see what you write.")),
         ],
     )
 
@@ -96,40 +104,52 @@ def answered_message(text: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def met_text(user_id: str, on: date) -> str:
-    return f":white_check_mark: {mention(user_id)} recorded a meeting on {format_date(on)}. Nice work!"
+    return _(
+        ":white_check_mark: {person} recorded a meeting on {day}. Nice work!",
+        person=mention(user_id),
+        day=format_date(on),
+    )
 
 
 def scheduled_text(user_id: str, on: date, ask_on: date) -> str:
-    return (
-        f":calendar: {mention(user_id)} scheduled the next meeting for {format_date(on)}. "
-        f"I'll ask how it went on {format_date(ask_on)}."
+    return _(
+        ":calendar: {person} scheduled the next meeting for {day}. I'll ask how it went on {ask_day}.",
+        person=mention(user_id),
+        day=format_date(on),
+        ask_day=format_date(ask_on),
     )
 
 
 def skipped_text(user_id: str, next_on: date | None) -> str:
-    after = f" I'll check in again around {format_date(next_on)}." if next_on else ""
-    return f":fast_forward: {mention(user_id)} skipped this check-in.{after}"
+    text = _(":fast_forward: {person} skipped this check-in.", person=mention(user_id))
+    if next_on:
+        text += " " + _("I'll check in again around {day}.", day=format_date(next_on))
+    return text
 
 
 def checkins_paused_text(user_id: str, until: date) -> str:
-    return f":double_vertical_bar: {mention(user_id)} paused check-ins until {format_date(until)}."
+    return _(
+        ":double_vertical_bar: {person} paused check-ins until {day}.",
+        person=mention(user_id),
+        day=format_date(until),
+    )
 
 
 def report_back_modal(*, checkin_id: int, partner_name: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": REPORT_CALLBACK,
-        "title": plain("How did it go?", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Not now", 24),
+        "title": plain(_("How did it go?"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Not now"), 24),
         "private_metadata": json.dumps({"checkin": checkin_id}),
         "blocks": [
-            context("Your meeting is recorded. A few lines here help you both remember what you agreed."),
+            context(_("Your meeting is recorded. A few lines here help you both remember what you agreed.")),
             {
                 "type": "input",
                 "block_id": REPORT_BLOCK,
                 "optional": True,
-                "label": plain(REPORT_QUESTION, 2000),
+                "label": plain(_(REPORT_QUESTION), 2000),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": REPORT_INPUT,
@@ -141,7 +161,7 @@ def report_back_modal(*, checkin_id: int, partner_name: str) -> dict[str, Any]:
                 "type": "input",
                 "block_id": SHARE_BLOCK,
                 "optional": True,
-                "label": plain("Sharing"),
+                "label": plain(_("Sharing")),
                 "element": {
                     "type": "checkboxes",
                     "action_id": SHARE_INPUT,
@@ -154,7 +174,7 @@ def report_back_modal(*, checkin_id: int, partner_name: str) -> dict[str, Any]:
 
 
 def _share_option(partner_name: str) -> dict[str, Any]:
-    return {"text": plain(clip(f"Share this with {partner_name}", 75)), "value": SHARE_VALUE}
+    return {"text": plain(clip(_("Share this with {name}", name=partner_name), 75)), "value": SHARE_VALUE}
 
 
 def report_back_from(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str, bool]:
@@ -166,15 +186,19 @@ def report_back_from(values: dict[str, dict[str, dict[str, Any]]]) -> tuple[str,
 
 def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: date, text: str) -> Message:
     """The report-back, shared with the partner in the pair's group DM."""
-    intro = f"{mention(author_user_id)} shared how your meeting on {format_date(met_on)} went:"
+    author = mention(author_user_id)
+    intro = _("{person} shared how your meeting on {day} went:", person=author, day=format_date(met_on))
     quoted = "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
     return Message(
-        f"<@{author_user_id}> shared how your meeting went",
+        _("{person} shared how your meeting went", person=author),
         [
             section(intro),
             section(quoted),
             context(
-                f"{mention(partner_user_id)}, a reply in a thread or a reaction lets them know you read it."
+                _(
+                    "{partner}, a reply in a thread or a reaction lets them know you read it.",
+                    partner=mention(partner_user_id),
+                )
             ),
         ],
     )
@@ -182,15 +206,15 @@ def report_back_message(*, author_user_id: str, partner_user_id: str, met_on: da
 
 def report_saved_text(shared_with: str | None) -> str:
     if shared_with:
-        return f"Thanks! Your report-back is saved and shared with {mention(shared_with)}."
-    return "Thanks! Your report-back is saved. It's kept between you and me for now."
+        return _("Thanks! Your report-back is saved and shared with {partner}.", partner=mention(shared_with))
+    return _("Thanks! Your report-back is saved. It's kept between you and me for now.")
 
 
 def report_saved_modal(text: str) -> dict[str, Any]:
     return {
         "type": "modal",
-        "title": plain("How did it go?", 24),
-        "close": plain("Done", 24),
+        "title": plain(_("How did it go?"), 24),
+        "close": plain(_("Done"), 24),
         "blocks": [section(text)],
     }
 
@@ -201,22 +225,24 @@ def pause_modal(
     return {
         "type": "modal",
         "callback_id": PAUSE_CALLBACK,
-        "title": plain("Pause check-ins", 24),
-        "submit": plain("Pause", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Pause check-ins"), 24),
+        "submit": plain(_("Pause"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"checkin": checkin_id, "response_url": response_url}),
         "blocks": [
-            section("No check-in nudges until the date you pick. Your pairing stays as it is."),
+            section(_("No check-in nudges until the date you pick. Your pairing stays as it is.")),
             {
                 "type": "input",
                 "block_id": PAUSE_BLOCK,
-                "label": plain("Resume check-ins on"),
+                "label": plain(_("Resume check-ins on")),
                 "element": {
                     "type": "datepicker",
                     "action_id": PAUSE_INPUT,
                     "initial_date": suggested.isoformat(),
                 },
-                "hint": plain(f"Any day from {format_date(earliest)}, up to six months ahead.", 150),
+                "hint": plain(
+                    _("Any day from {day}, up to six months ahead.", day=format_date(earliest)), 150
+                ),
             },
         ],
     }
@@ -227,40 +253,50 @@ def pause_until_from(values: dict[str, dict[str, dict[str, Any]]]) -> str:
 
 
 def stall_message(*, partner_user_id: str, cadence: str) -> Message:
-    text = (
-        f"It's been a while since you and {mention(partner_user_id)} last met "
-        f"(you planned {cadence_name(cadence)}). "
+    partner = mention(partner_user_id)
+    text = _(
+        "It's been a while since you and {partner} last met (you planned {cadence}). "
         "Life gets busy: a short message to find a time is often all it takes. "
-        "If now isn't a good moment, you can pause check-ins from your next check-in message."
+        "If now isn't a good moment, you can pause check-ins from your next check-in message.",
+        partner=partner,
+        cadence=cadence_name(cadence),
     )
-    return Message(f"It's been a while since you and <@{partner_user_id}> last met", [section(text)])
+    return Message(_("It's been a while since you and {partner} last met", partner=partner), [section(text)])
 
 
 def pulse_message(*, pulse_id: int, partner_user_id: str) -> Message:
     return Message(
-        PULSE_QUESTION,
+        _(PULSE_QUESTION),
         [
-            section(f"*{PULSE_QUESTION}* (your copilot relationship with {mention(partner_user_id)})"),
+            section(
+                _(
+                    "*{question}* (your copilot relationship with {partner})",
+                    question=_(PULSE_QUESTION),
+                    partner=mention(partner_user_id),
+                )
+            ),
             actions(
                 *(
-                    button(PULSE_LABELS[score], PULSE_ACTIONS[score - 1], str(pulse_id))
+                    button(_(PULSE_LABELS[score]), PULSE_ACTIONS[score - 1], str(pulse_id))
                     for score in range(1, 6)
                 ),
                 block_id=f"pulse_{pulse_id}",
             ),
             context(
-                "Only a program total of at least three answers is ever shown to anyone, never yours alone."
+                _(
+                    "Only a program total of at least three answers is ever shown to anyone, never yours alone."
+                )
             ),
         ],
     )
 
 
 def pulse_answered_message(*, pulse_id: int, score: int) -> tuple[str, list[dict[str, Any]]]:
-    text = f"Thanks: you answered {score} out of 5."
+    text = _("Thanks: you answered {score} out of 5.", score=score)
     return text, [
         section(f":white_check_mark: {text}"),
         actions(
-            button("Add a private comment", PULSE_COMMENT_ACTION, str(pulse_id)), block_id="pulse_comment"
+            button(_("Add a private comment"), PULSE_COMMENT_ACTION, str(pulse_id)), block_id="pulse_comment"
         ),
     ]
 
@@ -269,22 +305,22 @@ def pulse_comment_modal(*, pulse_id: int) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": PULSE_COMMENT_CALLBACK,
-        "title": plain("A private comment", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("A private comment"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"pulse": pulse_id}),
         "blocks": [
             {
                 "type": "input",
                 "block_id": COMMENT_BLOCK,
-                "label": plain("Anything you'd like to add?"),
+                "label": plain(_("Anything you'd like to add?")),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": COMMENT_INPUT,
                     "multiline": True,
                     "max_length": COMMENT_MAX,
                 },
-                "hint": plain("Kept private: never shown to your lead or in program summaries.", 150),
+                "hint": plain(_("Kept private: never shown to your lead or in program summaries."), 150),
             }
         ],
     }
@@ -295,26 +331,42 @@ def pulse_comment_from(values: dict[str, dict[str, dict[str, Any]]]) -> str:
 
 
 def unreachable_message(*, gone_user_id: str | None, until: date) -> Message:
-    who = mention(gone_user_id) if gone_user_id else "your partner"
-    text = (
-        f"I couldn't reach {who} on Slack (their account may be inactive), so I've paused your check-ins "
-        f"until {format_date(until)}. Nothing else changed, and you haven't done anything wrong."
-    )
-    return Message("I've paused your check-ins for now", [section(text)])
+    day = format_date(until)
+    if gone_user_id:
+        text = _(
+            "I couldn't reach {person} on Slack (their account may be inactive), so I've paused your "
+            "check-ins until {day}. Nothing else changed, and you haven't done anything wrong.",
+            person=mention(gone_user_id),
+            day=day,
+        )
+    else:
+        text = _(
+            "I couldn't reach your partner on Slack (their account may be inactive), so I've paused your "
+            "check-ins until {day}. Nothing else changed, and you haven't done anything wrong.",
+            day=day,
+        )
+    return Message(_("I've paused your check-ins for now"), [section(text)])
 
 
-ALREADY_REPORTED_TEXT = "You already told me how this meeting went. Thank you!"
-PICK_SCHEDULED_DAY_TEXT = "Pick the day you've scheduled your next meeting for."
-PICK_RESUME_DAY_TEXT = "Pick the day check-ins should resume."
+def already_reported_text() -> str:
+    return _("You already told me how this meeting went. Thank you!")
+
+
+def pick_scheduled_day_text() -> str:
+    return _("Pick the day you've scheduled your next meeting for.")
+
+
+def pick_resume_day_text() -> str:
+    return _("Pick the day check-ins should resume.")
 
 
 def too_long_text(limit: int) -> str:
-    return f"Please keep this under {limit:,} characters. Nothing was saved yet."
+    return _("Please keep this under {limit} characters. Nothing was saved yet.", limit=format_number(limit))
 
 
 def checkin_not_yours_text() -> str:
-    return "Only the two people in this pairing can answer its check-ins."
+    return _("Only the two people in this pairing can answer its check-ins.")
 
 
 def pulse_not_yours_text() -> str:
-    return "This question was for someone else, so I left it as it was."
+    return _("This question was for someone else, so I left it as it was.")

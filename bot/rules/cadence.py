@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import N_, _
+
 Cadence = Literal["weekly", "biweekly", "monthly"]
 
 CADENCES: tuple[Cadence, ...] = get_args(Cadence)
@@ -30,17 +32,19 @@ CADENCE_DAYS: dict[Cadence, int] = {"weekly": 7, "biweekly": 14, "monthly": 28}
 # The one vocabulary for a rhythm, wherever people read it (the request form, the expectations form, offers,
 # agreements, summaries): "monthly" is every 28 days, so it is called what it is.
 _CADENCE_NAMES: dict[str, str] = {
-    "weekly": "every week",
-    "biweekly": "every two weeks",
-    "monthly": "every four weeks",
+    "weekly": N_("every week"),
+    "biweekly": N_("every two weeks"),
+    "monthly": N_("every four weeks"),
 }
 
 
 def cadence_name(cadence: str | None) -> str:
-    """How people read a cadence key: "biweekly" -> "every two weeks" (capitalize() it for a form)."""
+    """How people read a cadence key, in the reader's language: "biweekly" -> "every two weeks"
+    (capitalize() it for a form)."""
     if not cadence:
-        return "no rhythm set"
-    return _CADENCE_NAMES.get(cadence, cadence.replace("_", " "))
+        return _("no rhythm set")
+    name = _CADENCE_NAMES.get(cadence)
+    return _(name) if name else cadence.replace("_", " ")
 
 
 MONDAY_TO_FRIDAY = frozenset({0, 1, 2, 3, 4})
@@ -221,7 +225,7 @@ def awake_at(moment: datetime, tzs: Iterable[str], window: NudgeWindow) -> datet
         return moment
     for group in (zones, zones[:1]):
         candidate = moment
-        for _ in range(2 * 24 * 4):
+        for _step in range(2 * 24 * 4):
             if not any(window.is_quiet_hour(candidate.astimezone(zone).hour) for zone in group):
                 return candidate
             quarter = candidate.replace(minute=candidate.minute // 15 * 15, second=0, microsecond=0)

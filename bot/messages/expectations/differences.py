@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages.expectations.forms import QUESTION_LABELS, question_inputs, read_question
+from bot.i18n import _, n_
+from bot.messages.expectations.forms import question_inputs, question_label, read_question
 from bot.messages.expectations.ids import ACCEPT, COUNTER, PROPOSAL_CALLBACK, RESOLVE
 from bot.messages.expectations.kickoff import PairNames
 from bot.messages.expectations.wording import format_value
@@ -35,9 +36,13 @@ class ProposalForm:
 
 
 def _neutral_difference(difference: Difference, names: PairNames) -> str:
-    return (
-        f"{escape(names.mentee)} said {format_value(difference.key, difference.mentee_value)}, "
-        f"{escape(names.copilot)} said {format_value(difference.key, difference.copilot_value)}."
+    """One difference as the pair reads it: "Alex said every week, Sam said every four weeks."."""
+    return _(
+        "{mentee} said {mentee_value}, {copilot} said {copilot_value}.",
+        mentee=escape(names.mentee),
+        mentee_value=format_value(difference.key, difference.mentee_value),
+        copilot=escape(names.copilot),
+        copilot_value=format_value(difference.key, difference.copilot_value),
     )
 
 
@@ -49,43 +54,59 @@ def differences_message(
     kind_warning: str,
 ) -> Message:
     blocks: list[dict[str, Any]] = [
-        header("You've both answered"),
+        header(_("You've both answered")),
         section(
-            "You agree on most things. Here's where you differ: for each, either of you can *Resolve* "
-            "it by suggesting a value, and the other accepts or suggests something else."
+            _(
+                "You agree on most things. Here's where you differ: for each, either of you can *Resolve* "
+                "it by suggesting a value, and the other accepts or suggests something else."
+            )
         ),
     ]
     if kind_warning:
-        blocks.append(section(f":warning: *Talk about this one first.* {escape(kind_warning)}"))
+        blocks.append(section(_(":warning: *Talk about this one first.* {why}", why=escape(kind_warning))))
     for difference in differences:
         blocks.append(
             section(
-                f"*{escape(QUESTION_LABELS[difference.key])}*\n{_neutral_difference(difference, names)}",
-                accessory=button("Resolve", RESOLVE, f"{pairing_id}:{round_}:{difference.key}"),
+                f"*{escape(question_label(difference.key))}*\n{_neutral_difference(difference, names)}",
+                accessory=button(_("Resolve"), RESOLVE, f"{pairing_id}:{round_}:{difference.key}"),
             )
         )
-    return Message(f"You've both answered. {len(differences)} thing(s) to settle.", blocks)
+    # English has always written "thing(s)" in this notification; French gets its real plural.
+    summary = n_(
+        "You've both answered. {count} thing(s) to settle.",
+        "You've both answered. {count} thing(s) to settle.",
+        len(differences),
+    )
+    return Message(summary, blocks)
 
 
 def proposal_modal(form: ProposalForm) -> dict[str, Any]:
     names = form.names
     theirs_name = names.copilot if form.role == "mentee" else names.mentee
-    where = (
-        f"*{escape(QUESTION_LABELS[form.key])}*\nYou said {format_value(form.key, form.mine)}; "
-        f"{escape(theirs_name)} {'suggests' if form.counter else 'said'} "
-        f"{format_value(form.key, form.theirs)}."
+    values = {
+        "mine": format_value(form.key, form.mine),
+        "name": escape(theirs_name),
+        "theirs": format_value(form.key, form.theirs),
+    }
+    sides = (
+        _("You said {mine}; {name} suggests {theirs}.", **values)
+        if form.counter
+        else _("You said {mine}; {name} said {theirs}.", **values)
     )
-    label = "What do you suggest?"
+    where = f"*{escape(question_label(form.key))}*\n{sides}"
+    label = _("What do you suggest?")
     if form.key == "time_window":
-        label = f"What time do you suggest? (in {names.mentee}'s local time)"
+        label = _("What time do you suggest? (in {name}'s local time)", name=names.mentee)
     blocks = [section(where), *question_inputs(form.key, form.mine, label=label)]
-    blocks.append(context(f"{escape(theirs_name)} can accept your suggestion or suggest something else."))
+    blocks.append(
+        context(_("{name} can accept your suggestion or suggest something else.", name=escape(theirs_name)))
+    )
     return {
         "type": "modal",
         "callback_id": PROPOSAL_CALLBACK,
-        "title": plain("Counter-propose" if form.counter else "Suggest a compromise", 24),
-        "submit": plain("Suggest this", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Counter-propose") if form.counter else _("Suggest a compromise"), 24),
+        "submit": plain(_("Suggest this"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"p": form.pairing_id, "r": form.round, "k": form.key}),
         "blocks": blocks,
     }
@@ -101,17 +122,20 @@ def proposal_message(
     by_user = names.mentee_user if proposal.proposed_by == "mentee" else names.copilot_user
     to_user = names.copilot_user if proposal.proposed_by == "mentee" else names.mentee_user
     value = f"{pairing_id}:{round_}:{proposal.key}:{token}"
-    text = (
-        f"*{escape(QUESTION_LABELS[proposal.key])}*\n{mention(by_user)} suggests "
-        f"*{format_value(proposal.key, proposal.value)}*. {mention(to_user)}, does that work for you?"
+    suggestion = _(
+        "{by} suggests *{value}*. {to}, does that work for you?",
+        by=mention(by_user),
+        value=format_value(proposal.key, proposal.value),
+        to=mention(to_user),
     )
+    text = f"*{escape(question_label(proposal.key))}*\n{suggestion}"
     return Message(
-        "A suggestion to settle a difference",
+        _("A suggestion to settle a difference"),
         [
             section(text),
             actions(
-                button("Accept", ACCEPT, value, "primary"),
-                button("Counter-propose", COUNTER, value),
+                button(_("Accept"), ACCEPT, value, "primary"),
+                button(_("Counter-propose"), COUNTER, value),
             ),
         ],
     )

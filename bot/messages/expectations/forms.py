@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import _
+from bot.messages.expectations.wording import weekday_name
 from bot.messages.text import context, escape, plain, section
 from bot.rules.agreements.questionnaire import DAY_OPTIONS, MAX_MEETINGS, QUESTION_BY_KEY, QUESTIONS, Question
 
@@ -16,7 +18,12 @@ WINDOW_BLOCKS = ("time_window_start", "time_window_end")
 # where an error about a question is shown in the modal
 ERROR_BLOCK = {"length": LENGTH_BLOCKS[0], "time_window": WINDOW_BLOCKS[0]}
 
-QUESTION_LABELS = {q.key: q.label for q in QUESTIONS}
+QUESTION_LABELS = {q.key: q.label for q in QUESTIONS}  # English (N_): translate with question_label()
+
+
+def question_label(key: str) -> str:
+    """A question as the reader reads it (its label, translated now)."""
+    return _(QUESTION_LABELS[key])
 
 
 def loading_modal(title: str) -> dict[str, Any]:
@@ -24,8 +31,8 @@ def loading_modal(title: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain(title, 24),
-        "close": plain("Close", 24),
-        "blocks": [section(":hourglass_flowing_sand: One moment…")],
+        "close": plain(_("Close"), 24),
+        "blocks": [section(_(":hourglass_flowing_sand: One moment…"))],
     }
 
 
@@ -33,7 +40,7 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain(title, 24),
-        "close": plain("Close", 24),
+        "close": plain(_("Close"), 24),
         "blocks": [section(escape(text))],
     }
 
@@ -60,8 +67,14 @@ def input_block(
     return block
 
 
+def _translated(text: str) -> str:
+    return _(text) if text else ""  # gettext("") is the catalog's header
+
+
 def _radio(question: Question, current: Any) -> dict[str, Any]:
-    options = [_option(value, label, help_text) for value, label, help_text in question.options]
+    options = [
+        _option(value, _(label), _translated(help_text)) for value, label, help_text in question.options
+    ]
     element: dict[str, Any] = {"type": "radio_buttons", "options": options}
     chosen = next((o for o in options if current is not None and o["value"] == str(current)), None)
     if chosen is not None:
@@ -70,7 +83,7 @@ def _radio(question: Question, current: Any) -> dict[str, Any]:
 
 
 def _checkbox_days(current: Any) -> dict[str, Any]:
-    options = [_option(number, name) for number, name, _ in DAY_OPTIONS]
+    options = [_option(number, weekday_name(number).capitalize()) for number, _name, _help in DAY_OPTIONS]
     element: dict[str, Any] = {"type": "checkboxes", "options": options}
     picked = [o for o in options if isinstance(current, list) and int(o["value"]) in current]
     if picked:
@@ -81,13 +94,16 @@ def _checkbox_days(current: Any) -> dict[str, Any]:
 def question_inputs(key: str, current: Any, *, label: str | None = None) -> list[dict[str, Any]]:
     """The input block(s) asking one question, prefilled with `current` (this person's own answer)."""
     question = QUESTION_BY_KEY[key]
-    text = label or question.label
+    text = label or _(question.label)
     if question.kind == "choice":
         if key == "organiser" and current is None:
             current = "mentee"  # mentoring is mentee-driven
         blocks = [input_block(key, text, _radio(question, current), optional=not question.required)]
-        if key == "relationship_kind" and any(len(h) > OPTION_TEXT_MAX for _, _, h in question.options):
-            blocks.append(context("\n".join(f"*{label}*: {h}" for _, label, h in question.options)))
+        helps = [(_(label), _translated(help_text)) for _value, label, help_text in question.options]
+        if key == "relationship_kind" and any(
+            len(help_text) > OPTION_TEXT_MAX for _label, help_text in helps
+        ):
+            blocks.append(context("\n".join(f"*{label}*: {help_text}" for label, help_text in helps)))
         return blocks
     if question.kind == "number_or_date":
         current = current if isinstance(current, dict) else {}
@@ -99,28 +115,33 @@ def question_inputs(key: str, current: Any, *, label: str | None = None) -> list
         }
         if current.get("meetings"):
             number["initial_value"] = str(current["meetings"])
-        picker: dict[str, Any] = {"type": "datepicker", "placeholder": plain("Pick an end date")}
+        picker: dict[str, Any] = {"type": "datepicker", "placeholder": plain(_("Pick an end date"))}
         if current.get("end_date"):
             picker["initial_date"] = current["end_date"]
         return [
             input_block(
                 LENGTH_BLOCKS[0],
-                f"{text} Either a number of meetings…",
+                _("{question} Either a number of meetings…", question=text),
                 number,
                 optional=True,
-                hint=f"Between 1 and {MAX_MEETINGS} meetings.",
+                hint=_("Between 1 and {most} meetings.", most=MAX_MEETINGS),
             ),
             input_block(
-                LENGTH_BLOCKS[1], "…or until a date", picker, optional=True, hint="Up to two years away."
+                LENGTH_BLOCKS[1],
+                _("…or until a date"),
+                picker,
+                optional=True,
+                hint=_("Up to two years away."),
             ),
         ]
     if question.kind == "text":
         element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": 3000}
         if current:
             element["initial_value"] = str(current)
-        return [input_block(key, text, element, optional=not question.required, hint=question.help)]
+        hint = _translated(question.help)
+        return [input_block(key, text, element, optional=not question.required, hint=hint)]
     if question.kind == "bool":
-        option = _option("yes", "Yes")
+        option = _option("yes", _("Yes"))
         element = {"type": "checkboxes", "options": [option]}
         if current is True:
             element["initial_options"] = [option]
@@ -135,8 +156,8 @@ def question_inputs(key: str, current: Any, *, label: str | None = None) -> list
     if window.get("end"):
         end["initial_time"] = window["end"]
     return [
-        input_block(WINDOW_BLOCKS[0], f"{text}: from", start, optional=True),
-        input_block(WINDOW_BLOCKS[1], "to", end, optional=True),
+        input_block(WINDOW_BLOCKS[0], _("{question}: from", question=text), start, optional=True),
+        input_block(WINDOW_BLOCKS[1], _("to"), end, optional=True),
     ]
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.expectations.forms import question_inputs, read_question
 from bot.messages.expectations.ids import QUESTIONNAIRE_CALLBACK
 from bot.messages.text import context, escape, plain, section
@@ -26,23 +27,24 @@ class QuestionnaireForm:
 
 def questionnaire_modal(form: QuestionnaireForm) -> dict[str, Any]:
     partner = escape(form.partner_name)
-    intro = (
-        f"Answer on your own: {partner} answers the same questions and neither of you sees the other's "
-        "answers until you've both sent them. Then mentor-bot shows where you agree and where you differ."
+    intro = _(
+        "Answer on your own: {partner} answers the same questions and neither of you sees the other's "
+        "answers until you've both sent them. Then mentor-bot shows where you agree and where you differ.",
+        partner=partner,
     )
     if form.revisit:
-        intro = "A fresh look at how your mentoring works. " + intro
+        intro = _("A fresh look at how your mentoring works.") + " " + intro
     blocks: list[dict[str, Any]] = [section(intro)]
     for question in QUESTIONS:
         if question.asked_of(form.role):
             blocks.extend(question_inputs(question.key, form.prefill.get(question.key)))
-    blocks.append(context("Your answers are private to the two of you. Program leads never see them."))
+    blocks.append(context(_("Your answers are private to the two of you. Program leads never see them.")))
     return {
         "type": "modal",
         "callback_id": QUESTIONNAIRE_CALLBACK,
-        "title": plain("Set expectations", 24),
-        "submit": plain("Send my answers", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Set expectations"), 24),
+        "submit": plain(_("Send my answers"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"p": form.pairing_id, "r": form.round}),
         "blocks": blocks,
     }

@@ -4,6 +4,7 @@ leads to.
 
 from __future__ import annotations
 
+from bot.i18n import _, n_
 from bot.messages.expectations.ids import OPEN_QUESTIONNAIRE, TERM_END_PREFIX
 from bot.messages.message import Message
 from bot.messages.text import actions, button, escape, mention, section
@@ -12,16 +13,19 @@ from bot.messages.text import actions, button, escape, mention, section
 def term_end_message(pairing_id: int, version: int, partner_name: str) -> Message:
     value = f"{pairing_id}:{version}"
     return Message(
-        f"Your agreed term with {partner_name} is complete. What next?",
+        _("Your agreed term with {partner} is complete. What next?", partner=partner_name),
         [
             section(
-                f"Your agreed term with {escape(partner_name)} is complete. What would you like next? "
-                "(We go with the lighter choice if you two pick differently.)"
+                _(
+                    "Your agreed term with {partner} is complete. What would you like next? "
+                    "(We go with the lighter choice if you two pick differently.)",
+                    partner=escape(partner_name),
+                )
             ),
             actions(
-                button("Renew", TERM_END_PREFIX + "renew", value, "primary"),
-                button("Keep in touch lightly", TERM_END_PREFIX + "networking", value),
-                button("Close", TERM_END_PREFIX + "close", value),
+                button(_("Renew"), TERM_END_PREFIX + "renew", value, "primary"),
+                button(_("Keep in touch lightly"), TERM_END_PREFIX + "networking", value),
+                button(_("Close"), TERM_END_PREFIX + "close", value),
             ),
         ],
     )
@@ -29,29 +33,39 @@ def term_end_message(pairing_id: int, version: int, partner_name: str) -> Messag
 
 def renew_message(pairing_id: int) -> Message:
     return Message(
-        "You both chose to renew: please set expectations for the next stretch.",
+        _("You both chose to renew: please set expectations for the next stretch."),
         [
             section(
-                "You both chose to keep going. Answer the questions for the next stretch; "
-                "your current agreement stays in place until you confirm a new one."
+                _(
+                    "You both chose to keep going. Answer the questions for the next stretch; "
+                    "your current agreement stays in place until you confirm a new one."
+                )
             ),
-            actions(button("Set expectations", OPEN_QUESTIONNAIRE, str(pairing_id), "primary")),
+            actions(button(_("Set expectations"), OPEN_QUESTIONNAIRE, str(pairing_id), "primary")),
         ],
     )
 
 
 def networking_message(days: int) -> Message:
     return Message(
-        "You'll keep in touch as networking contacts.",
+        _("You'll keep in touch as networking contacts."),
         [
             section(
-                "Your copilot term is complete. You'll stay in each other's contacts, and mentor-bot will "
-                f"suggest catching up about every {days} days. Thank you both!"
+                n_(
+                    "Your copilot term is complete. You'll stay in each other's contacts, and mentor-bot will "
+                    "suggest catching up about every {count} day. Thank you both!",
+                    "Your copilot term is complete. You'll stay in each other's contacts, and mentor-bot will "
+                    "suggest catching up about every {count} days. Thank you both!",
+                    days,
+                )
             )
         ],
     )
 
 
 def term_closed_message(by_user: str) -> Message:
-    text = f"{mention(by_user)} closed your mentoring at the end of its term. Thank you both for the time you gave."
-    return Message("Your mentoring has closed.", [section(text)])
+    text = _(
+        "{person} closed your mentoring at the end of its term. Thank you both for the time you gave.",
+        person=mention(by_user),
+    )
+    return Message(_("Your mentoring has closed."), [section(text)])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.i18n import _
 from bot.rules.agreements.comparison import Comparison
 from bot.rules.agreements.questionnaire import COMPARED_KEYS, Role
 from bot.rules.agreements.validation import validate_field
@@ -33,7 +34,7 @@ class Proposal:
 def propose(key: str, value: Any, proposed_by: Role, today: date) -> tuple[Proposal | None, str | None]:
     """Validate a proposed value. Returns ``(proposal, None)`` or ``(None, human error message)``."""
     if key not in COMPARED_KEYS:
-        return None, f"{key!r} isn't something you need to agree on"
+        return None, _("{key} isn't something you need to agree on", key=repr(key))
     cleaned, error = validate_field(key, value, proposed_by, today)
     if error is not None:
         return None, error

@@ -10,64 +10,65 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.rules.cadence import cadence_name
+from bot.i18n import N_
 
 Role = Literal["mentee", "copilot"]
 QuestionKind = Literal["choice", "number_or_date", "text", "bool", "days", "time_window"]
 Owner = Literal["both", "mentee", "copilot"]
-Option = tuple[Any, str, str]  # (stored value, label, one-line help)
+Option = tuple[Any, str, str]  # (stored value, label, one-line help); words marked N_, translated where shown
 
 RELATIONSHIP_KINDS: dict[str, tuple[str, str]] = {
     "copilot": (
-        "Copilot (peer mentoring)",
-        "A colleague who helps you grow through regular conversations.",
+        N_("Copilot (peer mentoring)"),
+        N_("A colleague who helps you grow through regular conversations."),
     ),
     "networking": (
-        "Networking contact",
-        "Information and introductions when you need them, with no regular meetings.",
+        N_("Networking contact"),
+        N_("Information and introductions when you need them, with no regular meetings."),
     ),
     "coaching": (
-        "Coaching on one skill",
-        "Focused practice and feedback on one specific skill until you have it.",
+        N_("Coaching on one skill"),
+        N_("Focused practice and feedback on one specific skill until you have it."),
     ),
     "sponsorship": (
-        "Sponsorship",
-        "Someone who advocates for you and puts your name forward when you're not in the room.",
+        N_("Sponsorship"),
+        N_("Someone who advocates for you and puts your name forward when you're not in the room."),
     ),
 }
 
 CADENCE_OPTIONS: tuple[Option, ...] = (
     (
         "weekly",
-        cadence_name("weekly").capitalize(),
-        "Good for a short, intense stretch of work on something.",
+        N_("Every week"),
+        N_("Good for a short, intense stretch of work on something."),
     ),
     (
         "biweekly",
-        cadence_name("biweekly").capitalize(),
-        "The usual rhythm: time to try things between conversations.",
+        N_("Every two weeks"),
+        N_("The usual rhythm: time to try things between conversations."),
     ),
-    ("monthly", cadence_name("monthly").capitalize(), "A lighter touch, about once a month."),
+    ("monthly", N_("Every four weeks"), N_("A lighter touch, about once a month.")),
 )
 MEETING_MINUTES_OPTIONS: tuple[Option, ...] = (
-    (30, "30 minutes", "Enough for a focused check-in."),
-    (45, "45 minutes", "Room for one topic in depth."),
-    (60, "1 hour", "Room to go deep or cover several topics."),
+    (30, N_("30 minutes"), N_("Enough for a focused check-in.")),
+    (45, N_("45 minutes"), N_("Room for one topic in depth.")),
+    (60, N_("1 hour"), N_("Room to go deep or cover several topics.")),
 )
 MEETING_FORMAT_OPTIONS: tuple[Option, ...] = (
-    ("in_person", "In person", "Meet face to face, e.g. over coffee."),
-    ("video", "Video call", "Cameras on, from wherever you are."),
-    ("chat", "Chat", "Written conversations in Slack, at a set time."),
+    ("in_person", N_("In person"), N_("Meet face to face, e.g. over coffee.")),
+    ("video", N_("Video call"), N_("Cameras on, from wherever you are.")),
+    ("chat", N_("Chat"), N_("Written conversations in Slack, at a set time.")),
 )
 LENGTH_OPTIONS: tuple[Option, ...] = (
-    ("meetings", "A number of meetings", "Between 1 and 52 meetings."),
-    ("end_date", "Until a date", "Up to two years from today."),
+    ("meetings", N_("A number of meetings"), N_("Between 1 and 52 meetings.")),
+    ("end_date", N_("Until a date"), N_("Up to two years from today.")),
 )
 ORGANISER_OPTIONS: tuple[Option, ...] = (
-    ("mentee", "The mentee", "Usual choice: mentoring is driven by the mentee."),
-    ("copilot", "The copilot", "The copilot sends the invitations."),
-    ("alternate", "We take turns", "Whoever didn't set up the last meeting sets up the next one."),
+    ("mentee", N_("The mentee"), N_("Usual choice: mentoring is driven by the mentee.")),
+    ("copilot", N_("The copilot"), N_("The copilot sends the invitations.")),
+    ("alternate", N_("We take turns"), N_("Whoever didn't set up the last meeting sets up the next one.")),
 )
+# English names for reference; people read the day names of their own language (CLDR, through Babel).
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_OPTIONS: tuple[Option, ...] = tuple((number, name, "") for number, name in enumerate(WEEKDAY_NAMES))
 
@@ -90,7 +91,7 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "relationship_kind",
-        "What kind of relationship are you looking for?",
+        N_("What kind of relationship are you looking for?"),
         "choice",
         tuple((key, label, help_text) for key, (label, help_text) in RELATIONSHIP_KINDS.items()),
         required=True,
@@ -99,7 +100,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "cadence",
-        "How often would you like to meet?",
+        N_("How often would you like to meet?"),
         "choice",
         CADENCE_OPTIONS,
         required=True,
@@ -108,7 +109,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "meeting_minutes",
-        "How long should each meeting be?",
+        N_("How long should each meeting be?"),
         "choice",
         MEETING_MINUTES_OPTIONS,
         required=True,
@@ -117,7 +118,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "meeting_format",
-        "How would you like to meet?",
+        N_("How would you like to meet?"),
         "choice",
         MEETING_FORMAT_OPTIONS,
         required=True,
@@ -126,7 +127,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "length",
-        "How long should the mentoring last?",
+        N_("How long should the mentoring last?"),
         "number_or_date",
         LENGTH_OPTIONS,
         required=True,
@@ -135,7 +136,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "organiser",
-        "Who sets up the meetings?",
+        N_("Who sets up the meetings?"),
         "choice",
         ORGANISER_OPTIONS,
         required=False,  # defaults to the mentee
@@ -144,37 +145,37 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "goals",
-        "What would you like to work on?",
+        N_("What would you like to work on?"),
         "text",
         (),
         required=True,
         owner="mentee",
         compared=False,
-        help="A few sentences are plenty. Your copilot reads this before your first meeting.",
+        help=N_("A few sentences are plenty. Your copilot reads this before your first meeting."),
     ),
     Question(
         "offer",
-        "What can you offer?",
+        N_("What can you offer?"),
         "text",
         (),
         required=True,
         owner="copilot",
         compared=False,
-        help="Experience, skills or perspective you're happy to share.",
+        help=N_("Experience, skills or perspective you're happy to share."),
     ),
     Question(
         "expectations",
-        "What do you expect from the other person?",
+        N_("What do you expect from the other person?"),
         "text",
         (),
         required=False,
         owner="both",
         compared=False,
-        help="E.g. come prepared with a topic, tell me if you need to cancel.",
+        help=N_("E.g. come prepared with a topic, tell me if you need to cancel."),
     ),
     Question(
         "confidentiality",
-        "I'll keep what we discuss between us",
+        N_("I'll keep what we discuss between us"),
         "bool",
         (),
         required=True,
@@ -183,7 +184,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "preferred_days",
-        "Which days suit you best?",
+        N_("Which days suit you best?"),
         "days",
         DAY_OPTIONS,
         required=False,
@@ -192,7 +193,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "time_window",
-        "What time of day suits you? (your local time)",
+        N_("What time of day suits you? (your local time)"),
         "time_window",
         (),
         required=False,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.rules.agreements.questionnaire import (
     GOALS_MIN_CHARS,
     MAX_MEETINGS,
@@ -24,11 +25,11 @@ from bot.rules.agreements.questionnaire import (
 )
 
 _CHOICE_ERRORS = {
-    "relationship_kind": "Pick the kind of relationship you're looking for",
-    "cadence": "Pick how often you'd like to meet",
-    "meeting_minutes": "Pick how long each meeting should be",
-    "meeting_format": "Pick how you'd like to meet",
-    "organiser": "Pick who sets up the meetings",
+    "relationship_kind": N_("Pick the kind of relationship you're looking for"),
+    "cadence": N_("Pick how often you'd like to meet"),
+    "meeting_minutes": N_("Pick how long each meeting should be"),
+    "meeting_format": N_("Pick how you'd like to meet"),
+    "organiser": N_("Pick who sets up the meetings"),
 }
 _OPTIONS_BY_KEY: dict[str, tuple[Option, ...]] = {q.key: q.options for q in QUESTIONS if q.kind == "choice"}
 _TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -36,7 +37,8 @@ _TRUE_STRINGS = frozenset({"true", "yes", "on", "1"})
 
 
 class _Invalid(Exception):
-    """Internal: a single field's answer is unusable; the message is shown to the person."""
+    """Internal: a single field's answer is unusable; the message (translated when raised, in the
+    reader's language) is shown to the person."""
 
 
 def _is_blank(value: Any) -> bool:
@@ -48,7 +50,7 @@ def _clean_choice(key: str, value: Any) -> Any:
         # Slack select menus send every value back as a string.
         if value == option_value or (isinstance(value, str) and value.strip() == str(option_value)):
             return option_value
-    raise _Invalid(_CHOICE_ERRORS[key])
+    raise _Invalid(_(_CHOICE_ERRORS[key]))
 
 
 def _two_years_after(day: date) -> date:
@@ -70,15 +72,17 @@ def _parse_count(value: Any) -> int | None:
 
 def _clean_length(value: Any, today: date) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise _Invalid("Say how long the mentoring should last: a number of meetings or an end date")
+        raise _Invalid(_("Say how long the mentoring should last: a number of meetings or an end date"))
     meetings = value.get("meetings")
     end_date = value.get("end_date")
     if not _is_blank(meetings) and not _is_blank(end_date):
-        raise _Invalid("Choose either a number of meetings or an end date, not both")
+        raise _Invalid(_("Choose either a number of meetings or an end date, not both"))
     if not _is_blank(meetings):
         count = _parse_count(meetings)
         if count is None or not 1 <= count <= MAX_MEETINGS:
-            raise _Invalid(f"The number of meetings must be a whole number from 1 to {MAX_MEETINGS}")
+            raise _Invalid(
+                _("The number of meetings must be a whole number from 1 to {most}", most=MAX_MEETINGS)
+            )
         return {"meetings": count}
     if not _is_blank(end_date):
         if isinstance(end_date, date):
@@ -87,47 +91,55 @@ def _clean_length(value: Any, today: date) -> dict[str, Any]:
             try:
                 ends = date.fromisoformat(str(end_date).strip())
             except ValueError:
-                raise _Invalid("Enter the end date as a date, e.g. 2026-06-30") from None
+                raise _Invalid(_("Enter the end date as a date, e.g. 2026-06-30")) from None
         if ends <= today:
-            raise _Invalid("The end date must be in the future")
+            raise _Invalid(_("The end date must be in the future"))
         if ends > _two_years_after(today):
-            raise _Invalid("The end date can be at most two years from today")
+            raise _Invalid(_("The end date can be at most two years from today"))
         return {"end_date": ends.isoformat()}
-    raise _Invalid("Say how long the mentoring should last: a number of meetings or an end date")
+    raise _Invalid(_("Say how long the mentoring should last: a number of meetings or an end date"))
 
 
 def _clean_text(key: str, value: Any, role: Role) -> str:
     if value is not None and not isinstance(value, str):
-        raise _Invalid("Please write your answer as text")
+        raise _Invalid(_("Please write your answer as text"))
     text = (value or "").strip()
     if len(text) > TEXT_MAX_CHARS:
-        raise _Invalid(f"Please keep this under {TEXT_MAX_CHARS} characters (it's {len(text)} now)")
+        raise _Invalid(
+            _(
+                "Please keep this under {limit} characters (it's {length} now)",
+                limit=TEXT_MAX_CHARS,
+                length=len(text),
+            )
+        )
     if key == "goals" and role == "mentee":
         if not text:
-            raise _Invalid("Tell your copilot what you'd like to work on")
+            raise _Invalid(_("Tell your copilot what you'd like to work on"))
         if len(text) < GOALS_MIN_CHARS:
-            raise _Invalid(f"Say a little more about your goals (at least {GOALS_MIN_CHARS} characters)")
+            raise _Invalid(
+                _("Say a little more about your goals (at least {least} characters)", least=GOALS_MIN_CHARS)
+            )
     if key == "offer" and role == "copilot" and not text:
-        raise _Invalid("Tell your mentee what you can offer")
+        raise _Invalid(_("Tell your mentee what you can offer"))
     return text
 
 
 def _clean_confidentiality(value: Any) -> bool:
     if value is True or (isinstance(value, str) and value.strip().lower() in _TRUE_STRINGS):
         return True
-    raise _Invalid("Please tick this: it's what makes the conversation safe")
+    raise _Invalid(_("Please tick this: it's what makes the conversation safe"))
 
 
 def _clean_days(value: Any) -> list[int]:
     if _is_blank(value):
         return []
     if isinstance(value, str | bytes | Mapping) or not hasattr(value, "__iter__"):
-        raise _Invalid("Pick days from Monday to Sunday")
+        raise _Invalid(_("Pick days from Monday to Sunday"))
     days = set()
     for item in value:
         day = _parse_count(item)
         if day is None or not 0 <= day <= 6:
-            raise _Invalid("Pick days from Monday to Sunday")
+            raise _Invalid(_("Pick days from Monday to Sunday"))
         days.add(day)
     return sorted(days)
 
@@ -143,7 +155,7 @@ def _clean_time(value: Any) -> str:
     if len(text) == 4 and text[1] == ":":  # "9:30" from a hand-typed answer
         text = "0" + text
     if not _TIME_PATTERN.match(text):
-        raise _Invalid("Enter times as HH:MM, e.g. 09:30")
+        raise _Invalid(_("Enter times as HH:MM, e.g. 09:30"))
     return text
 
 
@@ -151,17 +163,19 @@ def _clean_time_window(value: Any) -> dict[str, str] | None:
     if _is_blank(value):
         return None
     if not isinstance(value, Mapping):
-        raise _Invalid("Enter a start and an end time, e.g. 09:30 to 12:00")
+        raise _Invalid(_("Enter a start and an end time, e.g. 09:30 to 12:00"))
     start, end = value.get("start"), value.get("end")
     if _is_blank(start) and _is_blank(end):
         return None
     if _is_blank(start) or _is_blank(end):
-        raise _Invalid("Give both a start and an end time")
+        raise _Invalid(_("Give both a start and an end time"))
     start, end = _clean_time(start), _clean_time(end)
     if clock_minutes(end) <= clock_minutes(start):
-        raise _Invalid("The end time must be after the start time")
+        raise _Invalid(_("The end time must be after the start time"))
     if clock_minutes(end) - clock_minutes(start) < MIN_WINDOW_MINUTES:
-        raise _Invalid(f"Leave at least {MIN_WINDOW_MINUTES} minutes between the start and end time")
+        raise _Invalid(
+            _("Leave at least {minutes} minutes between the start and end time", minutes=MIN_WINDOW_MINUTES)
+        )
     return {"start": start, "end": end}
 
 
@@ -172,13 +186,13 @@ def validate_field(key: str, value: Any, role: Role, today: date) -> tuple[Any, 
     """
     question = QUESTION_BY_KEY.get(key)
     if question is None:
-        return None, f"Unknown question {key!r}"
+        return None, _("Unknown question {key}", key=repr(key))
     try:
         if question.kind == "choice":
             if _is_blank(value):
                 if key == "organiser":
                     return "mentee", None
-                raise _Invalid(_CHOICE_ERRORS[key])
+                raise _Invalid(_(_CHOICE_ERRORS[key]))
             return _clean_choice(key, value), None
         if question.kind == "number_or_date":
             return _clean_length(value, today), None
@@ -192,7 +206,7 @@ def validate_field(key: str, value: Any, role: Role, today: date) -> tuple[Any, 
     except _Invalid as error:
         return None, str(error)
     except Exception:  # odd payloads must never break the modal submission
-        return None, "That answer couldn't be read; please try again"
+        return None, _("That answer couldn't be read; please try again")
 
 
 def validate_answers(
