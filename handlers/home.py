@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.messages.home import home_view
+from bot.people.languages import reading_for
 from bot.runtime import Runtime
 from handlers.registry import MentorApp
 
@@ -39,9 +40,11 @@ class Home:
         """Draw the page for one person; `instead` swaps a section for another (a later page of it)."""
         swaps = instead or {}
         blocks: list[dict[str, Any]] = []
-        for section in self.sections:
-            blocks.extend(swaps.get(section, section)(runtime, team_id, user_id))
-        client.views_publish(user_id=user_id, view=home_view(blocks))
+        with reading_for(runtime, team_id, user_id):  # someone else's page is in their language
+            for section in self.sections:
+                blocks.extend(swaps.get(section, section)(runtime, team_id, user_id))
+            view = home_view(blocks)
+        client.views_publish(user_id=user_id, view=view)
 
     def refresh(self, runtime: Runtime, client: WebClient, team_id: str, user_id: str) -> None:
         """Re-publish someone's Home. A Slack failure is logged, not raised: the change that prompted

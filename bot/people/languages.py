@@ -1,0 +1,216 @@
+"""The language each person reads: their own choice, else what Slack says, else the workspace's default.
+
+* ``language_of(session, team_id, user_id)``, and ``languages_of(session, team_id, user_ids)`` for a
+  planner (one query);
+* ``writing_for(session, team_id, user_id)``: a ``with`` block whose strings are in that person's language
+  (every service building a message for someone other than the one who clicked uses it);
+* ``group`` / ``send_group``: the outbox's group rows for members who may read different languages (the
+  one place that decides what a mixed pair gets: see ``bot.messages.readers``);
+* ``reader_language`` and ``answering``: a Slack request answered in the language of the person who
+  clicked or typed (bot/app.py's middleware); ``reading_for(runtime, team_id, user_id)``: a page drawn for someone (App
+  Home), without a second read when it is that same person;
+* ``choose_language``: ``/mentor language`` and App Home's choice (None: follow Slack again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.i18n import DEFAULT_LANGUAGE, current_locale, reading_in, supported
+from bot.messages.message import Message
+from bot.messages.readers import in_languages
+from bot.outbox import Kind, Outgoing
+from bot.people.directory import UnknownSlackUser, ensure_person, find_person
+from bot.runtime import Runtime
+from storage.models import Person, WorkspaceSettings
+
+_IN_CHUNK = 1000
+# (team, user) of the person the request in hand answers, while their language is the reader's
+_answering: ContextVar[tuple[str, str] | None] = ContextVar("answering", default=None)
+
+
+def resolve(choice: str | None, slack_locale: str | None, workspace: Mapping[str, Any] | None) -> str:
+    """The order, in one place: the person's choice, Slack's locale if we have it, the workspace's
+    default language (program settings), English."""
+    return (
+        supported(choice)
+        or supported(slack_locale)
+        or supported((workspace or {}).get("language"))
+        or DEFAULT_LANGUAGE
+    )
+
+
+def _settings_of(team_id: str) -> Any:
+    return select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id).scalar_subquery()
+
+
+def _read(session: Session, team_id: str, user_id: str) -> tuple[bool, str | None, str | None, Any]:
+    """(known, choice, Slack locale, workspace settings) in one statement, known or not."""
+
+    def column(name: str) -> Any:
+        return (
+            select(getattr(Person, name))
+            .where(Person.team_id == team_id, Person.slack_user_id == user_id)
+            .scalar_subquery()
+        )
+
+    row = session.execute(
+        select(column("id"), column("language"), column("slack_locale"), _settings_of(team_id))
+    ).one()
+    return row[0] is not None, row[1], row[2], row[3]
+
+
+def language_of(session: Session, team_id: str, slack_user_id: str) -> str:
+    _, choice, locale, workspace = _read(session, team_id, slack_user_id)
+    return resolve(choice, locale, workspace)
+
+
+def languages_of(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
+    """Every one of ``user_ids`` with their language (someone unknown reads the workspace's default)."""
+    wanted = list(dict.fromkeys(user_ids))
+    found: dict[str, tuple[str | None, str | None]] = {}
+    workspace: Any = None
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        rows = session.execute(
+            select(Person.slack_user_id, Person.language, Person.slack_locale, _settings_of(team_id)).where(
+                Person.team_id == team_id, Person.slack_user_id.in_(chunk)
+            )
+        )
+        for user_id, choice, locale, settings in rows:
+            found[user_id] = (choice, locale)
+            workspace = settings
+    if len(found) < len(wanted) and workspace is None:
+        workspace = session.scalar(
+            select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id)
+        )
+    return {u: resolve(*found.get(u, (None, None)), workspace) for u in wanted}
+
+
+@contextmanager
+def writing_for(session: Session, team_id: str, slack_user_id: str) -> Iterator[str]:
+    """Strings built inside are in this person's language."""
+    with reading_in(language_of(session, team_id, slack_user_id)) as language:
+        yield language
+
+
+def reader_language(
+    runtime: Runtime, client: WebClient | None, team_id: str, user_id: str, payload_locale: str | None = None
+) -> str:
+    """The language to answer a Slack request in: one read; someone we never met is looked up in Slack
+    once (users.info with their locale), so even their first answer is in their language."""
+    with runtime.db.transaction() as session:
+        known, choice, locale, workspace = _read(session, team_id, user_id)
+        if not known and client is not None:
+            try:
+                locale = ensure_person(runtime, session, client, team_id, user_id).slack_locale
+            except UnknownSlackUser:
+                locale = None
+        return resolve(choice, payload_locale or locale, workspace)
+
+
+@contextmanager
+def answering(team_id: str, user_id: str, language: str) -> Iterator[str]:
+    """Everything built inside (replies, modals, App Home) is in ``language``, the language of ``user_id``
+    (``reader_language``), the person the request in hand answers."""
+    token = _answering.set((team_id, user_id))
+    try:
+        with reading_in(language) as reading:
+            yield reading
+    finally:
+        _answering.reset(token)
+
+
+@contextmanager
+def reading_for(runtime: Runtime, team_id: str, user_id: str) -> Iterator[str]:
+    """Strings built inside are in this person's language: the request's own reader's without a read."""
+    if _answering.get() == (team_id, user_id):
+        yield current_locale()
+        return
+    with runtime.db.transaction() as session:
+        language = language_of(session, team_id, user_id)
+    with reading_in(language):
+        yield language
+
+
+def choose_language(
+    runtime: Runtime, client: WebClient, team_id: str, user_id: str, choice: str | None
+) -> str:
+    """Store the person's choice (a language we have, or None to follow Slack again); the language
+    they now read."""
+    with runtime.db.transaction() as session:
+        person = find_person(session, team_id, user_id) or ensure_person(
+            runtime, session, client, team_id, user_id
+        )
+        person.language = supported(choice)
+        session.flush()
+        return language_of(session, team_id, user_id)
+
+
+def group(
+    session: Session,
+    *,
+    members: Sequence[str],
+    build: Callable[[], Message],
+    kind: Kind,
+    subject: Any,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    channel_id: str | None = None,
+    languages: Mapping[str, str] | None = None,
+) -> list[Outgoing]:
+    """The rows for a group message ``build`` writes, each member finding their own language
+    (``languages``: already looked up, for a planner; else one read). The first row has ``key``."""
+    known = languages if languages is not None else languages_of(session, subject.team_id, members)
+    messages = in_languages([known.get(m, DEFAULT_LANGUAGE) for m in members], build)
+    return [
+        outbox.group(
+            members=members,
+            kind=kind,
+            subject=subject,
+            key=key if n == 0 else f"{key}#{n + 1}",
+            message=message,
+            due_at=due_at,
+            now=now,
+            channel_id=channel_id,
+        )
+        for n, message in enumerate(messages)
+    ]
+
+
+def send_group(
+    session: Session,
+    *,
+    members: Sequence[str],
+    build: Callable[[], Message],
+    kind: Kind,
+    subject: Any,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    channel_id: str | None = None,
+) -> bool:
+    """outbox.send_group for readers of their own languages: True when the (first) row was added."""
+    rows = group(
+        session,
+        members=members,
+        build=build,
+        kind=kind,
+        subject=subject,
+        key=key,
+        due_at=due_at,
+        now=now,
+        channel_id=channel_id,
+    )
+    added = [outbox.enqueue(session, row) for row in rows]
+    return added[0]
