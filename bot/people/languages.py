@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -29,6 +29,7 @@ from bot.i18n import DEFAULT_LANGUAGE, current_locale, reading_in, supported
 from bot.messages.message import Message
 from bot.messages.readers import in_languages
 from bot.outbox import Kind, Outgoing
+from bot.pairings import Member
 from bot.people.directory import UnknownSlackUser, ensure_person, find_person
 from bot.runtime import Runtime
 from storage.models import Person, WorkspaceSettings
@@ -38,23 +39,33 @@ _IN_CHUNK = 1000
 _answering: ContextVar[tuple[str, str] | None] = ContextVar("answering", default=None)
 
 
-def resolve(choice: str | None, slack_locale: str | None, workspace: Mapping[str, Any] | None) -> str:
+def resolve(choice: str | None, slack_locale: str | None, workspace_language: str | None) -> str:
     """The order, in one place: the person's choice, Slack's locale if we have it, the workspace's
     default language (program settings), English."""
-    return (
-        supported(choice)
-        or supported(slack_locale)
-        or supported((workspace or {}).get("language"))
-        or DEFAULT_LANGUAGE
-    )
+    return supported(choice) or supported(slack_locale) or supported(workspace_language) or DEFAULT_LANGUAGE
+
+
+def person_language(person: Person, workspace_language: str | None) -> str:
+    """A people row already in hand (with the workspace's settings): no read."""
+    return resolve(person.language, person.slack_locale, workspace_language)
+
+
+def member_language(member: Member, workspace_language: str | None) -> str:
+    """A planner's ``Member`` (bot.pairings), who carries their choice and Slack locale: no read."""
+    return resolve(member.language, member.slack_locale, workspace_language)
+
+
+def _default(settings: Mapping[str, Any] | None) -> str | None:
+    value = (settings or {}).get("language")
+    return value if isinstance(value, str) else None
 
 
 def _settings_of(team_id: str) -> Any:
     return select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id).scalar_subquery()
 
 
-def _read(session: Session, team_id: str, user_id: str) -> tuple[bool, str | None, str | None, Any]:
-    """(known, choice, Slack locale, workspace settings) in one statement, known or not."""
+def _read(session: Session, team_id: str, user_id: str) -> tuple[bool, str | None, str | None, str | None]:
+    """(known, choice, Slack locale, the workspace's language) in one statement, known or not."""
 
     def column(name: str) -> Any:
         return (
@@ -66,7 +77,7 @@ def _read(session: Session, team_id: str, user_id: str) -> tuple[bool, str | Non
     row = session.execute(
         select(column("id"), column("language"), column("slack_locale"), _settings_of(team_id))
     ).one()
-    return row[0] is not None, row[1], row[2], row[3]
+    return row[0] is not None, row[1], row[2], _default(row[3])
 
 
 def language_of(session: Session, team_id: str, slack_user_id: str) -> str:
@@ -93,7 +104,19 @@ def languages_of(session: Session, team_id: str, user_ids: Sequence[str]) -> dic
         workspace = session.scalar(
             select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id)
         )
-    return {u: resolve(*found.get(u, (None, None)), workspace) for u in wanted}
+    return {u: resolve(*found.get(u, (None, None)), _default(workspace)) for u in wanted}
+
+
+def languages_across(session: Session, recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(team, user) -> language for a planner whose rows span workspaces: one read per workspace."""
+    by_team: dict[str, list[str]] = {}
+    for team_id, user_id in recipients:
+        by_team.setdefault(team_id, []).append(user_id)
+    return {
+        (team_id, user_id): language
+        for team_id, user_ids in by_team.items()
+        for user_id, language in languages_of(session, team_id, user_ids).items()
+    }
 
 
 @contextmanager
@@ -157,9 +180,9 @@ def choose_language(
 
 
 def group(
-    session: Session,
     *,
     members: Sequence[str],
+    languages: Mapping[str, str],
     build: Callable[[], Message],
     kind: Kind,
     subject: Any,
@@ -167,12 +190,11 @@ def group(
     due_at: datetime,
     now: datetime,
     channel_id: str | None = None,
-    languages: Mapping[str, str] | None = None,
 ) -> list[Outgoing]:
-    """The rows for a group message ``build`` writes, each member finding their own language
-    (``languages``: already looked up, for a planner; else one read). The first row has ``key``."""
-    known = languages if languages is not None else languages_of(session, subject.team_id, members)
-    messages = in_languages([known.get(m, DEFAULT_LANGUAGE) for m in members], build)
+    """The outbox rows of a group message ``build`` writes, each member finding their own language
+    (``languages``: each member's, as ``languages_of`` or a planner's own read gives them; see
+    ``bot.messages.readers`` for what a mixed group gets). The first row has ``key``."""
+    messages = in_languages([languages.get(m, DEFAULT_LANGUAGE) for m in members], build)
     return [
         outbox.group(
             members=members,
@@ -200,10 +222,11 @@ def send_group(
     now: datetime,
     channel_id: str | None = None,
 ) -> bool:
-    """outbox.send_group for readers of their own languages: True when the (first) row was added."""
+    """outbox.send_group with ``build`` instead of a message, each member reading their own language:
+    True when the (first) row was added."""
     rows = group(
-        session,
         members=members,
+        languages=languages_of(session, subject.team_id, members),
         build=build,
         kind=kind,
         subject=subject,
