@@ -52,6 +52,7 @@ from handlers import (
     home,
     installation,
     introductions,
+    language,
     mentee_requests,
     network,
     offers,
@@ -84,6 +85,7 @@ SURFACES = (
     summaries,
     program_settings,
     data_rights,
+    language,
     direct_messages,
     installation,
 )
@@ -98,6 +100,7 @@ HOME = Home(
         network.home_section,
         summaries.team_section,
         summaries.program_section,
+        language.home_section,
     )
 )
 

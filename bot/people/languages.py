@@ -165,6 +165,14 @@ def reading_for(runtime: Runtime, team_id: str, user_id: str) -> Iterator[str]:
         yield language
 
 
+def choice_of(runtime: Runtime, team_id: str, user_id: str) -> str | None:
+    """The language the person chose themselves (None: they follow Slack)."""
+    with runtime.db.transaction() as session:
+        return session.scalar(
+            select(Person.language).where(Person.team_id == team_id, Person.slack_user_id == user_id)
+        )
+
+
 def choose_language(
     runtime: Runtime, client: WebClient, team_id: str, user_id: str, choice: str | None
 ) -> str:
