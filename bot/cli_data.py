@@ -284,7 +284,10 @@ def cmd_export_person(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(_settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo.run import DemoError, run_demo
+    from bot.i18n import LANGUAGES, supported
 
+    if supported(args.locale) is None:
+        return _fail(f"the demo has no catalog for {args.locale!r}; choose one of {', '.join(LANGUAGES)}")
     # The demo's HTTP requests and Slack calls would drown the transcript in INFO lines.
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     try:

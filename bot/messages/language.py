@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import LANGUAGES, _
-from bot.messages.text import plain, section
+from bot.messages.text import clip, escape, plain, section
 
 LANGUAGE_ACTION = "language_choice"
 FOLLOW_SLACK = "auto"
@@ -22,9 +22,9 @@ def choices_text(wrong: str = "") -> str:
     listed = ", ".join(f"`{code}` ({name_of(code)})" for code in LANGUAGES)
     if wrong:
         return _(
-            "I can't write in “{wrong}”. Choose {languages}, or `auto` to follow your Slack language: "
+            "I can't write in `{wrong}`. Choose {languages}, or `auto` to follow your Slack language: "
             "`/mentor language fr`.",
-            wrong=wrong,
+            wrong=escape(clip(wrong.replace("`", ""), 30)),
             languages=listed,
         )
     return _(
@@ -38,7 +38,7 @@ def chosen_text(language: str, follows_slack: bool) -> str:
     """Said in the language just chosen."""
     if follows_slack:
         return _(
-            "Done: I follow your Slack language again, so I write to you in {language}.",
+            "Done: I follow your Slack language again ({language}).",
             language=name_of(language),
         )
     return _("Done: from now on I write to you in {language}.", language=name_of(language))

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import and_, literal, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -86,24 +86,25 @@ def language_of(session: Session, team_id: str, slack_user_id: str) -> str:
 
 
 def languages_of(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
-    """Every one of ``user_ids`` with their language (someone unknown reads the workspace's default)."""
+    """Every one of ``user_ids`` with their language (someone unknown reads the workspace's default):
+    one read (per 1,000 people), which returns the workspace's settings even when nobody matches."""
     wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
     found: dict[str, tuple[str | None, str | None]] = {}
     workspace: Any = None
+    one_row = select(literal(1).label("one")).subquery()
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
         rows = session.execute(
-            select(Person.slack_user_id, Person.language, Person.slack_locale, _settings_of(team_id)).where(
-                Person.team_id == team_id, Person.slack_user_id.in_(chunk)
-            )
+            select(_settings_of(team_id), Person.slack_user_id, Person.language, Person.slack_locale)
+            .select_from(one_row)
+            .outerjoin(Person, and_(Person.team_id == team_id, Person.slack_user_id.in_(chunk)))
         )
-        for user_id, choice, locale, settings in rows:
-            found[user_id] = (choice, locale)
+        for settings, user_id, choice, locale in rows:
             workspace = settings
-    if len(found) < len(wanted) and workspace is None:
-        workspace = session.scalar(
-            select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id)
-        )
+            if user_id is not None:
+                found[user_id] = (choice, locale)
     return {u: resolve(*found.get(u, (None, None)), _default(workspace)) for u in wanted}
 
 
