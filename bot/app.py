@@ -30,13 +30,14 @@ from bot.expectations import forget_me as expectations_forget_me
 from bot.expectations.later_life import end_for_leaver
 from bot.expectations.reminders import plan_expectation_reminders
 from bot.expectations.term_end import plan_term_end
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.logs import bolt_request_id, install_request_ids
 from bot.network.follow_ups import plan_intro_follow_ups
 from bot.network.keep_in_touch import plan_keep_in_touch
 from bot.network.promises import plan_promise_nudges
 from bot.outbox import Dispatcher
 from bot.oversight import digests
-from bot.people.languages import answering, reader_language
+from bot.people.languages import answer_in, reader_language
 from bot.retention import prune_expired
 from bot.runtime import Hooks, Runtime
 from bot.scheduler import Planner
@@ -254,13 +255,14 @@ def _reader(body: dict[str, Any]) -> tuple[str, str, str | None] | None:
 
 
 def _in_the_readers_language(runtime: Runtime) -> Callable[..., BoltResponse | None]:
-    """The whole request (and the listener threads it hands work to: bot.logs.ContextExecutor copies the
+    """The request (and the listener threads it hands work to: bot.logs.ContextExecutor copies the
     context) is answered in the language of the person who clicked or typed (bot.people.languages)."""
 
     def middleware(
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse | None]
     ) -> BoltResponse | None:
         reader = _reader(body)
+        answer_in(None, None, DEFAULT_LANGUAGE)
         if reader is None or not reader[0]:
             return next()
         team_id, user_id, payload_locale = reader
@@ -269,8 +271,8 @@ def _in_the_readers_language(runtime: Runtime) -> Callable[..., BoltResponse | N
         except Exception as exc:  # an unread language must never cost the request: it is answered in English
             log.warning("could not read the reader's language (%s)", type(exc).__name__)
             return next()
-        with answering(team_id, user_id, language):
-            return next()
+        answer_in(team_id, user_id, language)
+        return next()
 
     return middleware
 

@@ -6,7 +6,7 @@
   (every service building a message for someone other than the one who clicked uses it);
 * ``group`` / ``send_group``: the outbox's group rows for members who may read different languages (the
   one place that decides what a mixed pair gets: see ``bot.messages.readers``);
-* ``reader_language`` and ``answering``: a Slack request answered in the language of the person who
+* ``reader_language`` and ``answer_in``: a Slack request answered in the language of the person who
   clicked or typed (bot/app.py's middleware); ``reading_for(runtime, team_id, user_id)``: a page drawn for someone (App
   Home), without a second read when it is that same person;
 * ``choose_language``: ``/mentor language`` and App Home's choice (None: follow Slack again).
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.i18n import DEFAULT_LANGUAGE, current_locale, reading_in, supported
+from bot.i18n.catalogs import set_reader as _set_reader
 from bot.messages.message import Message
 from bot.messages.readers import in_languages
 from bot.outbox import Kind, Outgoing
@@ -142,16 +143,15 @@ def reader_language(
         return resolve(choice, payload_locale or locale, workspace)
 
 
-@contextmanager
-def answering(team_id: str, user_id: str, language: str) -> Iterator[str]:
-    """Everything built inside (replies, modals, App Home) is in ``language``, the language of ``user_id``
-    (``reader_language``), the person the request in hand answers."""
-    token = _answering.set((team_id, user_id))
-    try:
-        with reading_in(language) as reading:
-            yield reading
-    finally:
-        _answering.reset(token)
+def answer_in(team_id: str | None, user_id: str | None, language: str) -> None:
+    """From here on, the request in hand (and the listener threads it hands work to, which copy the
+    context: bot.logs.ContextExecutor) is answered in ``language``, that of ``user_id``.
+
+    Set, not scoped: Bolt's global middleware cannot wrap the listener (its ``next()`` only marks the
+    chain as continued; listeners run once every middleware has returned). bot/app.py sets it for every
+    request, to the default when nobody in particular is answered, so no request inherits another's."""
+    _answering.set((team_id, user_id) if team_id and user_id else None)
+    _set_reader(language)
 
 
 @contextmanager
