@@ -6,6 +6,7 @@ reader is recognised by "lun. 2 mars" where an English one reads "Mon 2 Mar"."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -199,3 +200,42 @@ def test_a_pair_reading_the_same_language_gets_one_plain_group_message(bot: Runn
     [nudge] = _nudges(run_until(bot, FIRST_NUDGE))
     assert "divider" not in [b["type"] for b in nudge.blocks]
     assert "lun. 2 mars" in nudge.text and "Mon" not in nudge.text
+
+
+# --- the demo in French -----------------------------------------------------------------------------------
+
+
+def test_the_demo_plays_in_french_with_every_colleague_reading_french():
+    from bot.demo.run import run_demo
+
+    french = run_demo(locale="fr-FR")
+    assert not french.problems
+    # What the bot wrote carries French dates ("mer. 4 mars"), never English ones ("Wed 4 Mar"); the
+    # narration around it (each line's time, what a person clicked) is the demo's own, in English.
+    said = [
+        re.sub(r"^\[[^\]]*\] ", "", line)
+        for line in french.transcript.splitlines()
+        if " clicks " not in line and not line.startswith("===")
+    ]
+    assert any(re.search(r"\b(lun|mar|mer|jeu|ven)\. \d+ (mars|avr\.)", line) for line in said)
+    assert not [line for line in said if re.search(r"\b(Mon|Tue|Wed|Thu|Fri) \d+ (Mar|Apr)\b", line)]
+
+
+def test_the_demo_refuses_a_language_it_has_no_catalog_for(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--quiet", "--locale", "de-DE"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "no catalog for 'de-DE'" in done.stderr and "en, fr" in done.stderr
