@@ -1,14 +1,16 @@
 """The language each person reads: their own choice, else what Slack says, else the workspace's default.
 
 * ``language_of(session, team_id, user_id)``, and ``languages_of(session, team_id, user_ids)`` for a
-  planner (one query);
+  planner (one query), ``languages_across`` for rows of several workspaces; ``person_language`` and
+  ``member_language`` for a row or a planner's ``Member`` already in hand (no query);
 * ``writing_for(session, team_id, user_id)``: a ``with`` block whose strings are in that person's language
   (every service building a message for someone other than the one who clicked uses it);
 * ``group`` / ``send_group``: the outbox's group rows for members who may read different languages (the
   one place that decides what a mixed pair gets: see ``bot.messages.readers``);
 * ``reader_language`` and ``answer_in``: a Slack request answered in the language of the person who
-  clicked or typed (bot/app.py's middleware); ``reading_for(runtime, team_id, user_id)``: a page drawn for someone (App
-  Home), without a second read when it is that same person;
+  clicked or typed (bot/app.py's middleware);
+* ``reading_for(runtime, team_id, user_id)``: a page drawn for someone (App Home), without a second
+  read when it is the person the request answers;
 * ``choose_language``: ``/mentor language`` and App Home's choice (None: follow Slack again).
 """
 
