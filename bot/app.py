@@ -31,12 +31,14 @@ from bot.expectations import forget_me as expectations_forget_me
 from bot.expectations.later_life import end_for_leaver
 from bot.expectations.reminders import plan_expectation_reminders
 from bot.expectations.term_end import plan_term_end
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.logs import bolt_request_id, install_request_ids
 from bot.network.follow_ups import plan_intro_follow_ups
 from bot.network.keep_in_touch import plan_keep_in_touch
 from bot.network.promises import plan_promise_nudges
 from bot.outbox import Dispatcher
 from bot.oversight import digests
+from bot.people.languages import answer_in, reader_language
 from bot.retention import prune_expired
 from bot.runtime import Hooks, Runtime
 from bot.scheduler import Planner
@@ -52,6 +54,7 @@ from handlers import (
     home,
     installation,
     introductions,
+    language,
     mentee_requests,
     network,
     offers,
@@ -84,6 +87,7 @@ SURFACES = (
     summaries,
     program_settings,
     data_rights,
+    language,
     direct_messages,
     installation,
 )
@@ -97,6 +101,7 @@ HOME = Home(
         introductions.home_section,
         network.home_section,
         summaries.summary_section,
+        language.home_section,
     )
 )
 
@@ -189,6 +194,7 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
     app.middleware(_provide(runtime, HOME, app))
     app.middleware(_members_only)
     app.middleware(_once_per_event(runtime))
+    app.middleware(_in_the_readers_language(runtime))
     app.error(friendly_error)
     for surface in SURFACES:
         surface.register(app)
@@ -234,6 +240,50 @@ def _once_per_event(runtime: Runtime) -> Callable[..., BoltResponse | None]:
                 )
         except IntegrityError:
             return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware
+
+
+# Events whose `user` is the person reading what the bot answers (not, as in user_change, its subject).
+_READER_EVENTS = frozenset({"app_home_opened", "message", "app_mention"})
+
+
+def _reader(body: dict[str, Any]) -> tuple[str, str, str | None] | None:
+    """(team, user, the payload's locale if Slack sent one) of the person a request answers."""
+    if body.get("type") == "event_callback":
+        event = body.get("event") or {}
+        user = event.get("user")
+        if event.get("type") not in _READER_EVENTS or event.get("bot_id") or not isinstance(user, str):
+            return None
+        return body.get("team_id") or "", user, None
+    if isinstance(body.get("user_id"), str):  # a slash command
+        return body.get("team_id") or "", body["user_id"], None
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("id"):
+        team = (body.get("team") or {}).get("id") or user.get("team_id") or ""
+        return team, user["id"], user.get("locale") or body.get("locale")
+    return None
+
+
+def _in_the_readers_language(runtime: Runtime) -> Callable[..., BoltResponse | None]:
+    """The request (and the listener threads it hands work to: bot.logs.ContextExecutor copies the
+    context) is answered in the language of the person who clicked or typed (bot.people.languages)."""
+
+    def middleware(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse | None]
+    ) -> BoltResponse | None:
+        reader = _reader(body)
+        answer_in(None, None, DEFAULT_LANGUAGE)
+        if reader is None or not reader[0]:
+            return next()
+        team_id, user_id, payload_locale = reader
+        try:
+            language = reader_language(runtime, context.client, team_id, user_id, payload_locale)
+        except Exception as exc:  # an unread language must never cost the request: it is answered in English
+            log.warning("could not read the reader's language (%s)", type(exc).__name__)
+            return next()
+        answer_in(team_id, user_id, language)
         return next()
 
     return middleware

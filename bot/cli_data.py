@@ -97,6 +97,11 @@ def add_commands(command: Command) -> None:
     )
     demo.add_argument("--seed", type=int, default=0, help="shuffle the cast's first names (default 0)")
     demo.add_argument("--quiet", action="store_true", help="print only the summary, not the transcript")
+    demo.add_argument(
+        "--locale",
+        default="en-US",
+        help="the Slack locale of every colleague, e.g. fr or fr-CA to play the program in French (default en-US)",
+    )
     demo.add_argument("--output", help="write the transcript to this file instead of standard output")
 
 
@@ -279,11 +284,14 @@ def cmd_export_person(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(_settings: Settings, args: argparse.Namespace) -> int:
     from bot.demo.run import DemoError, run_demo
+    from bot.i18n import LANGUAGES, supported
 
+    if supported(args.locale) is None:
+        return _fail(f"the demo has no catalog for {args.locale!r}; choose one of {', '.join(LANGUAGES)}")
     # The demo's HTTP requests and Slack calls would drown the transcript in INFO lines.
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     try:
-        result = run_demo(seed=args.seed)
+        result = run_demo(seed=args.seed, locale=args.locale)
     except DemoError as exc:
         print(f"mentor-bot demo stopped: {exc}", file=sys.stderr)
         return 1

@@ -56,11 +56,13 @@ class Member:
     name: str
     real_name: str
     is_deleted: bool
+    language: str | None = None  # their own choice, and what Slack says (bot.people.languages)
+    slack_locale: str | None = None
 
 
 MENTEE = aliased(Person, name="mentee")
 COPILOT = aliased(Person, name="copilot")
-_MEMBER_COLUMNS = ("id", "slack_user_id", "tz", "name", "real_name", "is_deleted")
+_MEMBER_COLUMNS = ("id", "slack_user_id", "tz", "name", "real_name", "is_deleted", "language", "slack_locale")
 MEMBER_WIDTH = len(_MEMBER_COLUMNS)
 
 

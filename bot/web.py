@@ -9,6 +9,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextvars import copy_context
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -150,9 +151,10 @@ def make_wsgi(app: App, db: Database, replay_guard: ReplayGuard | None = None) -
             status_holder.append(status)
             return start_response(status, [*headers, ("X-Request-Id", request_id)], exc_info)
 
+        # A copy of the context per request: what its middleware sets (the reader's language) ends with it.
         with request_scope(request_id):
             try:
-                return serve(environ, recording_start_response, path, method)
+                return copy_context().run(serve, environ, recording_start_response, path, method)
             finally:
                 # Method, path, status and time only: bodies may hold private mentoring text or tokens.
                 access_log.info(

@@ -32,6 +32,7 @@ from bot.messages.expectations.forms import QUESTION_LABELS, errors_for_modal, l
 from bot.messages.expectations.home import home_blocks
 from bot.messages.expectations.later_life import REFLECTION_MAX_CHARS, end_modal, reflection_from
 from bot.messages.expectations.questionnaire import answers_from, questionnaire_modal
+from bot.messages.readers import plain_block_id
 from bot.people.directory import resolve_user
 from bot.runtime import Runtime
 from handlers.registry import MentorApp
@@ -277,7 +278,7 @@ def revisit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond,
 
 
 def pairing_from_block(body: dict[str, Any]) -> int:
-    block_id = _action(body).get("block_id", "")
+    block_id = plain_block_id(_action(body).get("block_id", ""))  # pairing_12.fr: a second language's
     tail = block_id.removeprefix("pairing_")
     return int(tail) if tail.isdigit() else 0
 

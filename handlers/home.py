@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.messages.home import home_view
+from bot.people.languages import reading_for
 from bot.runtime import Runtime
 from handlers.registry import MentorApp
 
@@ -80,9 +81,11 @@ class Home:
 
         def draw() -> None:
             blocks: list[dict[str, Any]] = []
-            for section in self.sections:
-                blocks.extend(swaps.get(section, section)(runtime, team_id, user_id))
-            client.views_publish(user_id=user_id, view=home_view(blocks))
+            with reading_for(runtime, team_id, user_id):  # someone else's page is in their language
+                for section in self.sections:
+                    blocks.extend(swaps.get(section, section)(runtime, team_id, user_id))
+                view = home_view(blocks)
+            client.views_publish(user_id=user_id, view=view)
 
         if swaps:
             draw()

@@ -109,6 +109,9 @@ class Person(Base):
     created_at: Mapped[datetime]
     # a forgotten person's tombstone: a keyed hash of their Slack id, never the id (bot.people.tombstones)
     forgotten_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # what Slack says the person reads ("fr-CA"), and their own choice ("fr"; None: follow Slack)
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class CopilotProfile(Base):

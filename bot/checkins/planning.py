@@ -32,10 +32,13 @@ from bot.checkins.pulses import plan_health_reviews
 from bot.checkins.rhythm import LOOKAHEAD, first_checkin_at, following_checkin_at, send_time_on
 from bot.checkins.roster import LatestCheckin, PlannedPair, latest_checkins, read_pairs
 from bot.checkins.stalls import plan_stalled_pairings
+from bot.i18n import reading_in
 from bot.messages import checkins as views
+from bot.messages.message import Message
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import resume_pairing
+from bot.people import languages
 from bot.rules.cadence import local_date
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
@@ -83,7 +86,7 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
         for i, pair, scheduled_for in nudges:
             checkin = checkins[i]
             checkin_id = ids[(pair.id, checkin["cycle"])]
-            rows.append(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now))
+            rows.extend(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now))
         added += outbox.enqueue_many(session, rows)
         last_id = batch[-1].id
 
@@ -118,31 +121,34 @@ def _plan_pair(
 
 def _checkin_nudge(
     pair: PlannedPair, checkin_id: int, checkin: dict[str, Any], scheduled_for: date | None, now: datetime
-) -> outbox.Outgoing:
+) -> list[outbox.Outgoing]:
     cycle = checkin["cycle"]
     organiser = pair.organiser(cycle)
     partner = pair.partner_of(organiser)
     since = pair.last_met_at or pair.agreed_at or pair.activated_at or checkin["due_at"]
     in_group = pair.in_group()
-    message = views.checkin_message(
-        checkin_id=checkin_id,
-        organiser_user_id=organiser.slack_user_id,
-        partner_user_id=partner.slack_user_id,
-        since=local_date(since, organiser.tz),
-        scheduled_for=scheduled_for,
-        in_group=in_group,
-    )
+
+    def message() -> Message:
+        return views.checkin_message(
+            checkin_id=checkin_id,
+            organiser_user_id=organiser.slack_user_id,
+            partner_user_id=partner.slack_user_id,
+            since=local_date(since, organiser.tz),
+            scheduled_for=scheduled_for,
+            in_group=in_group,
+        )
+
     row = {
         "kind": Kind.CHECKIN_NUDGE,
         "subject": Subject.CHECKIN.ref(team_id=pair.team_id, id=checkin_id, pairing_id=pair.id),
         "key": outbox_keys.checkin(pair.id, cycle),
-        "message": message,
         "due_at": checkin["due_at"],
         "now": now,
     }
     if in_group:
-        return outbox.group(members=pair.members(), **row)
-    return outbox.dm(to=organiser.slack_user_id, **row)
+        return languages.group(members=pair.members(), languages=pair.languages(), build=message, **row)
+    with reading_in(pair.language_of(organiser)):
+        return [outbox.dm(to=organiser.slack_user_id, message=message(), **row)]
 
 
 def _resume_ended_pauses(session: Session, now: datetime) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
+from bot.i18n import reading_in
 from bot.messages import checkins as views
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
@@ -67,15 +68,17 @@ def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> in
         rows = []
         for (pair, person), pulse in zip(asking, pulses, strict=True):
             pulse_id = ids[(pair.id, person.id)]
+            with reading_in(pair.language_of(person)):
+                message = views.pulse_message(
+                    pulse_id=pulse_id, partner_user_id=pair.partner_of(person).slack_user_id
+                )
             rows.append(
                 outbox.dm(
                     to=person.slack_user_id,
                     kind=Kind.PULSE,
                     subject=Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
                     key=outbox_keys.pulse(pair.id, pulse["round"], person.id),
-                    message=views.pulse_message(
-                        pulse_id=pulse_id, partner_user_id=pair.partner_of(person).slack_user_id
-                    ),
+                    message=message,
                     due_at=send_at(person.tz, pair.window),
                     now=now,
                 )

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import outbox
 from bot.checkins.answers import CheckinClosed, checkin_for
 from bot.checkins.pair import CheckinStatus
 from bot.i18n import _
 from bot.messages import checkins as views
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
+from bot.people import languages
 from bot.rules.cadence import awake_at, local_date
 from bot.runtime import Runtime
 from storage.models import ReportBack
@@ -55,13 +55,13 @@ def save_report_back(
         if not share:
             return ReportBackSaved(saved=True, shared_with_user_id=None)
         partner = pair.partner_of(person)
-        outbox.send_group(
+        languages.send_group(
             session,
             members=pair.members(),
             kind=Kind.REPORT_BACK,
             subject=report,
             key=outbox_keys.report_back(report.id),
-            message=views.report_back_message(
+            build=lambda: views.report_back_message(
                 author_user_id=user_id,
                 partner_user_id=partner.slack_user_id,
                 met_on=local_date(checkin.met_at or now, person.tz),

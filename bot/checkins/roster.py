@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.checkins.pair import CHUNK, cadence_of, organiser_is_mentee
 from bot.pairings import COPILOT, MEMBER_WIDTH, MENTEE, Member, member_at, member_columns, with_both_people
 from bot.people import program_settings as program
+from bot.people.languages import member_language
 from bot.people.program_settings import ProgramSettings
 from bot.rules.cadence import NudgeWindow
 from storage.models import Agreement, CheckIn, Pairing
@@ -50,6 +51,13 @@ class PlannedPair:
     @property
     def anchor(self) -> datetime:
         return self.last_met_at or self.agreed_at or self.activated_at or self.created_at
+
+    def language_of(self, person: Member) -> str:
+        """What one of the pair reads (their choice, their Slack locale, the workspace's language)."""
+        return member_language(person, self.program.language)
+
+    def languages(self) -> dict[str, str]:
+        return {p.slack_user_id: self.language_of(p) for p in (self.mentee, self.copilot)}
 
     def organiser(self, cycle: int) -> Member:
         return self.mentee if organiser_is_mentee(self.organiser_column, self.terms, cycle) else self.copilot

@@ -14,6 +14,7 @@ from bot import outbox
 from bot.checkins.pair import CheckinStatus
 from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
+from bot.i18n import reading_in
 from bot.messages import checkins as views
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
@@ -64,21 +65,25 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
             session, Pairing, stalled, state=PairingState.STALLED, version=table.c.version + 1
         )
         sent = outbox.existing_keys(session, [key for _, key, _ in nudges])
-        rows = [
-            outbox.dm(
-                to=person.slack_user_id,
-                kind=Kind.STALL_NUDGE,
-                subject=Subject.PAIRING.ref(team_id=pair.team_id, id=pair.id),
-                key=key,
-                message=views.stall_message(
+        rows = []
+        for pair, key, person in nudges:
+            if key in sent:
+                continue
+            with reading_in(pair.language_of(person)):
+                message = views.stall_message(
                     partner_user_id=pair.partner_of(person).slack_user_id, cadence=pair.cadence
-                ),
-                due_at=send_at(person.tz, pair.window),
-                now=now,
+                )
+            rows.append(
+                outbox.dm(
+                    to=person.slack_user_id,
+                    kind=Kind.STALL_NUDGE,
+                    subject=Subject.PAIRING.ref(team_id=pair.team_id, id=pair.id),
+                    key=key,
+                    message=message,
+                    due_at=send_at(person.tz, pair.window),
+                    now=now,
+                )
             )
-            for pair, key, person in nudges
-            if key not in sent
-        ]
         added += outbox.enqueue_many(session, rows)
         last_id = batch[-1].id
 

@@ -15,6 +15,7 @@ from bot.messages import checkins as views
 from bot.outbox import PERSON_GONE_ERRORS, FailureHook, Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import get_pairing, pause_pairing
+from bot.people.languages import writing_for
 from bot.rules.lifecycle import MEETING_STATES
 from bot.runtime import Runtime
 from storage.models import OutboxMessage
@@ -47,15 +48,17 @@ def pause_when_unreachable(runtime: Runtime) -> FailureHook:
         for person in people:
             if gone is not None and person.id == gone.id:
                 continue
+            with writing_for(session, pairing.team_id, person.slack_user_id):
+                message = views.unreachable_message(
+                    gone_user_id=gone.slack_user_id if gone else None, until=until
+                )
             outbox.send_dm(
                 session,
                 to=person.slack_user_id,
                 kind=Kind.PAIRING_UNREACHABLE,
                 subject=pairing,
                 key=outbox_keys.unreachable(row.id, person.id),
-                message=views.unreachable_message(
-                    gone_user_id=gone.slack_user_id if gone else None, until=until
-                ),
+                message=message,
                 due_at=now,
                 now=now,
             )

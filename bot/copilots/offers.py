@@ -21,6 +21,7 @@ from bot.copilots.match_data import (
     mentee_facts,
     topic_set,
 )
+from bot.i18n import reading_in
 from bot.messages.offers import (
     admins_waiting_message,
     nobody_available_message,
@@ -30,6 +31,7 @@ from bot.messages.offers import (
 )
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
+from bot.people.languages import person_language, writing_for
 from bot.rules.cadence import add_working_days, awake_at, local_date
 from bot.rules.lifecycle import OPEN_REQUEST_STATES, OfferState, RequestState
 from bot.rules.matching.facts import blocking_reason
@@ -70,13 +72,8 @@ def make_offer(
     mentee = data.people[request.mentee_id]
     offer_due = awake_at(now, [copilot.tz], data.settings.nudge_window())  # never in their quiet hours
     shown_topics = sorted(topic_set(request.topics, data.workspace_topics), key=str.casefold)
-    outbox.send_dm(
-        session,
-        to=copilot.slack_user_id,
-        kind=Kind.OFFER,
-        subject=offer,
-        key=outbox_keys.offer(offer.id),
-        message=offer_message(
+    with reading_in(person_language(copilot, data.settings.language)):
+        message = offer_message(
             offer_id=offer.id,
             mentee_user_id=mentee.slack_user_id,
             goals=request.goals,
@@ -86,17 +83,26 @@ def make_offer(
             length_text=request.length_text,
             answer_by=local_date(answer_by, copilot.tz),
             named=request.named_copilot_id == copilot.id,
-        ),
+        )
+    outbox.send_dm(
+        session,
+        to=copilot.slack_user_id,
+        kind=Kind.OFFER,
+        subject=offer,
+        key=outbox_keys.offer(offer.id),
+        message=message,
         due_at=offer_due,
         now=now,
     )
+    with reading_in(person_language(mentee, data.settings.language)):
+        message = offer_sent_message(first, when_they_wake=offer_due > now)
     outbox.send_dm(
         session,
         to=mentee.slack_user_id,
         kind=Kind.REQUEST_UPDATE,
         subject=request,
         key=outbox_keys.request_offered(request.id, offer.id),
-        message=offer_sent_message(first, when_they_wake=offer_due > now),
+        message=message,
         due_at=now,
         now=now,
     )
@@ -127,13 +133,15 @@ def nobody_available(
     """The request waits (open); the mentee hears so, and program admins the count if `tell_admins`."""
     request.status = RequestState.OPEN
     mentee = data.people[request.mentee_id]
+    with reading_in(person_language(mentee, data.settings.language)):
+        message = nobody_available_message(asked == 0)
     outbox.send_dm(
         session,
         to=mentee.slack_user_id,
         kind=Kind.REQUEST_UPDATE,
         subject=request,
         key=outbox_keys.request_waiting(request.id, asked),
-        message=nobody_available_message(asked == 0),
+        message=message,
         due_at=data.now,
         now=data.now,
     )
@@ -143,13 +151,15 @@ def nobody_available(
     waiting = waiting_count(session, request.team_id)
     # Counts only: admins never see who is waiting or what they asked for.
     for admin in runtime.settings.admins_of(request.team_id):
+        with writing_for(session, request.team_id, admin):
+            message = admins_waiting_message(waiting)
         outbox.send_dm(
             session,
             to=admin,
             kind=Kind.ADMIN_WAITING,
             subject=request,
             key=outbox_keys.admin_waiting(admin, request.id, asked),
-            message=admins_waiting_message(waiting),
+            message=message,
             due_at=data.now,
             now=data.now,
         )
@@ -192,13 +202,15 @@ def _close_offer_message(
 ) -> None:
     """Withdraw an offer's DM if it hasn't gone out yet; otherwise tell the copilot not to answer."""
     if not outbox.cancel(session, kind=Kind.OFFER, subject=offer):
+        with writing_for(session, offer.team_id, copilot.slack_user_id):
+            message = offer_closed_message("" if anonymous else mentee.slack_user_id, why)
         outbox.send_dm(
             session,
             to=copilot.slack_user_id,
             kind=Kind.OFFER_CLOSED,
             subject=offer,
             key=outbox_keys.offer_closed(offer.id, why),
-            message=offer_closed_message("" if anonymous else mentee.slack_user_id, why),
+            message=message,
             due_at=now,
             now=now,
         )

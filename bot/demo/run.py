@@ -51,11 +51,12 @@ class DemoResult:
         return next(text for title, text in self.chapters if title.startswith(starts_with))
 
 
-def run_demo(seed: int = 0) -> DemoResult:
-    """Play the story against the real app and the stand-in; nothing is left behind."""
+def run_demo(seed: int = 0, locale: str = "en-US") -> DemoResult:
+    """Play the story against the real app and the stand-in; nothing is left behind. ``locale`` is every
+    colleague's Slack locale, so with "fr" everyone reads the program in French."""
     started = time.perf_counter()
     people, admin = story.cast(seed)
-    with Simulation(people=people, start=story.START, admins=(admin,)) as sim:
+    with Simulation(people=people, start=story.START, admins=(admin,), locale=locale) as sim:
         story.play(sim)
         entries = sim.journal.entries
         renderer = Renderer(people=people, members=dict(sim.slack.members), order=list(people))

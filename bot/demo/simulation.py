@@ -38,6 +38,7 @@ from bot.demo.forms import all_text, element_label, fill_form, find_element, tit
 from bot.demo.journal import Action, Chapter, DemoError, Journal, Narration, ViewAnswer
 from bot.demo.people import BOT_USER_ID, TEAM_ID, Colleague
 from bot.demo.recording import Posted, RecordingStandIn
+from bot.i18n import supported
 from bot.messages.text import format_date
 from storage.models import OutboxMessage
 
@@ -82,6 +83,7 @@ class Simulation:
     people: dict[str, Colleague]
     start: datetime
     admins: tuple[str, ...] = ()
+    locale: str = "en-US"  # every colleague's Slack locale (`mentor-bot demo --locale fr`)
     journal: Journal = field(default_factory=Journal)
     requests_sent: dict[str, int] = field(default_factory=dict)
     ticks: int = 0
@@ -122,6 +124,7 @@ class Simulation:
                 email=person.email or f"{person.name.lower()}@acme.example",
                 tz=person.tz,
                 is_admin=person.user_id in self.admins,
+                locale=self.locale,
             )
         self.signing_secret = secrets.token_hex(16)
         self.settings = Settings(
@@ -225,8 +228,13 @@ class Simulation:
             for m in self.slack.visible_to(user_id)
             if (id(m), action_id) not in self._clicked
             and find_element(m.blocks, action_id) is not None
-            and text in all_text(m.text, m.blocks)
+            and self._says(text, m.text, m.blocks)
         )
+
+    def _says(self, text: str, fallback: str, blocks: Any) -> bool:
+        """Does a message say `text`? The story's words are English: a demo in another language finds its
+        messages by their buttons alone."""
+        return supported(self.locale) not in (None, "en") or text in all_text(fallback, blocks)
 
     def _next_due(self) -> datetime | None:
         with self.runtime.db.transaction() as session:
@@ -381,7 +389,7 @@ class Simulation:
                 return modal, found[0], found[1]
         for message in reversed(self.slack.visible_to(user_id)):
             found = find_element(message.blocks, action_id, value)
-            if found is not None and text in all_text(message.text, message.blocks):
+            if found is not None and self._says(text, message.text, message.blocks):
                 return message, found[0], found[1]
         raise DemoError(f"{self.people[user_id].name} has no message with a {action_id!r} button")
 

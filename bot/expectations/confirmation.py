@@ -59,7 +59,7 @@ def ready_to_confirm(
         outbox_keys.expectations(pairing.id, agreement.version, "confirm"),
         Kind.EXPECTATIONS_CONFIRM,
         channel,
-        confirm_message(
+        lambda: confirm_message(
             pairing.id,
             agreement.version,
             format_terms(agreement.terms, names.mentee, names.copilot),
@@ -126,7 +126,7 @@ def _put_in_force(
         outbox_keys.expectations(pairing.id, agreement.version, "agreed"),
         Kind.EXPECTATIONS_AGREED,
         pair_group(pairing, mentee, copilot),
-        agreed_message(pairing.id, agreement.version, names),
+        lambda: agreed_message(pairing.id, agreement.version, names),
         now,
     )
     send_agreed_meetings(session, pairing, agreement, mentee, copilot, now)
@@ -139,7 +139,9 @@ def _put_in_force(
             outbox_keys.expectations(pairing.id, agreement.version, "first_meeting"),
             Kind.FIRST_MEETING,
             organiser.slack_user_id,
-            first_meeting_message(organiser is mentee, other.slack_user_id, display_name(other), terms),
+            lambda: first_meeting_message(
+                organiser is mentee, other.slack_user_id, display_name(other), terms
+            ),
             now,
         )
 

@@ -108,7 +108,7 @@ def propose_term(
             outbox_keys.expectations(pairing.id, round_, f"proposal:{key}:{token}"),
             Kind.EXPECTATIONS_PROPOSAL,
             pair_group(pairing, mentee, copilot),
-            proposal_message(pairing.id, round_, names, proposal, token),
+            lambda: proposal_message(pairing.id, round_, names, proposal, token),
             now,
         )
         return {}

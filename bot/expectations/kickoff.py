@@ -48,7 +48,7 @@ def start_expectations(runtime: Runtime, session: Session, pairing: Pairing) -> 
         outbox_keys.expectations(pairing.id, 1, "kickoff"),
         Kind.EXPECTATIONS_KICKOFF,
         pair_group(pairing, mentee, copilot),
-        kickoff_message(
+        lambda: kickoff_message(
             pairing.id,
             pair_names(mentee, copilot),
             reasons,

@@ -65,7 +65,7 @@ def revisit(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> Ou
             outbox_keys.expectations(pairing.id, round_, "kickoff"),
             Kind.EXPECTATIONS_KICKOFF,
             pair_group(pairing, mentee, copilot),
-            revisit_message(pairing.id, person.slack_user_id),
+            lambda: revisit_message(pairing.id, person.slack_user_id),
             now,
         )
         return Outcome(_("Done: you'll both get the questions again. Your current agreement stays in place."))
@@ -90,7 +90,7 @@ def pause(runtime: Runtime, team_id: str, user_id: str, pairing_id: int, until: 
             outbox_keys.pairing_event(pairing.id, f"paused:{pairing.version}"),
             Kind.PAIRING_PAUSED,
             partner.slack_user_id,
-            paused_message(person.slack_user_id, until),
+            lambda: paused_message(person.slack_user_id, until),
             now,
         )
         return Outcome(
@@ -159,7 +159,7 @@ def end_by_member(runtime: Runtime, team_id: str, user_id: str, pairing_id: int,
             outbox_keys.pairing_event(pairing.id, "ended"),
             Kind.PAIRING_ENDED,
             partner.slack_user_id,
-            ended_message(person.slack_user_id),
+            lambda: ended_message(person.slack_user_id),
             now,
         )
         return Outcome(
@@ -203,7 +203,7 @@ def end_not_allowed(session: Session, pairing: Pairing, now: datetime) -> bool:
             outbox_keys.pairing_event(pairing.id, f"not_allowed:{person.id}"),
             Kind.PAIRING_ENDED,
             person.slack_user_id,
-            not_allowed_message(),
+            lambda: not_allowed_message(),
             now,
         )
     return True
@@ -227,6 +227,8 @@ def end_for_leaver(runtime: Runtime, session: Session, person: Person) -> None:
             outbox_keys.pairing_event(pairing.id, "left"),
             Kind.PAIRING_ENDED,
             partner.slack_user_id,
-            partner_left_message(display_name(person), pairing.mentee_id == partner.id),
+            lambda partner=partner, pairing=pairing: partner_left_message(
+                display_name(person), pairing.mentee_id == partner.id
+            ),
             now,
         )

@@ -155,7 +155,9 @@ def _share_comparison(
             outbox_keys.expectations(pairing.id, agreement.version, "differences"),
             Kind.EXPECTATIONS_DIFFERENCES,
             channel,
-            differences_message(pairing.id, agreement.version, names, comparison.differences, warning),
+            lambda: differences_message(
+                pairing.id, agreement.version, names, comparison.differences, warning
+            ),
             now,
         )
     else:

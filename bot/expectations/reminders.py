@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.expectations.rounds import pair_group, people_of, post, request_of
+from bot.i18n import reading_in
 from bot.messages.expectations.reminders import lapsed_message, reminder_message, revisit_withdrawn_message
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
@@ -28,6 +29,7 @@ from bot.pairings import (
 )
 from bot.people import program_settings as program
 from bot.people.directory import display_name
+from bot.people.languages import member_language
 from bot.rules.agreements.status import UNFINISHED, AgreementStatus
 from bot.rules.cadence import NudgeWindow, add_working_days, local_date, safe_zone
 from bot.rules.lifecycle import OPEN_STATES, PairingState
@@ -50,6 +52,7 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
     added = 0
     last_id = 0
     windows: dict[str, NudgeWindow] = {}
+    spoken: dict[str, str] = {}  # each workspace's default language
     while True:
         rows = session.execute(
             with_both_people(
@@ -83,7 +86,8 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
         due: list[tuple[str, int, str, Any, Any, bool, datetime, str]] = []
         for agreement_id, version, status, created_at, pairing_id, team_id, *people in rows:
             if team_id not in windows:
-                windows[team_id] = program.load(session, team_id).nudge_window()
+                settings = program.load(session, team_id)
+                windows[team_id], spoken[team_id] = settings.nudge_window(), settings.language
             window = windows[team_id]
             if now >= created_at + LAPSE_AFTER:
                 added += _give_up(session, pairing_id, agreement_id, now)
@@ -102,19 +106,23 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
                 key = outbox_keys.expectations_reminder(pairing_id, version, person.id, label)
                 due.append((key, pairing_id, team_id, person, partner, partner.id in done, at, label))
         taken = outbox.existing_keys(session, [d[0] for d in due])  # queued on an earlier pass
-        reminders = [
-            outbox.dm(
-                to=person.slack_user_id,
-                kind=Kind.EXPECTATIONS_REMINDER,
-                subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
-                key=key,
-                message=reminder_message(pairing_id, display_name(partner), partner_done, label == "r2"),
-                due_at=at,
-                now=now,
+        reminders = []
+        for key, pairing_id, team_id, person, partner, partner_done, at, label in due:
+            if key in taken:
+                continue
+            with reading_in(member_language(person, spoken.get(team_id))):
+                message = reminder_message(pairing_id, display_name(partner), partner_done, label == "r2")
+            reminders.append(
+                outbox.dm(
+                    to=person.slack_user_id,
+                    kind=Kind.EXPECTATIONS_REMINDER,
+                    subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
+                    key=key,
+                    message=message,
+                    due_at=at,
+                    now=now,
+                )
             )
-            for key, pairing_id, team_id, person, partner, partner_done, at, label in due
-            if key not in taken
-        ]
         added += outbox.enqueue_many(session, reminders)
 
 
@@ -157,7 +165,9 @@ def _give_up_round(
                 outbox_keys.expectations_lapsed(pairing.id, person.id),
                 Kind.PAIRING_LAPSED,
                 person.slack_user_id,
-                lapsed_message(display_name(partner), person.id == mentee.id),
+                lambda partner=partner, person=person: lapsed_message(
+                    display_name(partner), person.id == mentee.id
+                ),
                 now,
             )
         return added
@@ -169,7 +179,7 @@ def _give_up_round(
             outbox_keys.expectations(pairing.id, agreement.version, "withdrawn"),
             Kind.EXPECTATIONS_WITHDRAWN,
             pair_group(pairing, mentee, copilot),
-            revisit_withdrawn_message(),
+            lambda: revisit_withdrawn_message(),
             now,
         )
     )

@@ -14,6 +14,7 @@ clicking at once can never half-apply a change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -26,7 +27,9 @@ from bot.i18n import N_, _
 from bot.messages.expectations.kickoff import PairNames
 from bot.outbox import Kind, Message
 from bot.pairings import NotInPairing, get_pairing, require_member
+from bot.people import languages
 from bot.people.directory import display_name, find_person
+from bot.people.languages import writing_for
 from bot.rules.agreements.comparison import Comparison, compare_answers
 from bot.rules.agreements.questionnaire import Role
 from bot.rules.agreements.status import AgreementStatus
@@ -198,21 +201,16 @@ def post(
     key: str,
     kind: Kind,
     to: str | PairGroup,
-    message: Message,
+    build: Callable[[], Message],
     now: datetime,
     *,
     due_at: datetime | None = None,
 ) -> bool:
     """Queue a message about the pairing (now, or at ``due_at``): to one person (a user id) or to the
-    pair's group DM. False when the key was queued before."""
-    row = {
-        "kind": kind,
-        "subject": pairing,
-        "key": key,
-        "message": message,
-        "due_at": due_at or now,
-        "now": now,
-    }
+    pair's group DM, ``build`` writing it in each reader's language. False when the key was queued before."""
+    row = {"kind": kind, "subject": pairing, "key": key, "due_at": due_at or now, "now": now}
     if isinstance(to, PairGroup):
-        return outbox.send_group(session, members=to.members, channel_id=to.channel_id, **row)
-    return outbox.send_dm(session, to=to, **row)
+        return languages.send_group(session, members=to.members, channel_id=to.channel_id, build=build, **row)
+    with writing_for(session, pairing.team_id, to):
+        message = build()
+    return outbox.send_dm(session, to=to, message=message, **row)

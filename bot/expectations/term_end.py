@@ -23,7 +23,7 @@ from bot.expectations.rounds import (
     post,
     round_numbered,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, reading_in
 from bot.messages.expectations.term_end import (
     networking_message,
     renew_message,
@@ -41,7 +41,9 @@ from bot.pairings import (
     member_columns,
     with_both_people,
 )
+from bot.people import program_settings as program
 from bot.people.directory import display_name
+from bot.people.languages import member_language
 from bot.rules.agreements.proposals import term_end_reached
 from bot.rules.agreements.status import AgreementStatus
 from bot.rules.cadence import local_date
@@ -118,6 +120,7 @@ def _ask_at_term_end(session: Session, ended: dict[int, int], now: datetime) -> 
     if not ended:
         return 0
     asks = []
+    spoken: dict[str, str] = {}  # each workspace's default language
     for pairing_id, team_id, *people in session.execute(
         with_both_people(
             select(Pairing.id, Pairing.team_id, *member_columns(MENTEE), *member_columns(COPILOT))
@@ -125,14 +128,18 @@ def _ask_at_term_end(session: Session, ended: dict[int, int], now: datetime) -> 
     ):
         mentee, copilot = member_at(people, 0), member_at(people, MEMBER_WIDTH)
         version = ended[pairing_id]
+        if team_id not in spoken:
+            spoken[team_id] = program.load(session, team_id).language
         for person, partner in ((mentee, copilot), (copilot, mentee)):
+            with reading_in(member_language(person, spoken[team_id])):
+                message = term_end_message(pairing_id, version, display_name(partner))
             asks.append(
                 outbox.dm(
                     to=person.slack_user_id,
                     kind=Kind.TERM_END,
                     subject=Subject.PAIRING.ref(team_id=team_id, id=pairing_id),
                     key=outbox_keys.term_end(pairing_id, version, person.id),
-                    message=term_end_message(pairing_id, version, display_name(partner)),
+                    message=message,
                     due_at=now,
                     now=now,
                 )
@@ -179,7 +186,7 @@ def choose_at_term_end(
                 outbox_keys.pairing_event(pairing.id, "term_closed"),
                 Kind.PAIRING_ENDED,
                 partner.slack_user_id,
-                term_closed_message(person.slack_user_id),
+                lambda: term_closed_message(person.slack_user_id),
                 now,
             )
             return Outcome(_("Closed. Thank you both for the time you gave each other."))
@@ -197,7 +204,7 @@ def choose_at_term_end(
                 outbox_keys.expectations(pairing.id, version + 1, "kickoff"),
                 Kind.EXPECTATIONS_KICKOFF,
                 pair_group(pairing, mentee, copilot),
-                renew_message(pairing.id),
+                lambda: renew_message(pairing.id),
                 now,
             )
             return Outcome(_("You both chose to renew: the questions are in your group message."))
@@ -222,7 +229,7 @@ def choose_at_term_end(
             outbox_keys.pairing_event(pairing.id, "networking"),
             Kind.PAIRING_ENDED,
             pair_group(pairing, mentee, copilot),
-            networking_message(NETWORK_KEEP_IN_TOUCH_DAYS),
+            lambda: networking_message(NETWORK_KEEP_IN_TOUCH_DAYS),
             now,
         )
         return Outcome(_("Done: you'll stay in touch as networking contacts."))

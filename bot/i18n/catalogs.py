@@ -39,6 +39,14 @@ def current_locale() -> str:
     return _reader.get()
 
 
+def set_reader(locale: str | None) -> str:
+    """``reading_in`` without the scope, for a request's middleware that cannot wrap its listener
+    (bot.people.languages.answer_in); the language now read."""
+    language = supported(locale) or DEFAULT_LANGUAGE
+    _reader.set(language)
+    return language
+
+
 @contextmanager
 def reading_in(locale: str | None) -> Iterator[str]:
     """Strings built inside are in ``locale`` (a language or a Slack locale; unknown means English)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.i18n import N_, _, format_number
 from bot.messages.message import Message
+from bot.messages.readers import plain_block_id
 from bot.messages.text import actions, button, clip, context, escape, format_date, mention, plain, section
 from bot.rules.cadence import cadence_name
 
@@ -49,6 +50,7 @@ def checkin_block_id(checkin_id: int) -> str:
 
 
 def checkin_id_from_block(block_id: str) -> int | None:
+    block_id = plain_block_id(block_id)  # the French half of a two-language message says checkin_12.fr
     raw = block_id.removeprefix(CHECKIN_BLOCK_PREFIX)
     return int(raw) if block_id.startswith(CHECKIN_BLOCK_PREFIX) and raw.isdigit() else None
 

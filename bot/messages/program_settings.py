@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from bot.i18n import LANGUAGES, _
+from bot.messages.language import name_of
 from bot.messages.text import context, escape, mention, plain, section
 from bot.rules.program_limits import LIMITS
 
@@ -56,6 +58,7 @@ class ShownSettings(Protocol):
     digest_enabled: bool
     allow_guests: bool
     checkin_delivery: str
+    language: str
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
@@ -95,6 +98,17 @@ def _yes_no(name: str, label: str, value: bool, yes: str, no: str) -> dict[str, 
     options = [_option(yes, YES), _option(no, NO)]
     element = {"type": "radio_buttons", "options": options, "initial_option": options[0 if value else 1]}
     return _input(name, label, element)
+
+
+def _language_input(current: str) -> dict[str, Any]:
+    options = [_option(name_of(code), code) for code in LANGUAGES]
+    chosen = next((o for o in options if o["value"] == current), options[0])
+    return _input(
+        "language",
+        _("Workspace language"),
+        {"type": "static_select", "options": options, "initial_option": chosen},
+        hint=_("What people read when they chose no language and mentor-bot has none for their Slack one."),
+    )
 
 
 def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, Any]:
@@ -137,6 +151,7 @@ def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, An
                 "initial_option": deliveries[0 if current.checkin_delivery == "dm" else 1],
             },
         ),
+        _language_input(current.language),
         context("Leads and admins only ever see program-level facts, whatever is set here."),
     ]
     return {
@@ -170,6 +185,8 @@ def settings_from(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
             raw[name] = (element(name).get("selected_option") or {}).get("value")
     if "checkin_delivery" in values:
         raw["checkin_delivery"] = (element("checkin_delivery").get("selected_option") or {}).get("value")
+    if "language" in values:
+        raw["language"] = (element("language").get("selected_option") or {}).get("value")
     return raw
 
 

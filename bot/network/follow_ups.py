@@ -14,13 +14,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
-from bot.i18n import _
+from bot.i18n import _, reading_in
 from bot.messages.introductions import REPORT_LIMIT, FollowUp, IntroReport, follow_up_message, report_message
 from bot.network.ownership import NotYours
 from bot.network.reminder_times import due_moment
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
+from bot.people.languages import languages_across, writing_for
 from bot.rules.cadence import local_date
 from bot.rules.network_states import FOLLOW_UP_ANSWERS, IntroStatus
 from bot.runtime import Runtime
@@ -69,6 +70,7 @@ def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> 
     settings_of = {team: program.load(session, team) for team in {row[1] for row in candidates}}
     asked: list[int] = []
     rows = []
+    spoken = languages_across(session, [(row[1], row[6]) for row in candidates])
     for (
         intro_id,
         team_id,
@@ -94,13 +96,15 @@ def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> 
             continue
         asked.append(intro_id)
         follow_up = FollowUp(intro_id, to, contact_id, introducer_id, local_date(created_at, tz), sent + 1)
+        with reading_in(spoken[(team_id, to)]):
+            message = follow_up_message(follow_up)
         rows.append(
             outbox.dm(
                 to=to,
                 kind=Kind.INTRO_FOLLOW_UP,
                 subject=Subject.INTRODUCTION.ref(team_id=team_id, id=intro_id),
                 key=outbox_keys.intro(intro_id, f"followup:{sent + 1}"),
-                message=follow_up_message(follow_up),
+                message=message,
                 due_at=moment,
                 now=now,
             )
@@ -173,15 +177,17 @@ def report_back(runtime: Runtime, team_id: str, intro_id: int, user_id: str, tex
             return False
         now = runtime.clock.now()
         intro.report_back = text.strip()
+        with writing_for(session, team_id, introducer.slack_user_id):
+            message = report_message(
+                IntroReport(user_id, contact.slack_user_id, introducer.slack_user_id, intro.report_back)
+            )
         return outbox.send_dm(
             session,
             to=introducer.slack_user_id,
             kind=Kind.INTRO_REPORT,
             subject=intro,
             key=outbox_keys.intro(intro.id, "report"),
-            message=report_message(
-                IntroReport(user_id, contact.slack_user_id, introducer.slack_user_id, intro.report_back)
-            ),
+            message=message,
             due_at=now,
             now=now,
         )

@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot import outbox
 from bot.i18n import _
 from bot.messages.introductions import (
     REASON_LIMIT,
@@ -26,6 +25,7 @@ from bot.network.volume import intro_refusals, volume_of, volume_with_one_more
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.pairings import open_pairings_of, partner_id
+from bot.people import languages
 from bot.people.directory import UnknownSlackUser, ensure_person, find_person
 from bot.rules.cadence import local_date
 from bot.rules.network_states import IntroStatus
@@ -166,13 +166,13 @@ def make_introduction(
         session.add(intro)
         session.flush()
         members = [introduced_user_id, contact_user_id] + ([user_id] if include_me else [])
-        outbox.send_group(
+        languages.send_group(
             session,
             members=members,
             kind=Kind.INTRO,
             subject=intro,
             key=outbox_keys.intro(intro.id, "made"),
-            message=intro_message(
+            build=lambda: intro_message(
                 IntroMessage(user_id, introduced_user_id, contact_user_id, intro.reason, include_me)
             ),
             due_at=now,

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.i18n import reading_in
 from bot.messages.contacts import KeepInTouch, keep_in_touch_message
 from bot.network.ownership import owned_row
 from bot.network.reminder_times import due_moment
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
+from bot.people.languages import languages_across
 from bot.rules.cadence import local_date
 from bot.runtime import Runtime
 from storage import bulk
@@ -59,6 +61,7 @@ def plan_keep_in_touch(runtime: Runtime, session: Session, now: datetime) -> int
     settings_of = {team: program.load(session, team) for team in {row[1] for row in rows}}
     reminded: list[int] = []
     reminders = []
+    spoken = languages_across(session, [(row[1], row[7]) for row in rows])
     for contact_id, team_id, due_on, last_talked_at, created_at, their_id, name, owner_id, tz in rows:
         moment = due_moment(due_on, now, tz, settings_of[team_id])
         if moment is None:
@@ -66,17 +69,19 @@ def plan_keep_in_touch(runtime: Runtime, session: Session, now: datetime) -> int
         today = local_date(moment, tz)
         since = last_talked_at or local_date(created_at, tz)
         reminded.append(contact_id)
+        with reading_in(spoken[(team_id, owner_id)]):
+            message = keep_in_touch_message(
+                KeepInTouch(
+                    contact_id, owner_id, their_id, name, (today - since).days, last_talked_at is not None
+                )
+            )
         reminders.append(
             outbox.dm(
                 to=owner_id,
                 kind=Kind.KEEP_IN_TOUCH,
                 subject=Subject.CONTACT.ref(team_id=team_id, id=contact_id),
                 key=outbox_keys.keep_in_touch(contact_id, due_on),
-                message=keep_in_touch_message(
-                    KeepInTouch(
-                        contact_id, owner_id, their_id, name, (today - since).days, last_talked_at is not None
-                    )
-                ),
+                message=message,
                 due_at=moment,
                 now=now,
             )

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.i18n import _
+from bot.i18n import _, reading_in
 from bot.messages.contacts import NAME_LIMIT
 from bot.messages.introductions import Volume
 from bot.messages.promises import PROMISE_LIMIT, PromiseDraft, PromiseDue, PromiseLine, promise_due_message
@@ -24,6 +24,7 @@ from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.directory import ensure_person, find_person, resolve_user
+from bot.people.languages import languages_across
 from bot.rules.cadence import local_date
 from bot.rules.network_states import PromiseStatus
 from bot.rules.promise_dates import parse_promise
@@ -148,14 +149,16 @@ def plan_promise_nudges(runtime: Runtime, session: Session, now: datetime) -> in
     settings_of = {team: program.load(session, team) for team in {row[1] for row in rows}}
     nudged: list[int] = []
     nudges = []
+    spoken = languages_across(session, [(row[1], row[8]) for row in rows])
     for promise_id, team_id, due_on, snoozed_until, sent, to_user, to_name, text, owner_id, tz in rows:
         moment = due_moment(snoozed_until or due_on, now, tz, settings_of[team_id])
         if moment is None:
             continue
         nudged.append(promise_id)
-        message = promise_due_message(
-            PromiseDue(promise_id, owner_id, to_user, to_name, text, due_on, local_date(moment, tz))
-        )
+        with reading_in(spoken[(team_id, owner_id)]):
+            message = promise_due_message(
+                PromiseDue(promise_id, owner_id, to_user, to_name, text, due_on, local_date(moment, tz))
+            )
         nudges.append(
             outbox.dm(
                 to=owner_id,

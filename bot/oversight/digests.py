@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.i18n import reading_in
 from bot.messages.summaries import chart_title, digest_blocks, digest_text
 from bot.outbox import FileUpload, Kind, Message, Subject
 from bot.outbox import keys as outbox_keys
@@ -24,6 +25,7 @@ from bot.oversight.chart import health_chart
 from bot.oversight.program_facts import leads_of_team, program_facts, teams_with_people, usergroup_assignments
 from bot.people import program_settings as program
 from bot.people.directory import display_name
+from bot.people.languages import person_language
 from bot.rules.cadence import local_date, safe_zone, to_utc
 from bot.rules.summary_figures import (
     ProgramFacts,
@@ -71,7 +73,8 @@ def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
     """
     added = 0
     for team_id in teams_with_people(session):
-        if not program.load(session, team_id).digest_enabled:
+        settings = program.load(session, team_id)
+        if not settings.digest_enabled:
             continue
         lead_ids = leads_of_team(session, team_id)
         if not lead_ids:
@@ -109,7 +112,8 @@ def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
             facts = facts or program_facts(session, team_id, now)
             earlier = [w for w in weeks.get(lead.id, {}) if w < week]
             previous = weeks[lead.id][max(earlier)] if earlier else None
-            drafts.append(_draft(lead, at, week, facts, scope, previous, now))
+            with reading_in(person_language(lead, settings.language)):  # the lead's digest, in their language
+                drafts.append(_draft(lead, at, week, facts, scope, previous, now))
         added += _queue_digests(session, drafts, now)
     return added
 

@@ -15,6 +15,8 @@ Modules:
 - `org_import`: `mentor-bot import-org`: the CSV into the people table in one transaction, loops cut.
 - `program_settings`: the settings a program admin sets per workspace (validated, read fresh), and who
   counts as a program admin.
+- `languages`: the language each person reads (their choice, Slack's locale, the workspace's default),
+  messages built for someone else in theirs, and group messages for a pair reading two languages.
 - `topics`: the workspace's stored list of mentoring topics (the rules for topics are `bot.rules.topics`).
 - `standing`: whether the program's rules still allow a pairing of two people (the workspace's org chart,
   forgotten managers as unknown, the lifetime hard rules of `bot.rules.matching.facts`).

@@ -84,6 +84,9 @@ def slack_fields(user: Mapping[str, Any]) -> dict[str, Any]:
     if user.get("tz"):
         fields["tz"] = str(user["tz"])[:64]
         fields["tz_offset"] = int(user.get("tz_offset") or 0)
+    # Slack sends the locale only to calls that ask for it (include_locale): absent is not a change.
+    if user.get("locale"):
+        fields["slack_locale"] = str(user["locale"])[:16]
     return fields
 
 
@@ -203,7 +206,7 @@ def ensure_person(
     if person is not None and person.synced_at is not None and now - person.synced_at < max_age:
         return person
     try:
-        user = client.users_info(user=user_id)["user"]
+        user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
         if person is None:
@@ -255,7 +258,9 @@ def call_patiently(method: Callable[..., SlackResponse], **kwargs: Any) -> Slack
 def _all_members(client: WebClient) -> Iterator[dict[str, Any]]:
     cursor = ""
     while True:
-        page = call_patiently(client.users_list, limit=USERS_LIST_PAGE_SIZE, cursor=cursor or None)
+        page = call_patiently(
+            client.users_list, limit=USERS_LIST_PAGE_SIZE, cursor=cursor or None, include_locale=True
+        )
         yield from page.get("members", [])
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
         if not cursor:

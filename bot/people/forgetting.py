@@ -38,6 +38,7 @@ from bot.outbox import keys as outbox_keys
 from bot.pairings import end_pairing, open_pairings_of, partner_id, role_of
 from bot.people.directory import find_person, run_hooks
 from bot.people.forgetting_traces import flag_orphaned_reports, forget_traces
+from bot.people.languages import writing_for
 from bot.people.tombstones import tombstone_hash
 from bot.runtime import Runtime
 from storage.models import (
@@ -135,13 +136,15 @@ def _end_open_pairings(session: Session, person: Person, now: datetime) -> int:
         partner = _person(session, person.team_id, partner_id(pairing, person.id))
         if partner is None or partner.is_deleted or is_forgotten(partner):
             continue
+        with writing_for(session, person.team_id, partner.slack_user_id):
+            message = partner_left_message(pairing.created_at.date(), pairing.mentee_id == partner.id)
         outbox.send_dm(
             session,
             to=partner.slack_user_id,
             kind=Kind.PAIRING_ENDED,
             subject=pairing,
             key=outbox_keys.pairing_event(pairing.id, "forgotten"),
-            message=partner_left_message(pairing.created_at.date(), pairing.mentee_id == partner.id),
+            message=message,
             due_at=now,
             now=now,
         )
@@ -279,6 +282,8 @@ def _anonymise(person: Person) -> None:
     person.is_workspace_admin = False
     person.tz = "UTC"
     person.tz_offset = 0
+    person.slack_locale = None
+    person.language = None
     person.is_deleted = True  # never matched, nudged or summarised as someone active again
     person.digest_enabled = False
 

@@ -20,6 +20,7 @@ from bot.messages.data_rights import org_gap_message
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
+from bot.people.languages import writing_for
 from bot.people.tombstones import reports_of_tombstone
 from bot.runtime import Runtime
 from storage.models import Contact, LeadDigest, LeadUsergroup, Person, Promise
@@ -85,8 +86,9 @@ def flag_orphaned_reports(runtime: Runtime, session: Session, person: Person, no
             )
         )
     admins.discard(person.slack_user_id)
-    message = org_gap_message([r.slack_user_id for r in reports])
     for admin in sorted(admins):
+        with writing_for(session, person.team_id, admin):
+            message = org_gap_message([r.slack_user_id for r in reports])
         outbox.send_dm(
             session,
             to=admin,

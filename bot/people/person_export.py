@@ -178,6 +178,8 @@ def _person_data(person: Person, slack_ids: _SlackIds) -> dict[str, Any]:
         "real_name": person.real_name,
         "email": person.email,
         "tz": person.tz,
+        "slack_locale": person.slack_locale,
+        "language": person.language,
         "title": person.title,
         "org_team": person.org_team,
         "level": person.level,

@@ -38,6 +38,7 @@ class ProgramSettings:
     intro_follow_up_days: int = 7
     volume_guard: int = 10
     workspace_admins_are_program_admins: bool = True
+    language: str = "en"  # what people read when they chose nothing and Slack's locale has no catalog
 
     def nudge_window(self) -> NudgeWindow:
         """When this workspace's nudges may arrive: the nudge hour on working days, outside quiet hours."""

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from bot.i18n import LANGUAGES
+
 # field -> (minimum, maximum) for the numeric settings
 LIMITS: dict[str, tuple[float, float]] = {
     "max_tz_gap_hours": (0, 24),
@@ -18,4 +20,4 @@ LIMITS: dict[str, tuple[float, float]] = {
     "intro_follow_up_days": (1, 60),
     "volume_guard": (1, 1000),
 }
-CHOICES: dict[str, tuple[str, ...]] = {"checkin_delivery": ("dm", "group")}
+CHOICES: dict[str, tuple[str, ...]] = {"checkin_delivery": ("dm", "group"), "language": LANGUAGES}

@@ -56,6 +56,7 @@ def _click_plan(b: Workspace, day: str) -> dict[str, list[dict[str, str]]]:
         "contact_talked": [{"value": str(i["contact"])}],
         "contact_stop_reminding": [{"value": str(i["contact"])}],
         "promise_add": [{}],
+        "language_choice": [{}],  # carries no id: only the clicker's own choice
         "promise_done": [{"value": str(i["promise"])}],
         "promise_snooze_tomorrow": [{"value": str(i["promise"])}],
         "promise_snooze_date": [{"block_id": f"promise_{i['promise']}", "selected_date": day}],
