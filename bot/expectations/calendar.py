@@ -25,8 +25,9 @@ from bot.messages.expectations.calendar import (
 from bot.outbox import FileUpload, Kind
 from bot.outbox import keys as outbox_keys
 from bot.people.directory import display_name
+from bot.people.languages import writing_for
 from bot.rules.agreed_meetings import Member, agreed_series
-from bot.rules.calendar import calendar_ics
+from bot.rules.calendar import MeetingSeries, calendar_ics
 from storage.models import Agreement, CheckIn, Pairing, Person
 
 
@@ -52,13 +53,16 @@ def _meetings_held(session: Session, pairing: Pairing) -> int:
     )
 
 
-def send_agreed_meetings(
-    session: Session, pairing: Pairing, agreement: Agreement, mentee: Person, copilot: Person, now: datetime
-) -> bool:
-    """Queue the line and the .ics for the pair's group DM. False when the agreement sets no meetings to
-    put in a calendar (no cadence, or no meeting left in its term)."""
-    names = (display_name(mentee), display_name(copilot))
-    series = agreed_series(
+def _series(
+    session: Session,
+    pairing: Pairing,
+    agreement: Agreement,
+    mentee: Person,
+    copilot: Person,
+    names: tuple[str, str],
+    now: datetime,
+) -> MeetingSeries | None:
+    return agreed_series(
         agreement.terms,
         confirmed_at=agreement.confirmed_at or now,
         mentee=_member(mentee),
@@ -70,6 +74,18 @@ def send_agreed_meetings(
         url=slack_link(pairing.team_id, pairing.channel_id),
         meetings_held=_meetings_held(session, pairing),
     )
+
+
+def send_agreed_meetings(
+    session: Session, pairing: Pairing, agreement: Agreement, mentee: Person, copilot: Person, now: datetime
+) -> bool:
+    """Queue the line and the .ics for the pair's group DM. False when the agreement sets no meetings to
+    put in a calendar (no cadence, or no meeting left in its term)."""
+    names = (display_name(mentee), display_name(copilot))
+    # One file for both: its few words (the title, the link's line) are in the mentee's language, who
+    # organises the series by default.
+    with writing_for(session, pairing.team_id, mentee.slack_user_id):
+        series = _series(session, pairing, agreement, mentee, copilot, names, now)
     if series is None:
         return False
     group = pair_group(pairing, mentee, copilot)
@@ -79,7 +95,7 @@ def send_agreed_meetings(
         outbox_keys.calendar(pairing.id, agreement.version),
         Kind.CALENDAR,
         group,
-        calendar_message(),
+        calendar_message,
         now,
     )
     # The file follows the line into the same conversation (an attached kind), once the line was sent.
