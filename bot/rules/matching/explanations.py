@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.i18n import N_, _, format_number, n_
+from bot.i18n import DEFAULT_LANGUAGE, N_, _, format_number, n_, reading_in
 from bot.rules.matching.columns import CopilotPool, MenteeTable
 from bot.rules.matching.facts import CopilotFacts, MatchRules, MenteeFacts
 from bot.rules.matching.scoring import CENTI, PART_KEYS, MatchScore, ScorePart, points
@@ -17,92 +17,128 @@ from bot.rules.topics import DEFAULT_TOPICS, topic_label
 
 # A reason is stored (in the offer) in English, the way a lead reads a proposed round: "The copilot is …".
 # Each person reads it in their own language when a message is built: the stored sentence is matched
-# against the English templates below, and the template's translation is filled with the same values.
-# A template that speaks of the copilot has two more forms: the pair's ("{copilot} is …") and the proposed
-# copilot's own ("You're …"). A (singular, plural) pair is one sentence with a count (n_).
-Words = str | tuple[str, str]
+# against the English sentences below, and the same sentence is said again in the reader's language with
+# the same values. A reason that speaks of the copilot has two more forms: the pair's ("{copilot} is …")
+# and the proposed copilot's own ("You're …"). AUDIENCES: lead, named, you.
+Say = Callable[[str, int, dict[str, str]], str]
 
 
 @dataclass(frozen=True)
 class _Reason:
-    lead: Words
-    named: Words | None = None
-    you: Words | None = None
+    say: Say  # (audience, count, values) -> the sentence in the reader's language
+    counted: bool = False
 
 
-TOPICS_SHARED = _Reason(N_("You both care about {topics}."))
-NO_TOPIC_SHARED = _Reason(
+def _plain(text: str) -> _Reason:
+    return _Reason(lambda _audience, count, values: _(text, count=count, **values))
+
+
+def _about_the_copilot(lead: str, named: str, you: str) -> _Reason:
+    forms = {"lead": lead, "named": named, "you": you}
+    return _Reason(lambda audience, count, values: _(forms[audience], count=count, **values), counted=True)
+
+
+def _line_up(audience: str, count: int, values: dict[str, str]) -> str:
+    return n_(
+        "Your working days line up completely ({count} hour).",
+        "Your working days line up completely ({count} hours).",
+        count,
+    )
+
+
+def _overlap(audience: str, count: int, values: dict[str, str]) -> str:
+    return n_(
+        "Your working days overlap by {count} hour.", "Your working days overlap by {count} hours.", count
+    )
+
+
+def _ahead(audience: str, count: int, values: dict[str, str]) -> str:
+    if audience == "you":
+        return n_(
+            "You're one level ahead: far enough to have been there, close enough to remember.",
+            "You're {count} levels ahead: far enough to have been there, close enough to remember.",
+            count,
+        )
+    if audience == "named":
+        return n_(
+            "{copilot} is one level ahead: far enough to have been there, close enough to remember.",
+            "{copilot} is {count} levels ahead: far enough to have been there, close enough to remember.",
+            count,
+            **values,
+        )
+    return n_(
+        "The copilot is one level ahead: far enough to have been there, close enough to remember.",
+        "The copilot is {count} levels ahead: far enough to have been there, close enough to remember.",
+        count,
+    )
+
+
+def _behind(audience: str, count: int, values: dict[str, str]) -> str:
+    if audience == "you":
+        return n_(
+            "You're one level behind them, which is unusual for this programme.",
+            "You're {count} levels behind them, which is unusual for this programme.",
+            count,
+        )
+    if audience == "named":
+        return n_(
+            "{copilot} is one level behind the mentee, which is unusual for this programme.",
+            "{copilot} is {count} levels behind the mentee, which is unusual for this programme.",
+            count,
+            **values,
+        )
+    return n_(
+        "The copilot is one level behind the mentee, which is unusual for this programme.",
+        "The copilot is {count} levels behind the mentee, which is unusual for this programme.",
+        count,
+    )
+
+
+TOPICS_SHARED = _plain(N_("You both care about {topics}."))
+NO_TOPIC_SHARED = _plain(
     N_("You don't share any of the listed topics, so this would be a broader conversation.")
 )
-NO_TOPICS = _Reason(N_("No topics were named for this request, so topics didn't count."))
-HOURS_ALL = _Reason(
-    (
-        N_("Your working days line up completely ({count} hour)."),
-        N_("Your working days line up completely ({count} hours)."),
-    )
-)
-HOURS_SOME = _Reason(
-    (N_("Your working days overlap by {count} hour."), N_("Your working days overlap by {count} hours."))
-)
-HOURS_SOME_FRACTION = _Reason(N_("Your working days overlap by {hours} hours."))
-HOURS_NONE = _Reason(N_("Your working days don't overlap, so you'd need to meet outside usual hours."))
-LEVELS_UNKNOWN = _Reason(N_("We don't know both of your levels, so level counted as neutral."))
-AHEAD_JUST_RIGHT = _Reason(
-    (
-        N_("The copilot is one level ahead: far enough to have been there, close enough to remember."),
-        N_("The copilot is {count} levels ahead: far enough to have been there, close enough to remember."),
-    ),
-    (
-        N_("{copilot} is one level ahead: far enough to have been there, close enough to remember."),
-        N_("{copilot} is {count} levels ahead: far enough to have been there, close enough to remember."),
-    ),
-    (
-        N_("You're one level ahead: far enough to have been there, close enough to remember."),
-        N_("You're {count} levels ahead: far enough to have been there, close enough to remember."),
-    ),
-)
-AHEAD_FAR = _Reason(
+NO_TOPICS = _plain(N_("No topics were named for this request, so topics didn't count."))
+HOURS_ALL = _Reason(_line_up, counted=True)
+HOURS_SOME = _Reason(_overlap, counted=True)
+HOURS_SOME_FRACTION = _plain(N_("Your working days overlap by {hours} hours."))
+HOURS_NONE = _plain(N_("Your working days don't overlap, so you'd need to meet outside usual hours."))
+LEVELS_UNKNOWN = _plain(N_("We don't know both of your levels, so level counted as neutral."))
+AHEAD_JUST_RIGHT = _Reason(_ahead, counted=True)
+AHEAD_FAR = _about_the_copilot(
     N_("The copilot is {count} levels ahead, a bigger gap than ideal."),
     N_("{copilot} is {count} levels ahead, a bigger gap than ideal."),
     N_("You're {count} levels ahead, a bigger gap than ideal."),
 )
-SAME_LEVEL_SENIOR_PREFERRED = _Reason(
+SAME_LEVEL_SENIOR_PREFERRED = _plain(
     N_("You're at the same level; a copilot a little further along was preferred.")
 )
-BEHIND = _Reason(
-    (
-        N_("The copilot is one level behind the mentee, which is unusual for this programme."),
-        N_("The copilot is {count} levels behind the mentee, which is unusual for this programme."),
+BEHIND = _Reason(_behind, counted=True)
+PEERS_SAME = _plain(N_("You're at the same level, so you can compare notes as peers."))
+PEERS_CLOSE = _plain(N_("You're one level apart, close enough to talk as peers."))
+PEERS_APART = _Reason(
+    lambda _audience, count, _values: _(
+        "You're {count} levels apart, so this is less of a peer conversation.", count=count
     ),
-    (
-        N_("{copilot} is one level behind the mentee, which is unusual for this programme."),
-        N_("{copilot} is {count} levels behind the mentee, which is unusual for this programme."),
-    ),
-    (
-        N_("You're one level behind them, which is unusual for this programme."),
-        N_("You're {count} levels behind them, which is unusual for this programme."),
-    ),
+    counted=True,
 )
-PEERS_SAME = _Reason(N_("You're at the same level, so you can compare notes as peers."))
-PEERS_CLOSE = _Reason(N_("You're one level apart, close enough to talk as peers."))
-PEERS_APART = _Reason(N_("You're {count} levels apart, so this is less of a peer conversation."))
-SAME_TEAM_ASKED = _Reason(N_("You're on the same team, as asked."))
-SAME_TEAM = _Reason(N_("You're on the same team, so you share context but get less of an outside view."))
-OTHER_TEAM_ASKED = _Reason(N_("You're on different teams, as asked."))
-OTHER_TEAM = _Reason(N_("You're on different teams, which brings a fresh view."))
-TEAM_UNKNOWN = _Reason(N_("We couldn't tell whether you're on the same team."))
-FREE = _Reason(
+SAME_TEAM_ASKED = _plain(N_("You're on the same team, as asked."))
+SAME_TEAM = _plain(N_("You're on the same team, so you share context but get less of an outside view."))
+OTHER_TEAM_ASKED = _plain(N_("You're on different teams, as asked."))
+OTHER_TEAM = _plain(N_("You're on different teams, which brings a fresh view."))
+TEAM_UNKNOWN = _plain(N_("We couldn't tell whether you're on the same team."))
+FREE = _about_the_copilot(
     N_("The copilot isn't mentoring anyone else right now."),
     N_("{copilot} isn't mentoring anyone else right now."),
     N_("You aren't mentoring anyone else right now."),
 )
-LOADED = _Reason(
+LOADED = _about_the_copilot(
     N_("The copilot is mentoring {load} of up to {capacity} people right now."),
     N_("{copilot} is mentoring {load} of up to {capacity} people right now."),
     N_("You're mentoring {load} of up to {capacity} people right now."),
 )
-PAIRED_BEFORE = _Reason(N_("You've been paired before."))
-NEW_PAIR = _Reason(N_("You haven't been paired before."))
+PAIRED_BEFORE = _plain(N_("You've been paired before."))
+NEW_PAIR = _plain(N_("You haven't been paired before."))
 
 _ALL = (
     TOPICS_SHARED,
@@ -130,32 +166,31 @@ _ALL = (
     PAIRED_BEFORE,
     NEW_PAIR,
 )
-_NUMBERS = {"count": r"\d+", "load": r"\d+", "capacity": r"\d+", "hours": r"\d+(?:\.\d+)?"}
+_VALUES = {"topics": ".+?", "load": r"\d+", "capacity": r"\d+", "hours": r"\d+(?:\.\d+)?"}
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>{_NUMBERS.get(part, '.+?')})"
-        for i, part in enumerate(parts)
-    )
-    return re.compile(regex, re.DOTALL)
-
-
-# (pattern, reason, count implied by a singular form that doesn't write it)
-_PATTERNS: tuple[tuple[re.Pattern[str], _Reason, int | None], ...] = tuple(
-    (_pattern(form), reason, 1 if i == 0 and "{count}" not in form else None)
-    for reason in _ALL
-    for i, form in enumerate(reason.lead if isinstance(reason.lead, tuple) else (reason.lead,))
-)
-
-
-def _english(reason: _Reason, count: int | None = None, **values: object) -> str:
+def _english(reason: _Reason, count: int = 0, **values: object) -> str:
     """The stored sentence: English, as a lead reads it, whoever is reading now."""
-    words = reason.lead
-    if isinstance(words, tuple):
-        words = words[0] if count == 1 else words[1]
-    return words.format(count=count, **values)
+    with reading_in(DEFAULT_LANGUAGE):
+        return reason.say("lead", count, {k: str(v) for k, v in values.items()})
+
+
+def _patterns(reason: _Reason) -> list[tuple[re.Pattern[str], int | None]]:
+    """The reason's English sentences as patterns: values become named groups, and a written count (no
+    other digit appears in these sentences) the `count` group; a form that writes no count implies 1."""
+    found: dict[str, int | None] = {}
+    for count in (1, 2) if reason.counted else (0,):
+        text = re.escape(_english(reason, count, **{name: f"\x00{name}\x00" for name in _VALUES}))
+        for name, value in _VALUES.items():
+            text = text.replace(re.escape(f"\x00{name}\x00"), f"(?P<{name}>{value})", 1)
+        if reason.counted and str(count) in text:
+            found.setdefault(text.replace(str(count), r"(?P<count>\d+)", 1), None)
+        else:
+            found.setdefault(text, count if reason.counted else None)
+    return [(re.compile(pattern, re.DOTALL), implied) for pattern, implied in found.items()]
+
+
+_PATTERNS = [(pattern, reason, implied) for reason in _ALL for pattern, implied in _patterns(reason)]
 
 
 def _and(words: Sequence[str]) -> str:
@@ -187,12 +222,6 @@ def _shown_topics(joined: str) -> str:
     return _and([_shown_topic(name) for name in names])
 
 
-def _said(words: Words, count: int | None, values: dict[str, str]) -> str:
-    if isinstance(words, tuple):
-        return n_(words[0], words[1], count or 0, **values)
-    return _(words, **values)
-
-
 def _in_reader_words(reason: str, audience: str, copilot: str = "") -> str | None:
     """The stored English `reason` for `audience` (lead, named or you) in the reader's language; None
     when it is no sentence we wrote (then the caller keeps it as it is)."""
@@ -200,16 +229,15 @@ def _in_reader_words(reason: str, audience: str, copilot: str = "") -> str | Non
         match = pattern.fullmatch(reason)
         if match is None:
             continue
-        values = dict(match.groupdict())
-        count = int(values.pop("count")) if "count" in values else implied
+        values = {k: v for k, v in match.groupdict().items() if v is not None}
+        count = int(values.pop("count")) if "count" in values else (implied or 0)
         if "topics" in values:
             values["topics"] = _shown_topics(values["topics"])
         if "hours" in values:
             values["hours"] = format_number(float(values["hours"]), digits=1)
-        words = {"named": said.named, "you": said.you}.get(audience) or said.lead
-        if audience == "named" and said.named:
+        if audience == "named":
             values["copilot"] = copilot
-        return _said(words, count, values)
+        return said.say(audience, count, values)
     return None
 
 
