@@ -8,6 +8,7 @@ the right input (Slack's `response_action: errors` is keyed by block id).
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -71,6 +72,13 @@ def field_value(values: Mapping[str, Mapping[str, Any]], name: str) -> dict[str,
     return values.get(name, {}).get(name, {})
 
 
+def _alphabetical(label: str) -> tuple[str, str]:
+    """Sort key: accents folded first ("Écriture" among the E's), then the exact spelling."""
+    key = normalise_tag(label)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+    return bare, key
+
+
 def topic_option(name: str) -> dict[str, Any]:
     """A topic as an option: the stored name as its value, shown in the reader's words (topic_label)."""
     return option(name, topic_label(name))
@@ -84,7 +92,7 @@ def topic_select(action_id: str, topics: Sequence[str], selected: Sequence[str])
         "action_id": action_id,
         "placeholder": plain(_("Pick topics")),
     }
-    topics = sorted(topics, key=lambda name: normalise_tag(topic_label(name)))
+    topics = sorted(topics, key=lambda name: _alphabetical(topic_label(name)))
     if len(topics) <= MAX_OPTIONS_PER_SELECT:
         element["options"] = [topic_option(t) for t in topics]
     else:
