@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import N_, _
+from bot.messages.help import command_line
 from bot.messages.text import context, section
 
 MAIN_COMMANDS = (
@@ -23,7 +24,7 @@ def direct_message_reply(*, is_admin: bool) -> tuple[str, list[dict[str, Any]]]:
     commands = [*MAIN_COMMANDS]
     if is_admin:
         commands.append(ADMIN_COMMAND)
-    lines = "\n".join(f"`/mentor {usage}`: {_(what)}" for usage, what in commands)
+    lines = "\n".join(command_line(usage, what) for usage, what in commands)
     blocks = [
         section(
             _(

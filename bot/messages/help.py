@@ -19,6 +19,11 @@ class Listed(Protocol):
     def summary(self) -> str: ...
 
 
+def command_line(usage: str, summary: str) -> str:
+    """One line of a command list: the command as typed (never translated), what it does in the reader's words."""
+    return _("{command}: {summary}", command=f"`/mentor {usage}`", summary=_(summary))
+
+
 def help_blocks(
     subcommands: Sequence[Listed], unknown: str | None = None, suggestion: str | None = None
 ) -> list[dict[str, Any]]:
@@ -43,7 +48,7 @@ def help_blocks(
             )
         )
     )
-    lines = [f"`/mentor {s.usage}`: {_(s.summary)}" for s in subcommands]
+    lines = [command_line(s.usage, s.summary) for s in subcommands]
     blocks.append(section("\n".join(lines)))
     blocks.append(
         context(

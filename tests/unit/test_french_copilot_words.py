@@ -13,6 +13,7 @@ import pytest
 from bot.i18n import reading_in
 from bot.messages.admin import admin_menu_blocks, not_admin_text, person_modal, topics_modal
 from bot.messages.data_rights import confirm_blocks, forgotten_text
+from bot.messages.direct_messages import direct_message_reply
 from bot.messages.form_fields import topic_select
 from bot.messages.help import help_blocks, help_text
 from bot.messages.mentee_requests import RequestForm, request_modal, round_done_text
@@ -91,10 +92,16 @@ def test_help_lists_the_commands_in_french_and_the_command_names_stay():
         blocks = json.dumps(help_blocks(router.listed()), ensure_ascii=False)
         title = help_text()
     assert title == "Commandes de mentor-bot"
-    assert "`/mentor help`: afficher cette liste" in blocks
-    assert "`/mentor request [@colleague]`: demander un copilote, ou un collègue auquel vous pensez" in blocks
-    assert "`/mentor forget-me`: supprimer vos données de mentorat" in blocks
+    assert "`/mentor help` : afficher cette liste" in blocks
+    assert (
+        "`/mentor request [@colleague]` : demander un copilote, ou un collègue auquel vous pensez" in blocks
+    )
+    assert "`/mentor forget-me` : supprimer vos données de mentorat" in blocks
     assert "show this list" not in blocks
+    with reading_in("fr"):
+        text, reply = direct_message_reply(is_admin=True)
+    assert text == "Je fonctionne avec la commande /mentor : essayez /mentor help."
+    assert "`/mentor admin` : outils d'administration du programme" in json.dumps(reply, ensure_ascii=False)
 
 
 def test_a_typo_is_answered_in_french_with_the_closest_command():
