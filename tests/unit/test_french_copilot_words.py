@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.demo.slack_standin.blockkit import blocks_problems, view_problems
 from bot.i18n import reading_in
 from bot.messages.admin import admin_menu_blocks, not_admin_text, person_modal, topics_modal
 from bot.messages.data_rights import confirm_blocks, forgotten_text
@@ -202,6 +203,7 @@ def test_french_modals_fit_slack_limits_without_being_cut(name: str):
         view = VIEWS[name]()
         confirm = confirm_blocks()
         stale = stale_text("not_found")
+    assert view_problems(view, expected_type="modal") == []  # Slack's limits, as the stand-in checks them
     assert len(view["title"]["text"]) <= 24 and len(view["submit"]["text"]) <= 24
     assert len(view["close"]["text"]) <= 24
     for where, text in _plain_texts(view):
@@ -221,3 +223,20 @@ def test_request_form_options_are_translated_per_build():
     assert "Quelqu'un de mon équipe" in french and "Someone from my team" in english
     assert "Quelqu'un de mon équipe" not in english
     assert RequestForm(goals="", topics=(), cadence="").team_preference == "either"
+
+
+def test_french_messages_and_home_sections_are_valid_block_kit():
+    with reading_in("fr"):
+        built = {
+            "offer": _offer()["blocks"],
+            "help": help_blocks(_router().listed(), "reqest", "request"),
+            "admin menu": admin_menu_blocks("topcs", "topics"),
+            "volunteer home": home_blocks(VolunteerSummary(True, ("Writing",), 2, 1, date(2026, 3, 9), None)),
+            "paused home": home_blocks(VolunteerSummary(False, (), 1, 0, None, None)),
+            "new volunteer": home_blocks(None),
+            "forget me": confirm_blocks()[1],
+        }
+    for name, blocks in built.items():
+        assert blocks_problems(blocks) == [], name
+        for _where, text in _plain_texts(blocks):
+            assert not text.endswith("…"), (name, text)

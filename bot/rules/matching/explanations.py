@@ -241,11 +241,6 @@ def _in_reader_words(reason: str, audience: str, copilot: str = "") -> str | Non
     return None
 
 
-def for_a_lead(reason: str) -> str:
-    """A stored reason as a lead reads it, in their language."""
-    return _in_reader_words(reason, "lead") or reason
-
-
 # The old way round, for a sentence no template matches (one written before these templates, or clipped).
 _ABOUT_THE_COPILOT = (
     ("The copilot isn't ", "{copilot} isn't ", "You aren't "),
