@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.i18n import N_, _
 from bot.messages.admin import (
     PERSON_CALLBACK,
     TOPICS_CALLBACK,
@@ -38,8 +39,8 @@ from handlers.router import CommandCall
 
 log = logging.getLogger(__name__)
 
-EDIT_TOPICS = "edit the mentoring topics"
-EDIT_ORG_CHART = "edit the org chart"
+EDIT_TOPICS = N_("edit the mentoring topics")
+EDIT_ORG_CHART = N_("edit the org chart")
 
 
 def register(app: MentorApp) -> None:
@@ -109,6 +110,6 @@ def save_person(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runt
         tell(client, channel_id, admin_id, person_not_saved_text(list(exc.errors.values())))
         return
     except UnknownSlackUser:
-        tell(client, channel_id, admin_id, person_not_saved_text(["Slack doesn't know that person."]))
+        tell(client, channel_id, admin_id, person_not_saved_text([_("Slack doesn't know that person.")]))
         return
     tell(client, channel_id, admin_id, person_saved_text(user_id, changes))

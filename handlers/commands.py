@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import N_
 from bot.messages.admin import ADMIN_TOOLS, admin_menu_blocks, admin_menu_text, not_admin_text
 from bot.messages.help import help_blocks, help_text
 from bot.oversight.roles import is_admin
@@ -17,7 +18,7 @@ from handlers.router import ADMIN, CommandCall, CommandRouter, split_command
 
 
 def register(app: MentorApp) -> None:
-    app.router.add("help", "help", "show this list", show_help, aliases=("?", "commands"))
+    app.router.add("help", "help", N_("show this list"), show_help, aliases=("?", "commands"))
     app.command("/mentor")(mentor_command)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import N_
 from bot.messages.data_rights import (
     FORGET_ACTION,
     FORGET_VALUE,
@@ -26,7 +27,7 @@ def register(app: MentorApp) -> None:
     app.router.add(
         "forget-me",
         "forget-me",
-        "delete your mentoring data (asks you to confirm first)",
+        N_("delete your mentoring data (asks you to confirm first)"),
         forget_me,
         aliases=("forget",),
     )

@@ -16,11 +16,12 @@ from slack_bolt import BoltResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.i18n import N_, _
 from bot.messages.text import plain, section
 
 log = logging.getLogger(__name__)
 
-DB_DOWN_TEXT = (
+DB_DOWN_TEXT = N_(
     "mentor-bot can't reach its database right now. Nothing was lost: please try again in a moment."
 )
 
@@ -42,9 +43,9 @@ def friendly_error(
     # The type and the reference only: the payload may hold private mentoring text or tokens.
     log.error("handler failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
     text = (
-        DB_DOWN_TEXT
+        _(DB_DOWN_TEXT)
         if _is_database_down(error)
-        else f"Something went wrong on our side (ref {reference}). Please try again."
+        else _("Something went wrong on our side (ref {reference}). Please try again.", reference=reference)
     )
     not_acked = response is not None
     if not_acked and (body.get("type") == "view_submission" or body.get("command")):
@@ -65,8 +66,8 @@ def _ack_answer(body: dict[str, Any], text: str) -> BoltResponse:
         # Push a note over the form: closing it returns to the form with everything still typed in.
         view = {
             "type": "modal",
-            "title": plain("Not saved yet", 24),
-            "close": plain("Back to the form", 24),
+            "title": plain(_("Not saved yet"), 24),
+            "close": plain(_("Back to the form"), 24),
             "blocks": [section(text)],
         }
         payload: dict[str, Any] = {"response_action": "push", "view": view}

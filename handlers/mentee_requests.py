@@ -19,6 +19,7 @@ from bot.copilots.mentee_requests import (
     validate_request,
 )
 from bot.copilots.rounds import matching_counts, run_round
+from bot.i18n import N_
 from bot.messages.mentee_requests import (
     CANCEL_ACTION,
     REQUEST_CALLBACK,
@@ -50,11 +51,11 @@ def register(app: MentorApp) -> None:
     app.router.add(
         "request",
         "request [@colleague]",
-        "ask for a copilot, or for a colleague you have in mind",
+        N_("ask for a copilot, or for a colleague you have in mind"),
         request,
         aliases=("ask",),
     )
-    app.router.add("status", "status", "see your request and pairings, or cancel a request", status)
+    app.router.add("status", "status", N_("see your request and pairings, or cancel a request"), status)
     app.view(REQUEST_CALLBACK)(submitted)
     app.action(CANCEL_ACTION)(cancel)
     app.action(ROUND_ACTION)(matching_round)

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.copilots.consent import OfferAnswer, accept_offer, decline_offer, offer_check
+from bot.i18n import _
 from bot.messages.offers import (
     ACCEPT_ACTION,
     DECLINE_ACTION,
@@ -104,7 +105,7 @@ def declined(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime
     typed = (body["view"]["state"]["values"].get(DECLINE_REASON_BLOCK) or {}).get(DECLINE_REASON_ACTION)
     if len(((typed or {}).get("value") or "").strip()) > DECLINE_REASON_MAX:
         # Slack enforces max_length; a forged or replayed submission is refused, not silently cut.
-        too_long = f"Please keep the reason under {DECLINE_REASON_MAX} characters."
+        too_long = _("Please keep the reason under {count} characters.", count=DECLINE_REASON_MAX)
         ack(response_action="errors", errors={DECLINE_REASON_BLOCK: too_long})
         return
     ack()

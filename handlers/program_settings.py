@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.i18n import N_
 from bot.messages.program_settings import (
     SETTINGS_CALLBACK,
     lead_group_result_text,
@@ -28,11 +29,13 @@ from handlers.router import CommandCall
 
 
 def register(app: MentorApp) -> None:
-    app.router.add("settings", "admin settings", "change the program settings", settings_command, admin=True)
+    app.router.add(
+        "settings", "admin settings", N_("change the program settings"), settings_command, admin=True
+    )
     app.router.add(
         "leads",
         "admin leads @lead [remove] @group",
-        "give leads their user groups",
+        N_("give leads their user groups"),
         leads_command,
         admin=True,
     )

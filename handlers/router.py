@@ -54,7 +54,9 @@ SubcommandHandler = Callable[[CommandCall], None]
 class Subcommand:
     name: str
     usage: str
-    summary: str  # for an admin subcommand, also what a non-admin is told they can't do
+    # English, marked with N_ where it is registered and translated where it is shown (help, not_admin_text);
+    # for an admin subcommand, also what a non-admin is told they can't do
+    summary: str
     handler: SubcommandHandler
     aliases: tuple[str, ...] = ()
     admin: bool = False

@@ -15,6 +15,7 @@ from bot.copilots.volunteering import (
     volunteer_form_of,
     volunteer_summary,
 )
+from bot.i18n import N_
 from bot.messages.volunteering import (
     EDIT_ACTION,
     PAUSE_ACTION,
@@ -41,7 +42,7 @@ def register(app: MentorApp) -> None:
     app.router.add(
         "volunteer",
         "volunteer [off]",
-        "offer to be a copilot or change what you offer; `off` pauses new requests",
+        N_("offer to be a copilot or change what you offer; `off` pauses new requests"),
         volunteer,
     )
     app.action(EDIT_ACTION)(edit_from_home)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.copilots.match_data import MatchData, load_match_data, load_pair_data, mentee_facts
 from bot.copilots.offers import offer_next, withdraw_offers
+from bot.i18n import _
 from bot.messages.mentee_requests import (
     CANT_FIND_TEXT,
     GOALS_MAX,
@@ -65,24 +66,27 @@ def check_request_form(form: RequestForm, known_topics: Sequence[str]) -> dict[s
     """Problems keyed by field: goals, topics, cadence, length, team."""
     errors: dict[str, str] = {}
     if len(form.goals) < GOALS_MIN:
-        errors["goals"] = (
-            f"Please say a little more (at least {GOALS_MIN} characters), so a copilot knows how to help."
+        errors["goals"] = _(
+            "Please say a little more (at least {count} characters), so a copilot knows how to help.",
+            count=GOALS_MIN,
         )
     elif len(form.goals) > GOALS_MAX:
-        errors["goals"] = f"Please keep it to {GOALS_MAX} characters (you have {len(form.goals)})."
+        errors["goals"] = _(
+            "Please keep it to {count} characters (you have {typed}).", count=GOALS_MAX, typed=len(form.goals)
+        )
     if not form.topics:
-        errors["topics"] = "Pick at least one topic."
+        errors["topics"] = _("Pick at least one topic.")
     else:
         known = {normalise_tag(t) for t in known_topics}
         unknown = [t for t in form.topics if normalise_tag(t) not in known]
         if unknown:
-            errors["topics"] = "Some topics are no longer on the list; please pick again."
+            errors["topics"] = _("Some topics are no longer on the list; please pick again.")
     if form.cadence not in CADENCES:
-        errors["cadence"] = "Pick how often you'd like to meet."
+        errors["cadence"] = _("Pick how often you'd like to meet.")
     if len(form.length_text) > LENGTH_MAX:
-        errors["length"] = f"Please keep it to {LENGTH_MAX} characters."
+        errors["length"] = _("Please keep it to {count} characters.", count=LENGTH_MAX)
     if form.team_preference not in TEAM_PREFERENCES:
-        errors["team"] = "Pick one of the options."
+        errors["team"] = _("Pick one of the options.")
     return errors
 
 
@@ -276,7 +280,7 @@ def validate_request(runtime: Runtime, team_id: str, user_id: str, form: Request
         errors = check_request_form(form, workspace_topics(session, team_id))
         person = find_person(session, team_id, user_id)
         if person is not None and open_request_of(session, team_id, person.id) is not None:
-            errors["goals"] = "You already have an open request. Use `/mentor status` to see or cancel it."
+            errors["goals"] = _("You already have an open request. Use `/mentor status` to see or cancel it.")
         named = find_person(session, team_id, form.copilot_user_id) if form.copilot_user_id else None
         if person is not None and named is not None:
             data = load_pair_data(session, team_id, person, named, runtime.clock.now())

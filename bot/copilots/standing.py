@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.copilots.offers import offer_next, withdraw_offer
 from bot.expectations.later_life import end_not_allowed
+from bot.i18n import _
 from bot.messages.offers import NOT_ALLOWED
 from bot.people import program_settings as program
 from bot.people.directory import display_name
@@ -57,7 +58,11 @@ def enforce_rules(runtime: Runtime, session: Session, team_id: str) -> list[str]
         withdraw_offer(session, offer, now, why=NOT_ALLOWED)
         reoffer[request.id] = request
         done.append(
-            f"the offer to {display_name(copilot)} for {display_name(mentee)}'s request was withdrawn"
+            _(
+                "the offer to {copilot} for {mentee}'s request was withdrawn",
+                copilot=display_name(copilot),
+                mentee=display_name(mentee),
+            )
         )
     pairings = session.scalars(
         select(Pairing).where(Pairing.team_id == team_id, Pairing.state.in_(OPEN_STATES)).order_by(Pairing.id)
@@ -69,7 +74,13 @@ def enforce_rules(runtime: Runtime, session: Session, team_id: str) -> list[str]
         if standing_block(session, mentee, copilot, org=org, rules=rules) is None:
             continue
         if end_not_allowed(session, pairing, now):
-            done.append(f"the pairing of {display_name(mentee)} and {display_name(copilot)} was ended")
+            done.append(
+                _(
+                    "the pairing of {mentee} and {copilot} was ended",
+                    mentee=display_name(mentee),
+                    copilot=display_name(copilot),
+                )
+            )
     session.flush()
     for request in reoffer.values():
         if request.status in OPEN_REQUEST_STATES and not _pending_offer(session, request):

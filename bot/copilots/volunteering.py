@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import _
 from bot.messages.volunteering import INTRO_MAX, MAX_CAPACITY, MIN_CAPACITY, VolunteerForm, VolunteerSummary
 from bot.people.directory import ensure_person, find_person
 from bot.people.topics import workspace_topics
@@ -34,22 +35,28 @@ def check_volunteer_form(form: VolunteerForm, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     tags = split_tags(form.tags_text)
     if not form.topics and not tags:
-        errors["topics"] = "Pick at least one topic, or add your own below."
+        errors["topics"] = _("Pick at least one topic, or add your own below.")
     long_tags = [t for t in tags if len(t) > MAX_TOPIC_CHARS]
     if long_tags:
-        errors["tags"] = (
-            f"Keep each topic to {MAX_TOPIC_CHARS} characters (“{long_tags[0][:20]}…” is longer)."
+        errors["tags"] = _(
+            "Keep each topic to {count} characters (“{start}…” is longer).",
+            count=MAX_TOPIC_CHARS,
+            start=long_tags[0][:20],
         )
     elif len(tags) > MAX_TAGS:
-        errors["tags"] = f"Please add at most {MAX_TAGS} topics of your own."
+        errors["tags"] = _("Please add at most {count} topics of your own.", count=MAX_TAGS)
     if form.capacity is None or not MIN_CAPACITY <= form.capacity <= MAX_CAPACITY:
-        errors["capacity"] = f"Choose a whole number from {MIN_CAPACITY} to {MAX_CAPACITY}."
+        errors["capacity"] = _(
+            "Choose a whole number from {low} to {high}.", low=MIN_CAPACITY, high=MAX_CAPACITY
+        )
     if form.available_until is not None and form.available_until < today:
-        errors["available_until"] = "Pick a date from today on, or leave it empty."
+        errors["available_until"] = _("Pick a date from today on, or leave it empty.")
     if form.paused_until is not None and form.paused_until < today:
-        errors["paused_until"] = "Pick a date from today on, or leave it empty."
+        errors["paused_until"] = _("Pick a date from today on, or leave it empty.")
     if len(form.intro) > INTRO_MAX:
-        errors["intro"] = f"Please keep it to {INTRO_MAX} characters (you have {len(form.intro)})."
+        errors["intro"] = _(
+            "Please keep it to {count} characters (you have {typed}).", count=INTRO_MAX, typed=len(form.intro)
+        )
     return errors
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.i18n import N_, _, n_
 from bot.messages.text import button, context, escape, mention, plain, section
 from bot.rules.org_details import MAX_LEVEL, MAX_TEXT, OrgDetails
 from bot.rules.topics import MAX_TOPIC_CHARS, MAX_TOPICS
@@ -20,42 +21,55 @@ TOPIC_FIELD_FILL = 2500
 PERSON_FIELDS = ("manager", "team", "title", "level")  # block_id = action_id = field name
 
 
-ADMIN_TOOLS = "use the admin tools"  # what a non-admin is told they can't do, for `/mentor admin` alone
+ADMIN_TOOLS = N_("use the admin tools")  # what a non-admin is told they can't do, for `/mentor admin` alone
 
 
 def admin_menu_text() -> str:
-    return "Program admin tools"
+    return _("Program admin tools")
 
 
 def admin_menu_blocks(unknown: str | None = None, suggestion: str | None = None) -> list[dict[str, Any]]:
     """The admin menu; after a mistyped `/mentor admin <unknown>`, it says so first (and the closest tool)."""
     hint: list[dict[str, Any]] = []
     if unknown is not None:
-        closest = f" Did you mean `/mentor admin {suggestion}`?" if suggestion else ""
-        hint = [section(f":thinking_face: I don't know `/mentor admin {escape(unknown)}`.{closest}")]
+        typed = escape(unknown)
+        if suggestion:
+            said = _(
+                ":thinking_face: I don't know `/mentor admin {typed}`. Did you mean `/mentor admin {suggestion}`?",
+                typed=typed,
+                suggestion=suggestion,
+            )
+        else:
+            said = _(":thinking_face: I don't know `/mentor admin {typed}`.", typed=typed)
+        hint = [section(said)]
+    tools = "\n".join(_(line) for line in ADMIN_MENU)
     return [
         *hint,
-        section("*Program admin tools*"),
-        section(
-            "`/mentor admin topics`: edit the topics people can ask for help with and offer help on\n"
-            "`/mentor admin person @someone`: set someone's manager, team, title and level\n"
-            "`mentor-bot import-org FILE.csv` (command line): load the whole org chart from a CSV file\n"
-            "`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)\n"
-            "`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"
-        ),
+        section(_("*Program admin tools*")),
+        section(tools),
         {
             "type": "actions",
             "block_id": "admin_menu",
-            "elements": [button("Program settings", "program_settings_open")],
+            "elements": [button(_("Program settings"), "program_settings_open")],
         },
-        context("Managers matter: nobody is paired with someone in their own reporting line."),
+        context(_("Managers matter: nobody is paired with someone in their own reporting line.")),
     ]
 
 
+ADMIN_MENU = (
+    N_("`/mentor admin topics`: edit the topics people can ask for help with and offer help on"),
+    N_("`/mentor admin person @someone`: set someone's manager, team, title and level"),
+    N_("`mentor-bot import-org FILE.csv` (command line): load the whole org chart from a CSV file"),
+    N_("`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)"),
+    N_("`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"),
+)
+
+
 def not_admin_text(what: str) -> str:
-    return (
-        f"Only program admins can {what}. If you think you should be one, ask a workspace admin "
-        "to add you to ADMIN_USER_IDS."
+    return _(
+        "Only program admins can {what}. If you think you should be one, ask a workspace admin "
+        "to add you to ADMIN_USER_IDS.",
+        what=_(what),
     )
 
 
@@ -82,8 +96,12 @@ def topics_modal(topics: list[str], channel_id: str) -> dict[str, Any]:
     fields = topic_fields(topics)
     blocks: list[dict[str, Any]] = [
         section(
-            "One topic per line. People pick from these when they ask for a copilot or volunteer to be one. "
-            f"Each topic can be up to {MAX_TOPIC_CHARS} characters; up to {MAX_TOPICS} topics."
+            _(
+                "One topic per line. People pick from these when they ask for a copilot or volunteer to be one. "
+                "Each topic can be up to {chars} characters; up to {count} topics.",
+                chars=MAX_TOPIC_CHARS,
+                count=MAX_TOPICS,
+            )
         )
     ]
     for i, text in enumerate(fields):
@@ -99,20 +117,20 @@ def topics_modal(topics: list[str], channel_id: str) -> dict[str, Any]:
             {
                 "type": "input",
                 "block_id": topics_block_id(i),
-                "label": plain("Topics" if i == 0 else f"Topics (continued, part {i + 1})"),
+                "label": plain(_("Topics") if i == 0 else _("Topics (continued, part {part})", part=i + 1)),
                 "element": element,
                 "optional": i > 0,
             }
         )
     blocks.append(
-        context("Removing a topic doesn't change existing requests or volunteer profiles that mention it.")
+        context(_("Removing a topic doesn't change existing requests or volunteer profiles that mention it."))
     )
     return {
         "type": "modal",
         "callback_id": TOPICS_CALLBACK,
-        "title": plain("Mentoring topics", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Mentoring topics"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"channel": channel_id}),
         "blocks": blocks,
     }
@@ -129,7 +147,7 @@ def topic_lines(values: dict[str, dict[str, Any]]) -> list[tuple[str, list[str]]
 
 
 def topics_saved_text(topics: list[str]) -> str:
-    return f"Saved {len(topics)} mentoring topics."
+    return n_("Saved {count} mentoring topic.", "Saved {count} mentoring topics.", len(topics))
 
 
 def person_modal(user_id: str, details: OrgDetails | None, channel_id: str) -> dict[str, Any]:
@@ -137,7 +155,7 @@ def person_modal(user_id: str, details: OrgDetails | None, channel_id: str) -> d
     manager: dict[str, Any] = {
         "type": "users_select",
         "action_id": "manager",
-        "placeholder": plain("Choose a manager"),
+        "placeholder": plain(_("Choose a manager"), 150),
     }
     if details.manager_user_id:
         manager["initial_user"] = details.manager_user_id
@@ -172,18 +190,21 @@ def person_modal(user_id: str, details: OrgDetails | None, channel_id: str) -> d
     return {
         "type": "modal",
         "callback_id": PERSON_CALLBACK,
-        "title": plain("Org details", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Org details"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"user": user_id, "channel": channel_id}),
         "blocks": [
-            section(f"Where {mention(user_id)} sits in the org chart."),
+            section(_("Where {person} sits in the org chart.", person=mention(user_id))),
             field(
-                "manager", "Manager", manager, "Nobody is paired with someone in their own reporting line."
+                "manager",
+                _("Manager"),
+                manager,
+                _("Nobody is paired with someone in their own reporting line."),
             ),
-            field("team", "Team", text_input("team", details.org_team)),
-            field("title", "Title", text_input("title", details.title)),
-            field("level", "Level", level, "A whole number; higher is more senior."),
+            field("team", _("Team"), text_input("team", details.org_team)),
+            field("title", _("Title"), text_input("title", details.title)),
+            field("level", _("Level"), level, _("A whole number; higher is more senior.")),
         ],
     }
 
@@ -202,7 +223,7 @@ def person_details_from(values: dict[str, dict[str, Any]]) -> tuple[OrgDetails, 
         try:
             level = int(level_text)
         except ValueError:
-            errors["level"] = f"Use a whole number from 0 to {MAX_LEVEL}."
+            errors["level"] = _("Use a whole number from 0 to {high}.", high=MAX_LEVEL)
     details = OrgDetails(
         manager_user_id=value("manager", "selected_user"),
         org_team=value("team"),
@@ -214,13 +235,17 @@ def person_details_from(values: dict[str, dict[str, Any]]) -> tuple[OrgDetails, 
 
 def person_saved_text(user_id: str, changes: list[str]) -> str:
     if not changes:
-        return f"Nothing changed for {mention(user_id)}."
-    return f"Saved {mention(user_id)}'s org details: " + "; ".join(escape(c) for c in changes) + "."
+        return _("Nothing changed for {person}.", person=mention(user_id))
+    return _(
+        "Saved {person}'s org details: {changes}.",
+        person=mention(user_id),
+        changes="; ".join(escape(c) for c in changes),
+    )
 
 
 def person_not_saved_text(problems: list[str]) -> str:
-    return "Not saved: " + " ".join(escape(p) for p in problems)
+    return _("Not saved: {problems}", problems=" ".join(escape(p) for p in problems))
 
 
 def person_usage_text() -> str:
-    return "Say who: `/mentor admin person @someone`."
+    return _("Say who: `/mentor admin person @someone`.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.i18n import N_, _, n_
 from bot.messages.message import Message
 from bot.messages.text import actions, button, context, format_date, mention, section
 
@@ -13,64 +14,75 @@ FORGET_VALUE = "delete"
 
 
 def confirm_blocks() -> tuple[str, list[dict[str, Any]]]:
-    text = "Delete your mentoring data?"
+    text = _("Delete your mentoring data?")
     blocks = [
         section(
-            "*Delete your mentoring data?*\n"
-            "This removes what you wrote and kept here: your request goals, expectation answers, "
-            "report-backs, reflections, pulse comments, contacts, promises, introduction notes, "
-            "decline reasons and your volunteer profile. Any pairing you are in ends, and your partner "
-            "is told kindly that you have left the program."
+            _(
+                "*Delete your mentoring data?*\n"
+                "This removes what you wrote and kept here: your request goals, expectation answers, "
+                "report-backs, reflections, pulse comments, contacts, promises, introduction notes, "
+                "decline reasons and your volunteer profile. Any pairing you are in ends, and your partner "
+                "is told kindly that you have left the program."
+            )
         ),
         context(
-            "Kept, without your name: that a pairing existed, its dates and counts, so the program's "
-            "numbers stay right. This can't be undone. `/mentor help` if you'd rather pause instead."
+            _(
+                "Kept, without your name: that a pairing existed, its dates and counts, so the program's "
+                "numbers stay right. This can't be undone. `/mentor help` if you'd rather pause instead."
+            )
         ),
-        actions(button("Delete my data", FORGET_ACTION, FORGET_VALUE, style="danger")),
+        actions(button(_("Delete my data"), FORGET_ACTION, FORGET_VALUE, style="danger")),
     ]
     return text, blocks
 
 
 def forgotten_text(ended_pairings: int) -> str:
-    ended = (
-        f" {ended_pairings} pairing{'s' if ended_pairings != 1 else ''} ended and your partner was told."
-        if ended_pairings
-        else ""
+    done = _("Done: your mentoring data is deleted and your name is gone from the program's records.")
+    if not ended_pairings:
+        return done
+    ended = n_(
+        "{count} pairing ended and your partner was told.",
+        "{count} pairings ended and your partner was told.",
+        ended_pairings,
     )
-    return "Done: your mentoring data is deleted and your name is gone from the program's records." + ended
+    return f"{done} {ended}"
 
 
 def nothing_left_text() -> str:
-    return "There is nothing of yours left to delete: your mentoring data was already removed."
+    return _("There is nothing of yours left to delete: your mentoring data was already removed.")
 
 
 def unknown_button_text() -> str:
-    return "That button isn't one of mine any more."
+    return _("That button isn't one of mine any more.")
 
 
 def partner_left_message(started_on: date, to_mentee: bool) -> Message:
-    extra = " When you're ready, `/mentor request` finds you a new copilot." if to_mentee else ""
-    text = (
-        f"Your mentoring pairing that started on {format_date(started_on, year=True)} has ended: your partner has left "
-        f"the mentoring program. Thank you for the time you gave it.{extra}"
+    text = _(
+        "Your mentoring pairing that started on {day} has ended: your partner has left the mentoring program. "
+        "Thank you for the time you gave it.",
+        day=format_date(started_on, year=True),
     )
-    return Message("Your mentoring pairing has ended.", [section(text)])
+    if to_mentee:
+        text += " " + _("When you're ready, `/mentor request` finds you a new copilot.")
+    return Message(_("Your mentoring pairing has ended."), [section(text)])
 
 
-REMOVED_TEXT = "This message was removed: someone in it asked for their mentoring data to be deleted."
+REMOVED_TEXT = N_("This message was removed: someone in it asked for their mentoring data to be deleted.")
 
 
 def removed_message() -> Message:
     """What an already delivered message that quoted a forgotten person's words is replaced with."""
-    return Message(REMOVED_TEXT, [section(REMOVED_TEXT)])
+    text = _(REMOVED_TEXT)
+    return Message(text, [section(text)])
 
 
 def org_gap_message(report_user_ids: list[str]) -> Message:
     """To a program admin: these people's manager was an account that has just been forgotten."""
     who = ", ".join(mention(u) for u in report_user_ids)
-    text = (
-        f"The manager of {who} in the org chart was an account that has just been deleted at its "
+    text = _(
+        "The manager of {people} in the org chart was an account that has just been deleted at its "
         "owner's request, so their reporting line is unknown. They won't be matched until you set "
-        "their manager again with `/mentor admin person @someone` (or `mentor-bot import-org`)."
+        "their manager again with `/mentor admin person @someone` (or `mentor-bot import-org`).",
+        people=who,
     )
-    return Message("Some people's manager is now unknown in the org chart.", [section(text)])
+    return Message(_("Some people's manager is now unknown in the org chart."), [section(text)])

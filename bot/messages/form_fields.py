@@ -8,11 +8,13 @@ the right input (Slack's `response_action: errors` is keyed by block id).
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.text import plain
-from bot.rules.topics import MAX_OPTIONS_PER_SELECT
+from bot.rules.topics import MAX_OPTIONS_PER_SELECT, normalise_tag, topic_label
 
 # Slack allows 100 option groups; bot.rules.topics caps a workspace at 300 topics, so they always fit.
 MAX_OPTION_GROUPS = 100
@@ -70,24 +72,38 @@ def field_value(values: Mapping[str, Mapping[str, Any]], name: str) -> dict[str,
     return values.get(name, {}).get(name, {})
 
 
+def _alphabetical(label: str) -> tuple[str, str]:
+    """Sort key: accents folded first ("Écriture" among the E's), then the exact spelling."""
+    key = normalise_tag(label)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+    return bare, key
+
+
+def topic_option(name: str) -> dict[str, Any]:
+    """A topic as an option: the stored name as its value, shown in the reader's words (topic_label)."""
+    return option(name, topic_label(name))
+
+
 def topic_select(action_id: str, topics: Sequence[str], selected: Sequence[str]) -> dict[str, Any]:
-    """A multi-select of the workspace topics. Slack allows 100 options per list, so longer lists are
-    split into option groups of 100."""
+    """A multi-select of the workspace topics, in the reader's alphabetical order. Slack allows 100
+    options per list, so longer lists are split into option groups of 100."""
     element: dict[str, Any] = {
         "type": "multi_static_select",
         "action_id": action_id,
-        "placeholder": plain("Pick topics"),
+        "placeholder": plain(_("Pick topics")),
     }
+    topics = sorted(topics, key=lambda name: _alphabetical(topic_label(name)))
     if len(topics) <= MAX_OPTIONS_PER_SELECT:
-        element["options"] = [option(t) for t in topics]
+        element["options"] = [topic_option(t) for t in topics]
     else:
         groups = []
         for start in range(0, len(topics), MAX_OPTIONS_PER_SELECT):
             chunk = topics[start : start + MAX_OPTIONS_PER_SELECT]
-            label = f"{chunk[0][:1].upper()}–{chunk[-1][:1].upper()}"
-            groups.append({"label": plain(f"Topics {label}"), "options": [option(t) for t in chunk]})
+            first, last = topic_label(chunk[0])[:1].upper(), topic_label(chunk[-1])[:1].upper()
+            label = _("Topics {first}–{last}", first=first, last=last)
+            groups.append({"label": plain(label), "options": [topic_option(t) for t in chunk]})
         element["option_groups"] = groups[:MAX_OPTION_GROUPS]
     chosen = [t for t in selected if t in set(topics)]
     if chosen:
-        element["initial_options"] = [option(t) for t in chosen]
+        element["initial_options"] = [topic_option(t) for t in chosen]
     return element

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from bot.i18n import _
 from bot.messages.text import context, escape, header, section
 
 
@@ -18,25 +19,43 @@ class Listed(Protocol):
     def summary(self) -> str: ...
 
 
+def command_line(usage: str, summary: str) -> str:
+    """One line of a command list: the command as typed (never translated), what it does in the reader's words."""
+    return _("{command}: {summary}", command=f"`/mentor {usage}`", summary=_(summary))
+
+
 def help_blocks(
     subcommands: Sequence[Listed], unknown: str | None = None, suggestion: str | None = None
 ) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if unknown is not None:
-        hint = f" Did you mean `/mentor {suggestion}`?" if suggestion else ""
-        blocks.append(section(f":thinking_face: I don't know `/mentor {escape(unknown)}`.{hint}"))
-    blocks.append(header("mentor-bot: peer mentoring in Slack"))
+        typed = escape(unknown)
+        if suggestion:
+            said = _(
+                ":thinking_face: I don't know `/mentor {typed}`. Did you mean `/mentor {suggestion}`?",
+                typed=typed,
+                suggestion=suggestion,
+            )
+        else:
+            said = _(":thinking_face: I don't know `/mentor {typed}`.", typed=typed)
+        blocks.append(section(said))
+    blocks.append(header(_("mentor-bot: peer mentoring in Slack")))
     blocks.append(
         section(
-            "A *copilot* is a colleague who helps you grow through regular conversations. "
-            "Ask for one, or volunteer to be one. Here is what I can do:"
+            _(
+                "A *copilot* is a colleague who helps you grow through regular conversations. "
+                "Ask for one, or volunteer to be one. Here is what I can do:"
+            )
         )
     )
-    lines = [f"`/mentor {s.usage}`: {s.summary}" for s in subcommands]
+    lines = [command_line(s.usage, s.summary) for s in subcommands]
     blocks.append(section("\n".join(lines)))
     blocks.append(
         context(
-            "What a pair discusses stays between the two of you. Leads only see that you meet, never what was said."
+            _(
+                "What a pair discusses stays between the two of you. "
+                "Leads only see that you meet, never what was said."
+            )
         )
     )
     return blocks
@@ -44,5 +63,11 @@ def help_blocks(
 
 def help_text(unknown: str | None = None, suggestion: str | None = None) -> str:
     if unknown is None:
-        return "mentor-bot commands"
-    return f"I don't know /mentor {unknown}." + (f" Did you mean /mentor {suggestion}?" if suggestion else "")
+        return _("mentor-bot commands")
+    if suggestion:
+        return _(
+            "I don't know /mentor {typed}. Did you mean /mentor {suggestion}?",
+            typed=unknown,
+            suggestion=suggestion,
+        )
+    return _("I don't know /mentor {typed}.", typed=unknown)

@@ -12,10 +12,12 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from bot.i18n import N_, _, n_
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.cadence import CADENCES, cadence_name
 from bot.rules.lifecycle import RequestState
+from bot.rules.topics import topic_label
 
 GOALS_MIN = 20
 GOALS_MAX = 2000
@@ -63,15 +65,28 @@ COPILOT_NOTE_BLOCK = "copilot_note"
 
 CADENCE_OPTIONS = tuple((key, cadence_name(key).capitalize()) for key in CADENCES)
 TEAM_OPTIONS = (
-    ("either", "Either is fine"),
-    ("same", "Someone from my team"),
-    ("other", "Someone from another team"),
+    ("either", N_("Either is fine")),
+    ("same", N_("Someone from my team")),
+    ("other", N_("Someone from another team")),
 )
 STATUS_WORDS = {
-    RequestState.OPEN: "Waiting: nobody is available right now, and I'm still looking.",
-    RequestState.OFFERED: "I've asked a copilot and I'm waiting for their answer.",
+    RequestState.OPEN: N_("Waiting: nobody is available right now, and I'm still looking."),
+    RequestState.OFFERED: N_("I've asked a copilot and I'm waiting for their answer."),
 }
-CANT_FIND_TEXT = "I can't find that person in Slack, so please pick someone else."
+CANT_FIND_TEXT = N_("I can't find that person in Slack, so please pick someone else.")
+
+
+def cadence_options() -> tuple[tuple[str, str], ...]:
+    """CADENCE_OPTIONS in the reader's words (built per form, never at import)."""
+    return tuple((key, cadence_name(key).capitalize()) for key in CADENCES)
+
+
+def team_options() -> tuple[tuple[str, str], ...]:
+    return tuple((value, _(text)) for value, text in TEAM_OPTIONS)
+
+
+def _topics(names: Sequence[str]) -> str:
+    return escape(", ".join(topic_label(name) for name in names))
 
 
 def request_modal(
@@ -85,44 +100,46 @@ def request_modal(
     if copilot_user_id:
         copilot["initial_user"] = copilot_user_id
     blocks: list[dict[str, Any]] = [
-        context("Your goals will be shown to the proposed copilot."),
+        context(_("Your goals will be shown to the proposed copilot.")),
         form_input(
             GOALS,
-            "What would you like to work on?",
+            _("What would you like to work on?"),
             {
                 "type": "plain_text_input",
                 "action_id": GOALS,
                 "multiline": True,
                 "min_length": 1,
                 "max_length": GOALS_MAX,
-                "placeholder": plain("e.g. I'd like to get better at giving feedback to senior colleagues"),
+                "placeholder": plain(
+                    _("e.g. I'd like to get better at giving feedback to senior colleagues"), 150
+                ),
             },
-            hint=plain(f"A few sentences, at least {GOALS_MIN} characters."),
+            hint=plain(_("A few sentences, at least {count} characters.", count=GOALS_MIN)),
         ),
-        form_input(TOPICS, "Topics", topic_select(TOPICS, topics, [])),
+        form_input(TOPICS, _("Topics"), topic_select(TOPICS, topics, [])),
         form_input(
             CADENCE,
-            "How often would you like to meet?",
-            choice("static_select", CADENCE, CADENCE_OPTIONS, initial="biweekly"),
+            _("How often would you like to meet?"),
+            choice("static_select", CADENCE, cadence_options(), initial="biweekly"),
         ),
         form_input(
             LENGTH,
-            "For how long?",
+            _("For how long?"),
             {
                 "type": "plain_text_input",
                 "action_id": LENGTH,
                 "max_length": LENGTH_MAX,
-                "placeholder": plain("e.g. 3 months, or 6 meetings"),
+                "placeholder": plain(_("e.g. 3 months, or 6 meetings"), 150),
             },
             optional=True,
         ),
-        form_input(TEAM, "Copilot from", choice("radio_buttons", TEAM, TEAM_OPTIONS, initial="either")),
+        form_input(TEAM, _("Copilot from"), choice("radio_buttons", TEAM, team_options(), initial="either")),
         form_input(
             COPILOT,
-            "Someone in mind? (optional)",
+            _("Someone in mind? (optional)"),
             copilot,
             optional=True,
-            hint=plain("They'll be asked first and can say no. Leave empty and I'll find someone.", 150),
+            hint=plain(_("They'll be asked first and can say no. Leave empty and I'll find someone."), 150),
         ),
     ]
     if copilot_note:
@@ -131,9 +148,9 @@ def request_modal(
         )
     return modal(
         REQUEST_CALLBACK,
-        "Ask for a copilot",
-        submit="Send request",
-        close="Cancel",
+        _("Ask for a copilot"),
+        submit=_("Send request"),
+        close=_("Cancel"),
         blocks=blocks,
         metadata={"channel": channel_id},
     )
@@ -160,64 +177,96 @@ def request_status_blocks(
 ) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = []
     if already_open:
-        blocks.append(section("You already have an open request, so I haven't started a new one."))
+        blocks.append(section(_("You already have an open request, so I haven't started a new one.")))
     if request is not None:
-        topics = f"\n*Topics:* {escape(', '.join(request.topics))}" if request.topics else ""
         blocks += [
-            header("Your copilot request"),
-            section(
-                f"*Status:* {STATUS_WORDS.get(request.status, request.status)}{topics}\n"
-                f"*Rhythm:* {cadence_name(request.cadence)}"
-                + (f", for {escape(request.length_text)}" if request.length_text else "")
-                + f"\n*Asked on:* {format_date(request.created_on)}"
-            ),
+            header(_("Your copilot request")),
+            section(_request_lines(request)),
             actions(
-                button("Cancel request", CANCEL_ACTION, str(request.request_id), style="danger"),
+                button(_("Cancel request"), CANCEL_ACTION, str(request.request_id), style="danger"),
                 block_id="request_actions",
             ),
         ]
     for pairing in pairings:
-        role = "your copilot" if pairing.role == "mentee" else "your mentee"
-        blocks.append(
-            section(
-                f"*Pairing:* {mention(pairing.partner_user_id)} is {role} "
-                f"({pairing.state.replace('_', ' ')}, {cadence_name(pairing.cadence or '')})."
-            )
-        )
+        blocks.append(section(_pairing_line(pairing)))
     if not blocks:
-        text = "You have no open request and no pairing. Use `/mentor request` to ask for a copilot."
+        text = _("You have no open request and no pairing. Use `/mentor request` to ask for a copilot.")
         return text, [section(text)]
-    text = "You already have an open request." if already_open else "Your copilot status"
+    text = _("You already have an open request.") if already_open else _("Your copilot status")
     return text, blocks
 
 
+def _request_lines(request: RequestSummary) -> str:
+    status = STATUS_WORDS.get(request.status)
+    lines = [_("*Status:* {status}", status=_(status) if status else request.status)]
+    if request.topics:
+        lines.append(_("*Topics:* {topics}", topics=_topics(request.topics)))
+    rhythm = cadence_name(request.cadence)
+    if request.length_text:
+        lines.append(_("*Rhythm:* {rhythm}, for {length}", rhythm=rhythm, length=escape(request.length_text)))
+    else:
+        lines.append(_("*Rhythm:* {rhythm}", rhythm=rhythm))
+    lines.append(_("*Asked on:* {day}", day=format_date(request.created_on)))
+    return "\n".join(lines)
+
+
+_PAIRING_STATES = {
+    "setting_expectations": N_("setting expectations"),
+    "active": N_("active"),
+    "paused": N_("paused"),
+    "stalled": N_("stalled"),
+}
+
+
+def _pairing_line(pairing: PairingSummary) -> str:
+    state = pairing.state.replace("_", " ")
+    state = _(_PAIRING_STATES[pairing.state]) if pairing.state in _PAIRING_STATES else state
+    values = {
+        "partner": mention(pairing.partner_user_id),
+        "state": state,
+        "rhythm": cadence_name(pairing.cadence or ""),
+    }
+    if pairing.role == "mentee":
+        return _("*Pairing:* {partner} is your copilot ({state}, {rhythm}).", **values)
+    return _("*Pairing:* {partner} is your mentee ({state}, {rhythm}).", **values)
+
+
 def cancel_result_text(outcome: str) -> str:
-    return {
-        RequestState.CANCELLED: "Your request is cancelled. Anyone I'd asked has been told there's no need "
-        "to answer.",
-        "already_closed": "That request is already closed. Nothing was changed.",
-        "not_yours": "That request belongs to someone else, so only they can cancel it.",
-        "not_found": "I can't find that request any more. Nothing was changed.",
-    }.get(outcome, "Nothing was changed.")
+    return _(_CANCELLED.get(outcome, N_("Nothing was changed.")))
+
+
+_CANCELLED = {
+    RequestState.CANCELLED: N_(
+        "Your request is cancelled. Anyone I'd asked has been told there's no need to answer."
+    ),
+    "already_closed": N_("That request is already closed. Nothing was changed."),
+    "not_yours": N_("That request belongs to someone else, so only they can cancel it."),
+    "not_found": N_("I can't find that request any more. Nothing was changed."),
+}
 
 
 def already_open_text() -> str:
-    return "You already have an open request, so I haven't started a new one. Use `/mentor status` to see it."
+    return _(
+        "You already have an open request, so I haven't started a new one. Use `/mentor status` to see it."
+    )
 
 
 def copilot_refused_text(note: str, goals: str) -> str:
     """After the form closed, Slack's answer ruled out the colleague named in it: nothing was sent."""
     quoted = "\n".join(f"> {escape(line)}" for line in goals.splitlines() or [""])
-    return (
-        f"{escape(note)} I haven't sent your request: ask again with `/mentor request`, naming someone "
-        f"else or leaving it to me. Here is what you wrote, to paste in:\n{quoted}"
+    return _(
+        "{note} I haven't sent your request: ask again with `/mentor request`, naming someone else or "
+        "leaving it to me. Here is what you wrote, to paste in:\n{goals}",
+        note=escape(note),
+        goals=quoted,
     )
 
 
 def unknown_colleague_text(typed: str) -> str:
-    return (
-        f"I couldn't find {escape(typed)}, so the form opened without them. "
-        "Pick them in the *Someone in mind?* field, or leave it empty and I'll find someone."
+    return _(
+        "I couldn't find {typed}, so the form opened without them. "
+        "Pick them in the *Someone in mind?* field, or leave it empty and I'll find someone.",
+        typed=escape(typed),
     )
 
 
@@ -226,24 +275,26 @@ ROUND_ACTION = "matching_round"
 
 def matching_home_blocks(waiting: int, pending: int) -> list[dict[str, Any]]:
     return [
-        header("Matching (program admin)"),
+        header(_("Matching (program admin)")),
         section(
-            f"*{waiting}* request{'s' if waiting != 1 else ''} waiting for a copilot · "
-            f"*{pending}* offer{'s' if pending != 1 else ''} waiting for an answer"
+            n_("*{count}* request waiting for a copilot", "*{count}* requests waiting for a copilot", waiting)
+            + " · "
+            + n_("*{count}* offer waiting for an answer", "*{count}* offers waiting for an answer", pending)
         ),
-        actions(button("Run a matching round", ROUND_ACTION, "round"), block_id="matching_home"),
-        context("A round pairs every waiting request at once. Each proposed copilot is asked first."),
+        actions(button(_("Run a matching round"), ROUND_ACTION, "round"), block_id="matching_home"),
+        context(_("A round pairs every waiting request at once. Each proposed copilot is asked first.")),
     ]
 
 
 def not_admin_round_text() -> str:
-    return "Only program admins can run a matching round. Nothing was changed."
+    return _("Only program admins can run a matching round. Nothing was changed.")
 
 
 def round_done_text(offered: int, waiting: int) -> str:
     if offered == 0 and waiting == 0:
-        return "Matching round: no requests were waiting, so there was nothing to do."
-    return (
-        f"Matching round done: {offered} copilot{'s' if offered != 1 else ''} asked, "
-        f"{waiting} request{'s' if waiting != 1 else ''} still waiting."
+        return _("Matching round: no requests were waiting, so there was nothing to do.")
+    return _(
+        "Matching round done: {asked}, {waiting}.",
+        asked=n_("{count} copilot asked", "{count} copilots asked", offered),
+        waiting=n_("{count} request still waiting", "{count} requests still waiting", waiting),
     )

@@ -5,38 +5,58 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from bot.i18n import LANGUAGES, _
+from bot.i18n import LANGUAGES, N_, _
 from bot.messages.language import name_of
 from bot.messages.text import context, escape, mention, plain, section
 from bot.rules.program_limits import LIMITS
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 SETTINGS_CALLBACK = "program_settings"
 YES, NO = "yes", "no"
-DELIVERY_LABELS = {"dm": "A DM to whoever organises the meeting", "group": "The pair's group DM"}
+DELIVERY_LABELS = {"dm": N_("A DM to whoever organises the meeting"), "group": N_("The pair's group DM")}
 NUMBER_FIELDS = {
-    "max_tz_gap_hours": ("Largest time-zone gap (hours)", "Nobody is matched across a wider gap.", True),
+    "max_tz_gap_hours": (
+        N_("Largest time-zone gap (hours)"),
+        N_("Nobody is matched across a wider gap."),
+        True,
+    ),
     "reporting_line_depth": (
-        "Reporting-line exclusion depth",
-        "How many levels of a mentee's own reports are kept out as their copilot. Empty: all of them.",
+        N_("Reporting-line exclusion depth"),
+        N_("How many levels of a mentee's own reports are kept out as their copilot. Empty: all of them."),
         False,
     ),
     "offer_expiry_working_days": (
-        "Offer expiry (working days)",
-        "How long a volunteer has to answer.",
+        N_("Offer expiry (working days)"),
+        N_("How long a volunteer has to answer."),
         False,
     ),
     "quiet_start": (
-        "Quiet hours start (0-23)",
-        "No nudges from this hour... Leave both empty for none.",
+        N_("Quiet hours start (0-23)"),
+        N_("No nudges from this hour... Leave both empty for none."),
         False,
     ),
-    "quiet_end": ("Quiet hours end (0-23)", "...until this hour, in each person's time zone.", False),
-    "grace_hours": ("Grace period (hours)", "A nudge later than this is dropped, not sent late.", False),
-    "health_review_days": ("Health review every (days)", "How often pairs are asked how it's going.", False),
+    "quiet_end": (N_("Quiet hours end (0-23)"), N_("...until this hour, in each person's time zone."), False),
+    "grace_hours": (
+        N_("Grace period (hours)"),
+        N_("A nudge later than this is dropped, not sent late."),
+        False,
+    ),
+    "health_review_days": (
+        N_("Health review every (days)"),
+        N_("How often pairs are asked how it's going."),
+        False,
+    ),
 }
 OPTIONAL_NUMBERS = ("reporting_line_depth", "quiet_start", "quiet_end")
-REPORTING_LINE_NOTE = (
+REPORTING_LINE_NOTE = N_(
     "What the depth can't do: a manager never mentors a report. A mentee's manager, their manager's "
     "manager and so on to the top are never their copilot, whatever is set here, and someone whose "
     "manager is unknown is not matched until you set it (`/mentor admin person`)."
@@ -91,7 +111,7 @@ def _number(name: str, value: float | int | None) -> dict[str, Any]:
     }
     if value is not None:
         element["initial_value"] = f"{value:g}"
-    return _input(name, label, element, hint=hint, optional=name in OPTIONAL_NUMBERS)
+    return _input(name, _(label), element, hint=_(hint), optional=name in OPTIONAL_NUMBERS)
 
 
 def _yes_no(name: str, label: str, value: bool, yes: str, no: str) -> dict[str, Any]:
@@ -113,23 +133,23 @@ def _language_input(current: str) -> dict[str, Any]:
 
 def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, Any]:
     hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
-    days = [_option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
-    deliveries = [_option(text, value) for value, text in DELIVERY_LABELS.items()]
+    days = [_option(_(name), str(i)) for i, name in enumerate(WEEKDAYS)]
+    deliveries = [_option(_(text), value) for value, text in DELIVERY_LABELS.items()]
     blocks = [
-        section("Changes apply from the next thing the bot plans: no restart needed."),
+        section(_("Changes apply from the next thing the bot plans: no restart needed.")),
         _number("max_tz_gap_hours", current.max_tz_gap_hours),
         _number("reporting_line_depth", current.reporting_line_depth),
-        context(REPORTING_LINE_NOTE),
+        context(_(REPORTING_LINE_NOTE)),
         _number("offer_expiry_working_days", current.offer_expiry_working_days),
         _input(
             "nudge_hour",
-            "Nudge hour",
+            _("Nudge hour"),
             {"type": "static_select", "options": hours, "initial_option": hours[current.nudge_hour]},
-            hint="Check-in nudges arrive at this hour in each person's time zone.",
+            hint=_("Check-in nudges arrive at this hour in each person's time zone."),
         ),
         _input(
             "working_days",
-            "Working days",
+            _("Working days"),
             {
                 "type": "checkboxes",
                 "options": days,
@@ -140,11 +160,11 @@ def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, An
         _number("quiet_end", current.quiet_end),
         _number("grace_hours", current.grace_hours),
         _number("health_review_days", current.health_review_days),
-        _yes_no("digest_enabled", "Weekly digest for leads", current.digest_enabled, "On", "Off"),
-        _yes_no("allow_guests", "Guests may take part", current.allow_guests, "Yes", "No"),
+        _yes_no("digest_enabled", _("Weekly digest for leads"), current.digest_enabled, _("On"), _("Off")),
+        _yes_no("allow_guests", _("Guests may take part"), current.allow_guests, _("Yes"), _("No")),
         _input(
             "checkin_delivery",
-            "Check-in nudges go to",
+            _("Check-in nudges go to"),
             {
                 "type": "radio_buttons",
                 "options": deliveries,
@@ -152,14 +172,14 @@ def settings_modal(current: ShownSettings, channel_id: str = "") -> dict[str, An
             },
         ),
         _language_input(current.language),
-        context("Leads and admins only ever see program-level facts, whatever is set here."),
+        context(_("Leads and admins only ever see program-level facts, whatever is set here.")),
     ]
     return {
         "type": "modal",
         "callback_id": SETTINGS_CALLBACK,
-        "title": plain("Program settings", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Program settings"), 24),
+        "submit": plain(_("Save"), 24),
+        "close": plain(_("Cancel"), 24),
         "private_metadata": json.dumps({"channel": channel_id}),
         "blocks": blocks,
     }
@@ -191,18 +211,18 @@ def settings_from(values: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def settings_saved_text() -> str:
-    return "Program settings saved. They apply from now on, without a restart."
+    return _("Program settings saved. They apply from now on, without a restart.")
 
 
 def not_admin_settings_text() -> str:
-    return "Only program admins can change the program settings."
+    return _("Only program admins can change the program settings.")
 
 
 # --- `/mentor admin leads` ------------------------------------------------------------------------
 
 
 def leads_usage_text() -> str:
-    return (
+    return _(
         "Give a lead the members of a Slack user group: `/mentor admin leads @lead @group` "
         "(or the group's id, S0123). Take it away: `/mentor admin leads @lead remove @group`. "
         "List a lead's groups: `/mentor admin leads @lead`. Everyone under a lead in the org chart is "
@@ -212,18 +232,33 @@ def leads_usage_text() -> str:
 
 def lead_groups_text(user_id: str, groups: list[str]) -> str:
     if not groups:
-        return f"{mention(user_id)} has no user groups; they lead the people below them in the org chart."
+        return _(
+            "{lead} has no user groups; they lead the people below them in the org chart.",
+            lead=mention(user_id),
+        )
     listed = ", ".join(f"<!subteam^{escape(g)}>" for g in groups)
-    return f"{mention(user_id)} leads the members of {listed}, and everyone below them in the org chart."
+    return _(
+        "{lead} leads the members of {groups}, and everyone below them in the org chart.",
+        lead=mention(user_id),
+        groups=listed,
+    )
+
+
+_LEAD_GROUP_RESULTS = {
+    "assigned": N_("{lead} now sees the mentoring summary for the {members} members of {group}."),
+    "refreshed": N_("{lead} already had {group}; its {members} members were refreshed."),
+    "removed": N_("{lead} no longer leads {group}."),
+    "not_assigned": N_("{lead} didn't have {group}: nothing changed."),
+    "unknown_group": N_("Slack couldn't list the members of {group} ({error}). Check the group id."),
+    "unknown_lead": N_("Slack doesn't know that person."),
+}
 
 
 def lead_group_result_text(user_id: str, group_id: str, outcome: str, members: int, error: str) -> str:
-    group = f"<!subteam^{escape(group_id)}>"
-    return {
-        "assigned": f"{mention(user_id)} now sees the mentoring summary for the {members} members of {group}.",
-        "refreshed": f"{mention(user_id)} already had {group}; its {members} members were refreshed.",
-        "removed": f"{mention(user_id)} no longer leads {group}.",
-        "not_assigned": f"{mention(user_id)} didn't have {group}: nothing changed.",
-        "unknown_group": f"Slack couldn't list the members of {group} ({escape(error)}). Check the group id.",
-        "unknown_lead": "Slack doesn't know that person.",
-    }[outcome]
+    return _(
+        _LEAD_GROUP_RESULTS[outcome],
+        lead=mention(user_id),
+        group=f"<!subteam^{escape(group_id)}>",
+        members=members,
+        error=escape(error),
+    )

@@ -12,8 +12,10 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from bot.i18n import N_, _, n_
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, plain, section
+from bot.rules.topics import topic_label
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 5
@@ -54,7 +56,11 @@ TOPICS, TAGS, CAPACITY, AVAILABLE_UNTIL, PAUSED_UNTIL, OTHER_TEAMS, INTRO = (
     "other_teams",
     "intro",
 )
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
+
+
+def _topics(names: Sequence[str]) -> str:
+    return escape(", ".join(topic_label(name) for name in names))
 
 
 def _date_element(action_id: str, value: date | None) -> dict[str, Any]:
@@ -82,21 +88,25 @@ def volunteer_modal(
     form = current or VolunteerForm(topics=(), tags_text="", capacity=MIN_CAPACITY)
     blocks: list[dict[str, Any]] = [
         section(
-            "Thanks for offering to be a *copilot*! Tell me what you can help with. "
-            "Nobody is paired with you without your yes: each request comes to you first."
+            _(
+                "Thanks for offering to be a *copilot*! Tell me what you can help with. "
+                "Nobody is paired with you without your yes: each request comes to you first."
+            )
         ),
         form_input(
-            TOPICS, "Topics I can help with", topic_select(TOPICS, topics, form.topics), optional=True
+            TOPICS, _("Topics I can help with"), topic_select(TOPICS, topics, form.topics), optional=True
         ),
         form_input(
             TAGS,
-            "Other topics (comma-separated)",
-            _text_element(TAGS, form.tags_text, 1000, placeholder=plain("e.g. Rust, conference talks")),
+            _("Other topics (comma-separated)"),
+            _text_element(
+                TAGS, form.tags_text, 1000, placeholder=plain(_("e.g. Rust, conference talks"), 150)
+            ),
             optional=True,
         ),
         form_input(
             CAPACITY,
-            "How many mentees at once?",
+            _("How many mentees at once?"),
             {
                 "type": "number_input",
                 "action_id": CAPACITY,
@@ -105,38 +115,43 @@ def volunteer_modal(
                 "max_value": str(MAX_CAPACITY),
                 "initial_value": str(form.capacity or MIN_CAPACITY),
             },
-            hint=plain(f"From {MIN_CAPACITY} to {MAX_CAPACITY}."),
+            hint=plain(_("From {low} to {high}.", low=MIN_CAPACITY, high=MAX_CAPACITY)),
         ),
         form_input(
             AVAILABLE_UNTIL,
-            "Available until (optional)",
+            _("Available until (optional)"),
             _date_element(AVAILABLE_UNTIL, form.available_until),
             optional=True,
         ),
         form_input(
             PAUSED_UNTIL,
-            "Pause new requests until (optional)",
+            _("Pause new requests until (optional)"),
             _date_element(PAUSED_UNTIL, form.paused_until),
             optional=True,
         ),
         form_input(
             OTHER_TEAMS,
-            "Open to colleagues from other teams?",
-            choice("radio_buttons", OTHER_TEAMS, YES_NO, initial="yes" if form.open_to_other_teams else "no"),
+            _("Open to colleagues from other teams?"),
+            choice(
+                "radio_buttons",
+                OTHER_TEAMS,
+                [(value, _(text)) for value, text in YES_NO],
+                initial="yes" if form.open_to_other_teams else "no",
+            ),
         ),
         form_input(
             INTRO,
-            "A short intro for your mentees",
+            _("A short intro for your mentees"),
             _text_element(INTRO, form.intro, INTRO_MAX, multiline=True),
             optional=True,
-            hint=plain("Shown to the person you accept, after you say yes.", 150),
+            hint=plain(_("Shown to the person you accept, after you say yes."), 150),
         ),
     ]
     return modal(
         VOLUNTEER_CALLBACK,
-        "Volunteer as copilot",
-        submit="Save",
-        close="Cancel",
+        _("Volunteer as copilot"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
         metadata={"channel": channel_id, "home": from_home},
     )
@@ -174,19 +189,27 @@ def metadata_of(view: dict[str, Any]) -> tuple[str | None, bool]:
 
 
 def saved_text(summary: VolunteerSummary) -> str:
-    paused = (
-        f" New requests are paused until {format_date(summary.paused_until)}." if summary.paused_until else ""
-    )
-    return (
-        f"You're volunteering as a copilot for {escape(', '.join(summary.topics))}, "
-        f"up to {summary.capacity} at a time.{paused} I'll ask you before pairing you with anyone."
+    values = {"topics": _topics(summary.topics), "capacity": summary.capacity}
+    if summary.paused_until:
+        return _(
+            "You're volunteering as a copilot for {topics}, up to {capacity} at a time. New requests are "
+            "paused until {day}. I'll ask you before pairing you with anyone.",
+            day=format_date(summary.paused_until),
+            **values,
+        )
+    return _(
+        "You're volunteering as a copilot for {topics}, up to {capacity} at a time. "
+        "I'll ask you before pairing you with anyone.",
+        **values,
     )
 
 
 def paused_text(was_volunteering: bool) -> str:
     if not was_volunteering:
-        return "You aren't volunteering right now, so there was nothing to pause. `/mentor volunteer` signs you up."
-    return (
+        return _(
+            "You aren't volunteering right now, so there was nothing to pause. `/mentor volunteer` signs you up."
+        )
+    return _(
         "Volunteering is paused: I won't send you new requests. Your current mentees carry on as before. "
         "To resume, use `/mentor volunteer` (or *Edit* in my Home tab) and save."
     )
@@ -195,24 +218,26 @@ def paused_text(was_volunteering: bool) -> str:
 def home_blocks(summary: VolunteerSummary | None) -> list[dict[str, Any]]:
     if summary is None:
         return [
-            header("Volunteer as a copilot"),
-            section("Share what you know with a colleague. You choose the topics and how many mentees."),
-            actions(button("Volunteer", EDIT_ACTION, "edit", style="primary"), block_id="volunteer_home"),
+            header(_("Volunteer as a copilot")),
+            section(_("Share what you know with a colleague. You choose the topics and how many mentees.")),
+            actions(button(_("Volunteer"), EDIT_ACTION, "edit", style="primary"), block_id="volunteer_home"),
         ]
-    mentees = f"{summary.mentees_now} mentee{'s' if summary.mentees_now != 1 else ''} now"
+    mentees = n_("{count} mentee now", "{count} mentees now", summary.mentees_now)
     if summary.active:
-        state = f"*You're volunteering:* {escape(', '.join(summary.topics) or 'no topics yet')}"
-        details = f"Up to {summary.capacity} at a time · {mentees}"
+        topics = _topics(summary.topics) if summary.topics else escape(_("no topics yet"))
+        state = _("*You're volunteering:* {topics}", topics=topics)
+        details = [_("Up to {capacity} at a time", capacity=summary.capacity), mentees]
         if summary.paused_until:
-            details += f" · new requests paused until {format_date(summary.paused_until)}"
-        buttons = [button("Edit", EDIT_ACTION, "edit"), button("Pause", PAUSE_ACTION, "pause")]
+            details.append(_("new requests paused until {day}", day=format_date(summary.paused_until)))
+        details_text = " · ".join(details)
+        buttons = [button(_("Edit"), EDIT_ACTION, "edit"), button(_("Pause"), PAUSE_ACTION, "pause")]
     else:
-        state = "*Volunteering is paused.* I won't send you new requests."
-        details = mentees
-        buttons = [button("Resume", EDIT_ACTION, "edit", style="primary")]
+        state = _("*Volunteering is paused.* I won't send you new requests.")
+        details_text = mentees
+        buttons = [button(_("Resume"), EDIT_ACTION, "edit", style="primary")]
     return [
-        header("Copilot volunteering"),
+        header(_("Copilot volunteering")),
         section(state),
-        context(details),
+        context(details_text),
         actions(*buttons, block_id="volunteer_home"),
     ]

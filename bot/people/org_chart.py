@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.i18n import N_, _
 from bot.people.directory import display_name, ensure_person, find_person, reporting_chain, run_org_hooks
 from bot.rules.org_details import OrgDetails, org_detail_problems
 from bot.runtime import Runtime
@@ -40,7 +41,15 @@ class OrgChange:
 
 def shown(value: object) -> str:
     """A value as a change report shows it: "(none)" for nothing."""
-    return "(none)" if value in (None, "") else str(value)
+    return _("(none)") if value in (None, "") else str(value)
+
+
+_CHANGED = {
+    "manager": N_("manager {old} → {new}"),
+    "team": N_("team {old} → {new}"),
+    "title": N_("title {old} → {new}"),
+    "level": N_("level {old} → {new}"),
+}
 
 
 def apply_org_change(session: Session, person: Person, change: OrgChange) -> list[str]:
@@ -50,14 +59,13 @@ def apply_org_change(session: Session, person: Person, change: OrgChange) -> lis
         manager = change.manager
         if person.manager_id != (manager.id if manager else None):
             old = session.get(Person, person.manager_id) if person.manager_id else None
-            changes.append(
-                f"manager {shown(old and display_name(old))} → {shown(manager and display_name(manager))}"
-            )
+            old_name, new_name = shown(old and display_name(old)), shown(manager and display_name(manager))
+            changes.append(_(_CHANGED["manager"], old=old_name, new=new_name))
             person.manager_id = manager.id if manager else None
     for label, attribute in (("team", "org_team"), ("title", "title"), ("level", "level")):
         value = getattr(change, attribute)
         if value is not UNCHANGED and getattr(person, attribute) != value:
-            changes.append(f"{label} {shown(getattr(person, attribute))} → {shown(value)}")
+            changes.append(_(_CHANGED[label], old=shown(getattr(person, attribute)), new=shown(value)))
             setattr(person, attribute, value)
     return changes
 
@@ -85,9 +93,10 @@ def check_org_details(session: Session, team_id: str, user_id: str, details: Org
         person = find_person(session, team_id, user_id)
         manager = find_person(session, team_id, details.manager_user_id)
         if person is not None and manager is not None and person.id in reporting_chain(session, manager.id):
-            loop = (
-                f"{display_name(manager)} already reports to {display_name(person)} (directly or further "
-                "down), so this would make a loop."
+            loop = _(
+                "{manager} already reports to {person} (directly or further down), so this would make a loop.",
+                manager=display_name(manager),
+                person=display_name(person),
             )
             errors = {"manager": loop, **errors}
     return errors
@@ -142,6 +151,6 @@ def save_org_details(
         return changes
     # What the new chart puts inside a reporting line is undone now, and listed in the admin's answer.
     return changes + [
-        f"{line} (the program's rules no longer allow it)"
+        _("{change} (the program's rules no longer allow it)", change=line)
         for line in run_org_hooks(runtime, session, team_id)
     ]

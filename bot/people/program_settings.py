@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.i18n import _
 from bot.rules.cadence import NudgeWindow
 from bot.rules.program_limits import CHOICES, LIMITS
 from bot.runtime import Runtime
@@ -61,7 +62,7 @@ def validate(
     changes: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            errors[key] = f"{key} is not a program setting"
+            errors[key] = _("{key} is not a program setting", key=key)
             continue
         default = getattr(ProgramSettings(), key)
         try:
@@ -77,7 +78,7 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
     if value is None or value == "":
         if key in ("reporting_line_depth", "quiet_start", "quiet_end"):
             return None
-        raise ValueError("Please give a value")
+        raise ValueError(_("Please give a value"))
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -85,20 +86,20 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
             return True
         if str(value).lower() in ("false", "no", "off", "0"):
             return False
-        raise ValueError("Choose yes or no")
+        raise ValueError(_("Choose yes or no"))
     if key == "working_days":
         days = tuple(sorted({int(d) for d in value}))
         if not days or any(d < 0 or d > 6 for d in days):
-            raise ValueError("Pick at least one working day")
+            raise ValueError(_("Pick at least one working day"))
         return days
     if key in CHOICES:
         if value not in CHOICES[key]:
-            raise ValueError(f"Choose one of {', '.join(CHOICES[key])}")
+            raise ValueError(_("Choose one of {choices}", choices=", ".join(CHOICES[key])))
         return value
     low, high = LIMITS[key]
     number = float(value) if key == "max_tz_gap_hours" else int(value)
     if not low <= number <= high:
-        raise ValueError(f"Use a number from {low:g} to {high:g}")
+        raise ValueError(_("Use a number from {low} to {high}", low=f"{low:g}", high=f"{high:g}"))
     return number
 
 

@@ -12,32 +12,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.i18n import N_, _
+
 MAX_TOPIC_CHARS = 75  # Slack's limit for an option's text, and the topics.name column
 MAX_TOPICS = 300
 MAX_OPTIONS_PER_SELECT = 100
 
 DEFAULT_TOPICS: tuple[str, ...] = (
-    "Career growth",
-    "Code review",
-    "Data & analytics",
-    "First-time manager",
-    "Giving feedback",
-    "Hiring & interviewing",
-    "Leadership",
-    "Mentoring others",
-    "Negotiation",
-    "Onboarding",
-    "Product thinking",
-    "Public speaking",
-    "Stakeholder management",
-    "System design",
-    "Technical writing",
-    "Testing",
-    "Time management",
-    "Work-life balance",
-    "Working across teams",
-    "Writing",
+    N_("Career growth"),
+    N_("Code review"),
+    N_("Data & analytics"),
+    N_("First-time manager"),
+    N_("Giving feedback"),
+    N_("Hiring & interviewing"),
+    N_("Leadership"),
+    N_("Mentoring others"),
+    N_("Negotiation"),
+    N_("Onboarding"),
+    N_("Product thinking"),
+    N_("Public speaking"),
+    N_("Stakeholder management"),
+    N_("System design"),
+    N_("Technical writing"),
+    N_("Testing"),
+    N_("Time management"),
+    N_("Work-life balance"),
+    N_("Working across teams"),
+    N_("Writing"),
 )
+
+
+_DEFAULT_NAMES = frozenset(DEFAULT_TOPICS)
+
+
+def topic_label(name: str) -> str:
+    """A topic as the reader sees it: one of the 20 default topics in their language, any other topic
+    (the program's own words) exactly as the admin or volunteer typed it. Stored values stay English."""
+    return _(name) if name in _DEFAULT_NAMES else name
 
 
 def normalise_tag(text: str) -> str:
@@ -57,7 +68,12 @@ def in_order(names: Iterable[str]) -> list[str]:
 
 def _too_long(lines: Iterable[str]) -> list[str]:
     return [
-        f"“{name[:30]}…” is {len(name)} characters long; keep each topic to {MAX_TOPIC_CHARS}."
+        _(
+            "“{start}…” is {length} characters long; keep each topic to {limit}.",
+            start=name[:30],
+            length=len(name),
+            limit=MAX_TOPIC_CHARS,
+        )
         for name in map(tidy, lines)
         if len(name) > MAX_TOPIC_CHARS
     ]
@@ -73,9 +89,15 @@ def _keep(lines: Iterable[str]) -> list[str]:
 
 def _whole_list_problems(kept: list[str], any_too_long: bool) -> list[str]:
     if not kept and not any_too_long:
-        return ["Please list at least one topic."]
+        return [_("Please list at least one topic.")]
     if len(kept) > MAX_TOPICS:
-        return [f"That is {len(kept)} topics; the most a workspace can have is {MAX_TOPICS}."]
+        return [
+            _(
+                "That is {count} topics; the most a workspace can have is {limit}.",
+                count=len(kept),
+                limit=MAX_TOPICS,
+            )
+        ]
     return []
 
 

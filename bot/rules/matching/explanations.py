@@ -2,31 +2,246 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from bot.i18n import DEFAULT_LANGUAGE, N_, _, format_number, n_, reading_in
 from bot.rules.matching.columns import CopilotPool, MenteeTable
 from bot.rules.matching.facts import CopilotFacts, MatchRules, MenteeFacts
 from bot.rules.matching.scoring import CENTI, PART_KEYS, MatchScore, ScorePart, points
+from bot.rules.topics import DEFAULT_TOPICS, topic_label
+
+# A reason is stored (in the offer) in English, the way a lead reads a proposed round: "The copilot is …".
+# Each person reads it in their own language when a message is built: the stored sentence is matched
+# against the English sentences below, and the same sentence is said again in the reader's language with
+# the same values. A reason that speaks of the copilot has two more forms: the pair's ("{copilot} is …")
+# and the proposed copilot's own ("You're …"). AUDIENCES: lead, named, you.
+Say = Callable[[str, int, dict[str, str]], str]
+
+
+@dataclass(frozen=True)
+class _Reason:
+    say: Say  # (audience, count, values) -> the sentence in the reader's language
+    counted: bool = False
+
+
+def _plain(text: str) -> _Reason:
+    return _Reason(lambda _audience, count, values: _(text, count=count, **values))
+
+
+def _about_the_copilot(lead: str, named: str, you: str) -> _Reason:
+    forms = {"lead": lead, "named": named, "you": you}
+    return _Reason(lambda audience, count, values: _(forms[audience], count=count, **values), counted=True)
+
+
+def _line_up(audience: str, count: int, values: dict[str, str]) -> str:
+    return n_(
+        "Your working days line up completely ({count} hour).",
+        "Your working days line up completely ({count} hours).",
+        count,
+    )
+
+
+def _overlap(audience: str, count: int, values: dict[str, str]) -> str:
+    return n_(
+        "Your working days overlap by {count} hour.", "Your working days overlap by {count} hours.", count
+    )
+
+
+def _ahead(audience: str, count: int, values: dict[str, str]) -> str:
+    if audience == "you":
+        return n_(
+            "You're one level ahead: far enough to have been there, close enough to remember.",
+            "You're {count} levels ahead: far enough to have been there, close enough to remember.",
+            count,
+        )
+    if audience == "named":
+        return n_(
+            "{copilot} is one level ahead: far enough to have been there, close enough to remember.",
+            "{copilot} is {count} levels ahead: far enough to have been there, close enough to remember.",
+            count,
+            **values,
+        )
+    return n_(
+        "The copilot is one level ahead: far enough to have been there, close enough to remember.",
+        "The copilot is {count} levels ahead: far enough to have been there, close enough to remember.",
+        count,
+    )
+
+
+def _behind(audience: str, count: int, values: dict[str, str]) -> str:
+    if audience == "you":
+        return n_(
+            "You're one level behind them, which is unusual for this programme.",
+            "You're {count} levels behind them, which is unusual for this programme.",
+            count,
+        )
+    if audience == "named":
+        return n_(
+            "{copilot} is one level behind the mentee, which is unusual for this programme.",
+            "{copilot} is {count} levels behind the mentee, which is unusual for this programme.",
+            count,
+            **values,
+        )
+    return n_(
+        "The copilot is one level behind the mentee, which is unusual for this programme.",
+        "The copilot is {count} levels behind the mentee, which is unusual for this programme.",
+        count,
+    )
+
+
+TOPICS_SHARED = _plain(N_("You both care about {topics}."))
+NO_TOPIC_SHARED = _plain(
+    N_("You don't share any of the listed topics, so this would be a broader conversation.")
+)
+NO_TOPICS = _plain(N_("No topics were named for this request, so topics didn't count."))
+HOURS_ALL = _Reason(_line_up, counted=True)
+HOURS_SOME = _Reason(_overlap, counted=True)
+HOURS_SOME_FRACTION = _plain(N_("Your working days overlap by {hours} hours."))
+HOURS_NONE = _plain(N_("Your working days don't overlap, so you'd need to meet outside usual hours."))
+LEVELS_UNKNOWN = _plain(N_("We don't know both of your levels, so level counted as neutral."))
+AHEAD_JUST_RIGHT = _Reason(_ahead, counted=True)
+AHEAD_FAR = _about_the_copilot(
+    N_("The copilot is {count} levels ahead, a bigger gap than ideal."),
+    N_("{copilot} is {count} levels ahead, a bigger gap than ideal."),
+    N_("You're {count} levels ahead, a bigger gap than ideal."),
+)
+SAME_LEVEL_SENIOR_PREFERRED = _plain(
+    N_("You're at the same level; a copilot a little further along was preferred.")
+)
+BEHIND = _Reason(_behind, counted=True)
+PEERS_SAME = _plain(N_("You're at the same level, so you can compare notes as peers."))
+PEERS_CLOSE = _plain(N_("You're one level apart, close enough to talk as peers."))
+PEERS_APART = _Reason(
+    lambda _audience, count, _values: _(
+        "You're {count} levels apart, so this is less of a peer conversation.", count=count
+    ),
+    counted=True,
+)
+SAME_TEAM_ASKED = _plain(N_("You're on the same team, as asked."))
+SAME_TEAM = _plain(N_("You're on the same team, so you share context but get less of an outside view."))
+OTHER_TEAM_ASKED = _plain(N_("You're on different teams, as asked."))
+OTHER_TEAM = _plain(N_("You're on different teams, which brings a fresh view."))
+TEAM_UNKNOWN = _plain(N_("We couldn't tell whether you're on the same team."))
+FREE = _about_the_copilot(
+    N_("The copilot isn't mentoring anyone else right now."),
+    N_("{copilot} isn't mentoring anyone else right now."),
+    N_("You aren't mentoring anyone else right now."),
+)
+LOADED = _about_the_copilot(
+    N_("The copilot is mentoring {load} of up to {capacity} people right now."),
+    N_("{copilot} is mentoring {load} of up to {capacity} people right now."),
+    N_("You're mentoring {load} of up to {capacity} people right now."),
+)
+PAIRED_BEFORE = _plain(N_("You've been paired before."))
+NEW_PAIR = _plain(N_("You haven't been paired before."))
+
+_ALL = (
+    TOPICS_SHARED,
+    NO_TOPIC_SHARED,
+    NO_TOPICS,
+    HOURS_ALL,
+    HOURS_SOME,
+    HOURS_SOME_FRACTION,
+    HOURS_NONE,
+    LEVELS_UNKNOWN,
+    AHEAD_JUST_RIGHT,
+    AHEAD_FAR,
+    SAME_LEVEL_SENIOR_PREFERRED,
+    BEHIND,
+    PEERS_SAME,
+    PEERS_CLOSE,
+    PEERS_APART,
+    SAME_TEAM_ASKED,
+    SAME_TEAM,
+    OTHER_TEAM_ASKED,
+    OTHER_TEAM,
+    TEAM_UNKNOWN,
+    FREE,
+    LOADED,
+    PAIRED_BEFORE,
+    NEW_PAIR,
+)
+_VALUES = {"topics": ".+?", "load": r"\d+", "capacity": r"\d+", "hours": r"\d+(?:\.\d+)?"}
+
+
+def _english(reason: _Reason, count: int = 0, **values: object) -> str:
+    """The stored sentence: English, as a lead reads it, whoever is reading now."""
+    with reading_in(DEFAULT_LANGUAGE):
+        return reason.say("lead", count, {k: str(v) for k, v in values.items()})
+
+
+def _patterns(reason: _Reason) -> list[tuple[re.Pattern[str], int | None]]:
+    """The reason's English sentences as patterns: values become named groups, and a written count (no
+    other digit appears in these sentences) the `count` group; a form that writes no count implies 1."""
+    found: dict[str, int | None] = {}
+    for count in (1, 2) if reason.counted else (0,):
+        text = re.escape(_english(reason, count, **{name: f"\x00{name}\x00" for name in _VALUES}))
+        for name, value in _VALUES.items():
+            text = text.replace(re.escape(f"\x00{name}\x00"), f"(?P<{name}>{value})", 1)
+        if reason.counted and str(count) in text:
+            found.setdefault(text.replace(str(count), r"(?P<count>\d+)", 1), None)
+        else:
+            found.setdefault(text, count if reason.counted else None)
+    return [(re.compile(pattern, re.DOTALL), implied) for pattern, implied in found.items()]
+
+
+_PATTERNS = [(pattern, reason, implied) for reason in _ALL for pattern, implied in _patterns(reason)]
+
+
+def _and(words: Sequence[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return _("{items} and {last}", items=", ".join(words[:-1]), last=words[-1])
 
 
 def _join(words: Sequence[str]) -> str:
+    """English, for the stored sentence (see _and for the reader's)."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _hours(minutes: int) -> str:
-    hours = minutes / 60
-    text = f"{hours:.0f}" if minutes % 60 == 0 else f"{hours:.1f}"
-    return f"{text} hour" if minutes == 60 else f"{text} hours"
+def _shown_topic(stored: str) -> str:
+    """A stored topic in the reader's words; `stored` may have been escaped for mrkdwn already."""
+    name = html.unescape(stored)
+    if name not in DEFAULT_TOPICS:
+        return stored
+    label = topic_label(name)
+    if name == stored:
+        return label
+    return label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _levels(n: int) -> str:
-    return "one level" if n == 1 else f"{n} levels"
+def _shown_topics(joined: str) -> str:
+    # A topic with " and " or ", " in its own name can make this split one word off; the names stay right.
+    head, _sep, last = joined.rpartition(" and ")
+    names = [*head.split(", "), last] if head else [last]
+    return _and([_shown_topic(name) for name in names])
 
 
-# The reasons name the copilot in the third person ("The copilot is one level ahead"), as a lead reading a
-# proposed round sees them; the copilot reads them as "you", the pair with the copilot's name.
+def _in_reader_words(reason: str, audience: str, copilot: str = "") -> str | None:
+    """The stored English `reason` for `audience` (lead, named or you) in the reader's language; None
+    when it is no sentence we wrote (then the caller keeps it as it is)."""
+    for pattern, said, implied in _PATTERNS:
+        match = pattern.fullmatch(reason)
+        if match is None:
+            continue
+        values = {k: v for k, v in match.groupdict().items() if v is not None}
+        count = int(values.pop("count")) if "count" in values else (implied or 0)
+        if "topics" in values:
+            values["topics"] = _shown_topics(values["topics"])
+        if "hours" in values:
+            values["hours"] = format_number(float(values["hours"]), digits=1)
+        if audience == "named":
+            values["copilot"] = copilot
+        return said.say(audience, count, values)
+    return None
+
+
+# The old way round, for a sentence no template matches (one written before these templates, or clipped).
 _ABOUT_THE_COPILOT = (
     ("The copilot isn't ", "{copilot} isn't ", "You aren't "),
     ("The copilot is ", "{copilot} is ", "You're "),
@@ -35,6 +250,9 @@ _ABOUT_THE_COPILOT = (
 
 def copilot_named(reason: str, copilot: str) -> str:
     """A reason as the pair reads it: "The copilot is …" becomes "@Wen is …"."""
+    said = _in_reader_words(reason, "named", copilot)
+    if said is not None:
+        return said
     for prefix, named, _you in _ABOUT_THE_COPILOT:
         if reason.startswith(prefix):
             return named.format(copilot=copilot) + reason.removeprefix(prefix)
@@ -43,6 +261,9 @@ def copilot_named(reason: str, copilot: str) -> str:
 
 def to_the_copilot(reason: str) -> str:
     """A reason as the proposed copilot reads it: "The copilot is …" becomes "You're …"."""
+    said = _in_reader_words(reason, "you")
+    if said is not None:
+        return said
     for prefix, _named, you in _ABOUT_THE_COPILOT:
         if reason.startswith(prefix):
             return you + reason.removeprefix(prefix).replace(" behind the mentee", " behind them")
@@ -58,63 +279,55 @@ def _reasons(
 ) -> tuple[str, ...]:
     shared = sorted(mentee.topics & volunteer.topics)
     if shared:
-        topics = f"You both care about {_join(shared)}."
+        topics = _english(TOPICS_SHARED, topics=_join(shared))
     elif mentee.topics:
-        topics = "You don't share any of the listed topics, so this would be a broader conversation."
+        topics = _english(NO_TOPIC_SHARED)
     else:
-        topics = "No topics were named for this request, so topics didn't count."
+        topics = _english(NO_TOPICS)
 
     workday = (rules.workday_end_hour - rules.workday_start_hour) * 60
     if overlap_minutes >= workday:
-        hours = f"Your working days line up completely ({_hours(workday)})."
+        hours = _english(HOURS_ALL, count=workday // 60)  # a workday is whole hours
+    elif overlap_minutes > 0 and overlap_minutes % 60 == 0:
+        hours = _english(HOURS_SOME, count=overlap_minutes // 60)
     elif overlap_minutes > 0:
-        hours = f"Your working days overlap by {_hours(overlap_minutes)}."
+        hours = _english(HOURS_SOME_FRACTION, hours=f"{overlap_minutes / 60:.1f}")
     else:
-        hours = "Your working days don't overlap, so you'd need to meet outside usual hours."
+        hours = _english(HOURS_NONE)
 
     if mentee.level is None or volunteer.level is None:
-        level = "We don't know both of your levels, so level counted as neutral."
+        level = _english(LEVELS_UNKNOWN)
     else:
         ahead = volunteer.level - mentee.level
         if rules.prefer_senior and ahead in (1, 2):
-            level = f"The copilot is {_levels(ahead)} ahead: far enough to have been there, close enough to remember."
+            level = _english(AHEAD_JUST_RIGHT, count=ahead)
         elif rules.prefer_senior and ahead > 2:
-            level = f"The copilot is {_levels(ahead)} ahead, a bigger gap than ideal."
+            level = _english(AHEAD_FAR, count=ahead)
         elif rules.prefer_senior and ahead == 0:
-            level = "You're at the same level; a copilot a little further along was preferred."
+            level = _english(SAME_LEVEL_SENIOR_PREFERRED)
         elif rules.prefer_senior:
-            level = (
-                f"The copilot is {_levels(-ahead)} behind the mentee, which is unusual for this programme."
-            )
+            level = _english(BEHIND, count=-ahead)
         elif ahead == 0:
-            level = "You're at the same level, so you can compare notes as peers."
+            level = _english(PEERS_SAME)
         elif abs(ahead) == 1:
-            level = "You're one level apart, close enough to talk as peers."
+            level = _english(PEERS_CLOSE)
         else:
-            level = f"You're {_levels(abs(ahead))} apart, so this is less of a peer conversation."
+            level = _english(PEERS_APART, count=abs(ahead))
 
     both_known = mentee.team is not None and volunteer.team is not None
     if both_known and mentee.team == volunteer.team:
-        team = (
-            "You're on the same team, as asked."
-            if mentee.team_preference == "same"
-            else "You're on the same team, so you share context but get less of an outside view."
-        )
+        team = _english(SAME_TEAM_ASKED if mentee.team_preference == "same" else SAME_TEAM)
     elif both_known:
-        team = (
-            "You're on different teams, as asked."
-            if mentee.team_preference == "other"
-            else "You're on different teams, which brings a fresh view."
-        )
+        team = _english(OTHER_TEAM_ASKED if mentee.team_preference == "other" else OTHER_TEAM)
     else:
-        team = "We couldn't tell whether you're on the same team."
+        team = _english(TEAM_UNKNOWN)
 
     if volunteer.current_load == 0:
-        load = "The copilot isn't mentoring anyone else right now."
+        load = _english(FREE)
     else:
-        load = f"The copilot is mentoring {volunteer.current_load} of up to {volunteer.capacity} people right now."
+        load = _english(LOADED, load=volunteer.current_load, capacity=volunteer.capacity)
 
-    new = "You've been paired before." if paired_before else "You haven't been paired before."
+    new = _english(PAIRED_BEFORE if paired_before else NEW_PAIR)
     return (topics, hours, level, team, load, new)
 
 
