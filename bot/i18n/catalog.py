@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import string
 import sys
 from collections.abc import Iterable, Sequence
@@ -96,8 +97,28 @@ class _Parser(PoFileParser):
         super()._add_message()
 
 
+class CatalogSyntaxError(ValueError):
+    pass
+
+
+# A line of a .po file: a keyword and a quoted string, or a string continuing the one above. Babel's parser
+# forgives a missing closing quote (it drops the last character); gettext's msgfmt does not.
+_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+
+
+def quoting_problems(text: str) -> list[str]:
+    return [
+        f"line {number}: {line.strip()[:60]!r} is not a keyword and a quoted string"
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#") and not _LINE.fullmatch(line.strip())
+    ]
+
+
 def read(path: Path) -> Read:
-    """Parse a catalog; raises PoFileError (with the line) on a syntax error."""
+    """Parse a catalog; raises PoFileError or CatalogSyntaxError (with the line) on a syntax error."""
+    quoting = quoting_problems(path.read_text(encoding="utf-8"))
+    if quoting:
+        raise CatalogSyntaxError("; ".join(quoting))
     language = path.parent.parent.name
     catalog = Catalog(locale=language, domain=DOMAIN)
     duplicates: list[str] = []
@@ -117,7 +138,7 @@ def header_of(text: str) -> str:
     """The catalog's header entry (and the comments above it), kept verbatim by update()."""
     first = text.split("\n\n", 1)[0].rstrip("\n")
     if 'msgid ""' not in first:
-        raise ValueError("the catalog does not start with its header entry (msgid \"\")")
+        raise ValueError('the catalog does not start with its header entry (msgid "")')
     return first + "\n"
 
 
@@ -229,10 +250,10 @@ def problems(path: Path, template: Catalog) -> list[str]:
     language = path.parent.parent.name
     try:
         parsed = read(path)
-    except PoFileError as exc:
+    except (PoFileError, CatalogSyntaxError, UnicodeDecodeError) as exc:
         return [f"syntax error: {exc}"]
     catalog = parsed.catalog
-    found = [f"{_shown(msgid)}: defined more than once" for msgid in parsed.duplicates]
+    found = [f"{msgid}: defined more than once" for msgid in parsed.duplicates]
     found += plural_rule_problems(catalog, language)
     for wanted in template:
         if not wanted.id:
