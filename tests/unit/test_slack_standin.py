@@ -72,6 +72,33 @@ def test_section_without_text_is_invalid(s: SlackStandIn, client: WebClient) -> 
     assert s.calls_to("chat.postMessage"), "invalid requests are still recorded"
 
 
+def radio(text: str = "One", description: str = "Why") -> dict:
+    option = {
+        "text": {"type": "plain_text", "text": text},
+        "description": {"type": "plain_text", "text": description},
+        "value": "1",
+    }
+    return {"type": "radio_buttons", "action_id": "r", "options": [option]}
+
+
+def confirmation(title: str = "Sure?", confirm: str = "Yes") -> dict:
+    return {
+        "title": {"type": "plain_text", "text": title},
+        "text": {"type": "plain_text", "text": "Really?"},
+        "confirm": {"type": "plain_text", "text": confirm},
+        "deny": {"type": "plain_text", "text": "No"},
+    }
+
+
+BUTTON = {"type": "button", "action_id": "b", "text": {"type": "plain_text", "text": "Go"}}
+
+
+def test_options_and_confirmations_within_slacks_limits_are_valid(client: WebClient) -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "accessory": radio("o" * 75)}
+    actions = {"type": "actions", "elements": [{**BUTTON, "confirm": confirmation("t" * 100, "c" * 30)}]}
+    client.chat_postMessage(channel="C1", text="x", blocks=[section, actions])
+
+
 @pytest.mark.parametrize(
     "blocks",
     [
@@ -81,6 +108,17 @@ def test_section_without_text_is_invalid(s: SlackStandIn, client: WebClient) -> 
         [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}],
         [{"type": "divider"}] * 51,
         [{"type": "divider", "block_id": "a"}, {"type": "divider", "block_id": "a"}],
+        # nested objects slack_sdk does not validate: option texts and confirmation dialogs
+        [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "accessory": radio(text="o" * 76)}],
+        [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "x"},
+                "accessory": radio(description="d" * 76),
+            }
+        ],
+        [{"type": "actions", "elements": [{**BUTTON, "confirm": confirmation(confirm="c" * 31)}]}],
+        [{"type": "actions", "elements": [{**BUTTON, "confirm": confirmation(title="t" * 101)}]}],
     ],
 )
 def test_invalid_message_blocks(s: SlackStandIn, client: WebClient, blocks: list) -> None:

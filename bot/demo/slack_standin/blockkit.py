@@ -22,6 +22,10 @@ _INPUT_LABEL_MAX = 2000
 _VIEW_TEXT_MAX = 24
 _PRIVATE_METADATA_MAX = 3000
 _ID_FIELD_MAX = 255
+# Nested objects slack_sdk builds without validating: option objects and confirmation dialogs.
+_OPTION_MAX = {"text": 75, "description": 75}
+_OPTION_VALUE_MAX = 150
+_CONFIRM_MAX = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
 
 
 def decode_json_field(value: Any) -> Any:
@@ -113,6 +117,43 @@ def _explicit_block_problems(raw: dict[str, Any], path: str) -> list[str]:
     return problems
 
 
+def _length_problems(text: Any, path: str, max_len: int) -> list[str]:
+    value = text.get("text") if isinstance(text, dict) else None
+    if isinstance(value, str) and len(value) > max_len:
+        return [f"{path}/text: {len(value)} characters exceeds the maximum of {max_len}"]
+    return []
+
+
+def _nested_problems(node: Any, path: str) -> list[str]:
+    """Options (text and description 75, value 150) and confirmation dialogs (title 100, text 300, buttons
+    30) anywhere inside a block: the limits a translation is most likely to break."""
+    problems: list[str] = []
+    if isinstance(node, dict):
+        for key in ("options", "initial_options"):
+            for i, option in enumerate(node.get(key) or []):
+                if not isinstance(option, dict):
+                    continue
+                for part, max_len in _OPTION_MAX.items():
+                    problems += _length_problems(option.get(part), f"{path}/{key}/{i}/{part}", max_len)
+                value = option.get("value")
+                if isinstance(value, str) and len(value) > _OPTION_VALUE_MAX:
+                    problems.append(f"{path}/{key}/{i}/value: exceeds {_OPTION_VALUE_MAX} characters")
+        for i, group in enumerate(node.get("option_groups") or []):
+            if isinstance(group, dict):
+                problems += _length_problems(group.get("label"), f"{path}/option_groups/{i}/label", 75)
+        confirm = node.get("confirm")
+        if isinstance(confirm, dict):
+            for part, max_len in _CONFIRM_MAX.items():
+                problems += _length_problems(confirm.get(part), f"{path}/confirm/{part}", max_len)
+        for key, inner in node.items():
+            if key not in ("options", "initial_options", "option_groups", "confirm"):
+                problems += _nested_problems(inner, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, inner in enumerate(node):
+            problems += _nested_problems(inner, f"{path}/{i}")
+    return problems
+
+
 def _block_problems(raw: Any, path: str) -> list[str]:
     if not isinstance(raw, dict):
         return [f"{path}: a block must be an object"]
@@ -124,7 +165,7 @@ def _block_problems(raw: Any, path: str) -> list[str]:
         out = parsed.to_dict()  # to_dict() validates nested elements too
     except Exception as exc:  # slack_sdk raises several types for malformed input
         return [f"{path}: {type(exc).__name__}: {exc}"]
-    return _explicit_block_problems(raw, path) + _lost_parts(raw, out, path)
+    return _explicit_block_problems(raw, path) + _nested_problems(raw, path) + _lost_parts(raw, out, path)
 
 
 def blocks_problems(blocks: Any, *, path: str = "blocks", max_blocks: int = MESSAGE_MAX_BLOCKS) -> list[str]:
