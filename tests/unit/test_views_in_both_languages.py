@@ -279,6 +279,7 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
     ],
     "expectations.differences.proposal_modal": _proposal_forms(),
     "expectations.forms.question_inputs": [{"key": q.key, "current": None} for q in QUESTIONS],
+    "expectations.forms.question_label": [{"key": q.key} for q in QUESTIONS],
     "expectations.wording.explain_kind_mismatch": [
         {"mentee_kind": a, "copilot_kind": b}
         for a in RELATIONSHIP_KINDS
