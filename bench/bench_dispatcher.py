@@ -4,7 +4,8 @@
                                      [--database-url postgresql+psycopg://...]
 
 Dispatcher: N due rows, distinct channels, pacing off, sent (a) to the Slack stand-in over HTTP
-(bot/demo/slack_standin/, in this process) and (b) to an in-process fake client, which isolates the
+(bot/demo/slack_standin/, in a process of its own, so its threads never compete with the dispatcher for
+this process's interpreter lock; `--standin thread` runs it in this process as before) and (b) to an in-process fake client, which isolates the
 dispatcher's own overhead (claiming, recording). (c) The same N chat.postMessage calls straight from
 slack_sdk to the stand-in, without the dispatcher or the database: the ceiling for any sender over HTTP,
 so the time a post takes over HTTP splits into the HTTP call and the dispatcher's own work.
@@ -14,9 +15,12 @@ Planner: time for plan_checkins to plan the next cycle for N active pairings all
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -143,6 +147,32 @@ def seed_pairings(db: Database, count: int) -> None:
             session.execute(insert(Agreement), agreements[start : start + 5000])
 
 
+def _serve_standin(urls: Any, stop: Any) -> None:
+    """The stand-in's own process: serve until told to stop, forgetting recorded calls as it goes."""
+    with SlackStandIn() as standin:
+        urls.put(standin.api_url)
+        while not stop.wait(2):
+            standin.clear()
+
+
+@contextmanager
+def standin_at(where: str) -> Iterator[tuple[str, Callable[[], None]]]:
+    """The stand-in's API URL and how to clear its record: in a child process, or a thread of this one."""
+    if where == "thread":
+        with SlackStandIn() as standin:
+            yield standin.api_url, standin.clear
+        return
+    context = multiprocessing.get_context("spawn")
+    urls, stop = context.Queue(), context.Event()
+    child = context.Process(target=_serve_standin, args=(urls, stop), daemon=True)
+    child.start()
+    try:
+        yield urls.get(timeout=60), lambda: None  # the child clears its own record
+    finally:
+        stop.set()
+        child.join(10)
+
+
 def time_dispatch(db: Database, rows: int, clients: Any) -> float:
     empty(db)
     seed_outbox(db, rows)
@@ -187,22 +217,23 @@ def main() -> int:
     parser.add_argument("--pairings", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is wiped!); default SQLite")
+    parser.add_argument("--standin", choices=["process", "thread"], default="process")
     args = parser.parse_args()
     db, url = fresh_database(args.database_url)
     backend = "PostgreSQL" if not db.is_sqlite else "SQLite"
     results: list[tuple[str, str]] = []
     http: list[float] = []
     calls: list[float] = []
-    with SlackStandIn() as standin:
-        clients = SlackClients(Settings(slack_bot_token="xoxb-bench", slack_api_url=standin.api_url))
+    with standin_at(args.standin) as (api_url, clear):
+        clients = SlackClients(Settings(slack_bot_token="xoxb-bench", slack_api_url=api_url))
         for _ in range(args.runs):  # interleaved, so both see the same machine load
             http.append(time_dispatch(db, args.rows, clients))
-            standin.clear()  # the stand-in records every call; keep its memory flat across runs
+            clear()  # the stand-in records every call; keep its memory flat across runs
             calls.append(time_http_calls(clients, args.rows))
-            standin.clear()
+            clear()
     local = [time_dispatch(db, args.rows, InProcessClients()) for _ in range(args.runs)]
     for name, runs in (
-        (f"dispatcher → Slack stand-in over HTTP, {args.rows:,} rows", http),
+        (f"dispatcher → Slack stand-in ({args.standin}) over HTTP, {args.rows:,} rows", http),
         (f"dispatcher → in-process client, {args.rows:,} rows", local),
         (f"slack_sdk → Slack stand-in, no dispatcher, {args.rows:,} calls", calls),
     ):
