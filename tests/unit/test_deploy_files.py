@@ -109,6 +109,12 @@ def test_the_deploy_doc_shows_the_procfile_as_it_is():
     assert f"```\n{procfile}\n```" in doc
     assert not (ROOT / "docs" / "DEPLOY.md").exists()  # folded into the README: one place to follow
     processes = dict(line.split(": ", 1) for line in procfile.splitlines())
-    assert processes["web"].split()[-3:] == ["--mode", "http", "--no-scheduler"]
+    assert processes["web"].split()[3:] == [
+        "--mode",
+        "http",
+        "--no-scheduler",
+        "--workers",
+        "${WEB_CONCURRENCY:-2}",
+    ]
     assert "--mode socket" in processes["socket"]
     assert processes["release"].endswith(" migrate") and processes["clock"].endswith(" scheduler")
