@@ -109,7 +109,7 @@ def test_the_deploy_doc_shows_the_procfile_as_it_is():
     assert f"```\n{procfile}\n```" in doc
     assert not (ROOT / "docs" / "DEPLOY.md").exists()  # folded into the README: one place to follow
     processes = dict(line.split(": ", 1) for line in procfile.splitlines())
-    assert processes["web"].split()[3:] == [
+    assert processes["web"].split()[4:] == [
         "--mode",
         "http",
         "--no-scheduler",
