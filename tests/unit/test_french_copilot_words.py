@@ -73,7 +73,7 @@ def test_the_offer_asks_the_copilot_in_french_with_the_same_buttons():
         offer = _offer()
     text = json.dumps(offer, ensure_ascii=False)
     assert _buttons(offer["blocks"]) == {"offer_accept": "Accepter", "offer_decline": "Refuser"}
-    assert offer["text"] == "<@U1> cherche un copilote. Accepteriez-vous de l'être ?"
+    assert offer["text"] == "<@U1> cherche un copilote. Accepteriez-vous de l'être\u00a0?"
     assert "ven. 6 mars" in text  # the answer-by day, as a French reader writes it
     # The reasons, said again in French and to the copilot as "vous", topics in French
     assert "Vous vous intéressez tous les deux à : Donner des retours constructifs et Prise de parole" in text
@@ -114,11 +114,11 @@ def test_a_typo_is_answered_in_french_with_the_closest_command():
         blocks = help_blocks(router.listed(), "reqest", suggestion)
         admin_blocks = json.dumps(admin_menu_blocks("topcs", "topics"), ensure_ascii=False)
         refused = not_admin_text(admin.EDIT_TOPICS)
-    assert text == "Je ne connais pas /mentor reqest. Vouliez-vous dire /mentor request ?"
+    assert text == "Je ne connais pas /mentor reqest. Vouliez-vous dire /mentor request\u00a0?"
     assert blocks[0]["text"]["text"] == (
-        ":thinking_face: Je ne connais pas `/mentor reqest`. Vouliez-vous dire `/mentor request` ?"
+        ":thinking_face: Je ne connais pas `/mentor reqest`. Vouliez-vous dire `/mentor request`\u00a0?"
     )
-    assert "Vouliez-vous dire `/mentor admin topics` ?" in admin_blocks
+    assert "Vouliez-vous dire `/mentor admin topics`\u00a0?" in admin_blocks
     assert refused.startswith(
         "Seuls les administrateurs du programme peuvent modifier les thèmes de mentorat."
     )

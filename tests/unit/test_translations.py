@@ -103,6 +103,13 @@ def test_the_catalog_carries_its_languages_plural_rule(path: Path):
     assert plural_rule_problems(read(path).catalog, path.parent.parent.name) == []
 
 
+def test_french_punctuation_keeps_its_space_with_the_sign():
+    # French writes a space before ? ! ; and it must not break the line before the sign: a no-break space.
+    catalog = read(next(p for p in PATHS if p.parent.parent.name == "fr")).catalog
+    loose = [shown(m) for m in catalog if m.id for text in forms(m) if re.search(r" [?!;]", text)]
+    assert loose == []
+
+
 def test_french_plurals_make_zero_and_one_singular(monkeypatch: pytest.MonkeyPatch):
     """The French catalog's own Plural-Forms, compiled as the bot compiles it: 0 and 1 take the first form."""
     french = read(runtime.path_of("fr")).catalog
