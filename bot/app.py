@@ -22,6 +22,9 @@ from bot.checkins.stalls import plan_stalled_pairings
 from bot.checkins.time_zones import move_checkins_to_new_zone
 from bot.checkins.unreachable import pause_when_unreachable
 from bot.clock import Clock, SystemClock
+from bot.cohorts import forget_me as cohorts_forget_me
+from bot.cohorts.rounds import plan_cohort_pairings, plan_cohort_previews, plan_cohort_rounds
+from bot.cohorts.surveys import plan_cohort_surveys
 from bot.config import Mode, Settings
 from bot.copilots import forget_me as copilots_forget_me
 from bot.copilots import offers as copilot_offers
@@ -44,6 +47,7 @@ from bot.slack import SlackClients
 from handlers import (
     admin,
     checkins,
+    cohorts,
     commands,
     data_rights,
     direct_messages,
@@ -78,6 +82,7 @@ SURFACES = (
     volunteering,
     mentee_requests,
     offers,
+    cohorts,
     introductions,
     network,
     summaries,
@@ -97,6 +102,7 @@ HOME = Home(
         network.home_section,
         summaries.team_section,
         summaries.program_section,
+        cohorts.home_section,
     )
 )
 
@@ -109,6 +115,7 @@ def hooks() -> Hooks:
         person_forgotten=[
             expectations_forget_me.withdraw_unfinished_rounds,
             copilots_forget_me.withdraw_requests_and_offers,
+            cohorts_forget_me.delete_survey_answers,
         ],
         org_changed=[copilots_standing.enforce_rules],
     )
@@ -120,6 +127,10 @@ def planners() -> list[Planner]:
         plan_expectation_reminders,
         plan_term_end,
         copilot_offers.plan_offer_expiries,
+        plan_cohort_previews,
+        plan_cohort_rounds,
+        plan_cohort_pairings,
+        plan_cohort_surveys,
         plan_checkins,
         plan_stalled_pairings,
         plan_health_reviews,

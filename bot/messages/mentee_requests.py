@@ -12,6 +12,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from bot.messages.cohorts import CohortTag
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.cadence import CADENCES, cadence_name
@@ -30,6 +31,7 @@ class RequestForm:
     length_text: str = ""
     team_preference: str = "either"
     copilot_user_id: str | None = None
+    cohort_id: int | None = None  # a sign-up through a cohort's announcement
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def request_modal(
     channel_id: str = "",
     copilot_user_id: str | None = None,
     copilot_note: str | None = None,
+    cohort: CohortTag | None = None,
 ) -> dict[str, Any]:
     copilot: dict[str, Any] = {"type": "users_select", "action_id": COPILOT}
     if copilot_user_id:
@@ -125,6 +128,8 @@ def request_modal(
             hint=plain("They'll be asked first and can say no. Leave empty and I'll find someone.", 150),
         ),
     ]
+    if cohort is not None:
+        blocks.insert(0, cohort.note_block())
     if copilot_note:
         blocks.append(
             context(f":information_source: {escape(copilot_note)}") | {"block_id": COPILOT_NOTE_BLOCK}
@@ -135,7 +140,7 @@ def request_modal(
         submit="Send request",
         close="Cancel",
         blocks=blocks,
-        metadata={"channel": channel_id},
+        metadata={"channel": channel_id, **(cohort.metadata() if cohort else {})},
     )
 
 

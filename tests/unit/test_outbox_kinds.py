@@ -44,6 +44,11 @@ KINDS = {
     Kind.DIGEST: ("digest", "digest"),
     Kind.DIGEST_CHART: ("digest_chart", "digest"),
     Kind.ADMIN_ORG_GAP: ("admin_org_gap", "person"),
+    Kind.COHORT_ANNOUNCEMENT: ("cohort_announcement", "cohort"),
+    Kind.COHORT_PREVIEW: ("cohort_preview", "cohort"),
+    Kind.COHORT_PAIRED: ("cohort_paired", "cohort"),
+    Kind.COHORT_PAIRING: ("cohort_pairing", "cohort"),
+    Kind.COHORT_SURVEY: ("cohort_survey", "cohort_survey"),
 }
 
 
@@ -74,6 +79,8 @@ SUBJECTS = {
     "contact": ("contacts", False),
     "digest": ("lead_digests", False),
     "person": ("people", False),
+    "cohort": ("cohorts", False),
+    "cohort_survey": ("cohort_surveys", False),
 }
 
 
@@ -152,5 +159,5 @@ def test_migration_0006_knows_every_kind_that_existed_before_it():
     assert pairing_kinds == m.PAIRING_KINDS
     assert set(m.RESPELLED.values()) <= {kind.value for kind in Kind}
     named = pairing_kinds | set(m.ID_IN_KEY) | {"nudge_checkin", "pulse", "digest"}
-    born_after_0006 = {"admin_org_gap"}
+    born_after_0006 = {"admin_org_gap", *(kind.value for kind in Kind if kind.value.startswith("cohort_"))}
     assert named == {kind.value for kind in Kind} - {"digest_chart"} - born_after_0006

@@ -177,6 +177,11 @@ class SlackStandIn:
         with self._lock:
             self._state.conversations[channel_id] = list(user_ids)
 
+    def add_channel(self, channel_id: str, name: str) -> None:
+        """Make conversations.info know a channel of the workspace."""
+        with self._lock:
+            self._state.channels[channel_id] = name
+
     def set_oauth_team(
         self,
         code: str,

@@ -41,6 +41,8 @@ class SlackState:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     conversations: dict[str, list[str]] = field(default_factory=dict)  # channel id -> members (no bot)
+    # the workspace's channels conversations.info knows (id -> name); #general is C1, where tests type commands
+    channels: dict[str, str] = field(default_factory=lambda: {"C1": "general"})
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     external_views: dict[str, str] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
