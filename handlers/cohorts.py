@@ -25,6 +25,7 @@ from bot.oversight.export import UploadFailed, upload_to_dm
 from bot.oversight.roles import is_admin
 from bot.pairings import NotInPairing
 from bot.runtime import Runtime
+from bot.submissions import claim_view, release_view
 from handlers.registry import MentorApp
 from handlers.replies import tell
 from handlers.router import CommandCall
@@ -91,7 +92,14 @@ def save_cohort(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runt
         ack(response_action="errors", errors=errors)
         return
     ack()
-    tag = open_cohort(runtime, client, team_id, user_id, form)
+    view_id = body["view"]["id"]
+    if not claim_view(runtime, team_id, view_id):
+        return  # the same form again: the first submission opened the cohort
+    try:
+        tag = open_cohort(runtime, client, team_id, user_id, form)
+    except Exception:
+        release_view(runtime, view_id)
+        raise
     channel_id = view_metadata(body["view"]).get("channel") or None
     assert form.opens_on is not None
     tell(client, channel_id, user_id, views.cohort_opened_text(tag.name, form.channel_id, form.opens_on))
