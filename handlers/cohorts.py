@@ -33,10 +33,11 @@ from handlers.router import CommandCall
 log = logging.getLogger(__name__)
 
 OPEN_WORDS = ("open", "new", "")
+OPEN_A_COHORT = "open a mentoring cohort"
 
 
 def register(app: MentorApp) -> None:
-    app.router.add("cohort", "cohort open", "program admins: open a mentoring cohort", cohort_command)
+    app.router.add("cohort", "admin cohort open", OPEN_A_COHORT, cohort_command, admin=True)
     app.action(reports.OPEN_ACTION)(open_from_home)
     app.view(views.COHORT_CALLBACK)(save_cohort)
     app.action(views.SIGN_UP_MENTEE_ACTION)(sign_up_mentee)
@@ -54,21 +55,13 @@ def home_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str,
     return reports.home_blocks(cohort_reports(runtime, team_id))
 
 
-def _open_form(call: CommandCall) -> None:
+def cohort_command(call: CommandCall) -> None:
+    """`/mentor admin cohort [open]` (the router acked and checked the caller is a program admin)."""
     if call.args.strip().lower() not in OPEN_WORDS:
         call.respond(text=views.usage_text(), response_type="ephemeral")
         return
     today = admin_today(call.runtime, call.team_id, call.user_id)
     call.client.views_open(trigger_id=call.trigger_id, view=views.cohort_modal(today, call.channel_id))
-
-
-def cohort_command(call: CommandCall) -> None:
-    """`/mentor cohort open`, for program admins (checked here: the command sits beside everyone's)."""
-    call.ack()
-    if not is_admin(call.runtime, call.client, call.team_id, call.user_id):
-        call.respond(text=views.not_admin_text(), response_type="ephemeral")
-        return
-    _open_form(call)
 
 
 def open_from_home(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime) -> None:

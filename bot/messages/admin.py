@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.text import button, context, escape, mention, plain, section
 from bot.rules.org_details import MAX_LEVEL, MAX_TEXT, OrgDetails
 from bot.rules.topics import MAX_TOPIC_CHARS, MAX_TOPICS
@@ -42,6 +43,9 @@ def admin_menu_blocks(unknown: str | None = None, suggestion: str | None = None)
             "`mentor-bot import-org FILE.csv` (command line): load the whole org chart from a CSV file\n"
             "`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)\n"
             "`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"
+        ),
+        section(
+            _("`/mentor admin cohort open`: open a mentoring cohort (sign-ups, one round, a shared start)")
         ),
         {
             "type": "actions",

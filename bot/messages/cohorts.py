@@ -168,7 +168,9 @@ def cohort_opened_text(name: str, channel_id: str | None, opens_on: date) -> str
 
 
 def usage_text() -> str:
-    return _("Try `/mentor cohort open` to open a mentoring cohort; App Home shows each cohort's report.")
+    return _(
+        "Try `/mentor admin cohort open` to open a mentoring cohort; App Home shows each cohort's report."
+    )
 
 
 def not_admin_text() -> str:

@@ -124,7 +124,7 @@ def test_a_cohort_opens_signs_up_pairs_in_one_round_and_surveys_privately(
     closes, starts = date(2026, 3, 6), date(2026, 3, 16)
 
     # The admin's form refuses what can't work, on the field.
-    bot.command("cohort open", user=ADMIN)
+    bot.command("admin cohort open", user=ADMIN)
     form = slack.wait_for("views.open")[-1].args["view"]
     assert form["callback_id"] == "cohort_form"
     errors = _errors(bot.submit(form, cohort_values(today, date(2026, 3, 1), starts, "CNOWHERE"), user=ADMIN))
