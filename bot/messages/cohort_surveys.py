@@ -26,7 +26,19 @@ SURVEY_ACTION = "cohort_survey_open"
 SURVEY_CALLBACK = "cohort_survey_form"
 USEFUL, RECOMMEND, COMMENT = "useful", "recommend", "comment"
 
-STAGE_NAMES = {Stage.MIDPOINT: N_("mid-point"), Stage.END: N_("end")}
+# Whole sentences per survey, so a translation never has to fit a stage's name into another sentence.
+SURVEY_TITLES = {
+    Stage.MIDPOINT: N_("The cohort {name} is halfway: two quick questions for you"),
+    Stage.END: N_("The cohort {name} has reached its planned end: two quick questions for you"),
+}
+SURVEY_LINES = {
+    Stage.MIDPOINT: N_(
+        "Mid-point survey: {answered} of {asked} answered. Useful: {useful}. Would recommend: {recommend}."
+    ),
+    Stage.END: N_(
+        "End survey: {answered} of {asked} answered. Useful: {useful}. Would recommend: {recommend}."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -62,11 +74,7 @@ class CohortReport:
 
 
 def survey_message(survey_id: int, name: str, stage: str) -> Message:
-    text = _(
-        "The cohort {name} is at its {stage}: two quick questions for you",
-        name=name,
-        stage=_(STAGE_NAMES[Stage(stage)]),
-    )
+    text = _(SURVEY_TITLES[Stage(stage)], name=name)
     return Message(
         text,
         [
@@ -182,9 +190,7 @@ def report_lines(report: CohortReport) -> list[str]:
     for figures in report.stages:
         lines.append(
             _(
-                "Survey at the {stage}: {answered} of {asked} answered. Useful: {useful}. Would recommend: "
-                "{recommend}.",
-                stage=_(STAGE_NAMES[Stage(figures.stage)]),
+                SURVEY_LINES[Stage(figures.stage)],
                 answered=format_number(figures.answered),
                 asked=format_number(figures.asked),
                 useful=_average(figures.useful),
