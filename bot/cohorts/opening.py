@@ -33,6 +33,8 @@ def _channel_problem(client: WebClient, channel_id: str) -> dict[str, str]:
         return {}  # Slack unreachable: the announcement is retried like any outbox row
     if channel.get("is_im") or channel.get("is_mpim"):
         return {views.CHANNEL: views.not_a_channel_text()}
+    if not channel.get("is_member"):
+        return {views.CHANNEL: views.invite_me_text(channel_id)}
     return {}
 
 

@@ -152,6 +152,13 @@ def not_a_channel_text() -> str:
     return _("Pick a channel, not a direct message.")
 
 
+def invite_me_text(channel_id: str) -> str:
+    return _(
+        "I'm not in <#{channel}> yet: invite me there first (`/invite @mentor-bot`), or pick another channel.",
+        channel=channel_id,
+    )
+
+
 def cohort_opened_text(name: str, channel_id: str | None, opens_on: date) -> str:
     if channel_id:
         return _(

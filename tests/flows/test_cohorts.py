@@ -131,6 +131,9 @@ def test_a_cohort_opens_signs_up_pairs_in_one_round_and_surveys_privately(
     assert set(errors) == {"closes", "channel"}
     assert "before they open" in errors["closes"] and "can't find that channel" in errors["channel"]
     assert set(_errors(bot.submit(form, cohort_values(today, closes, closes), user=ADMIN))) == {"starts"}
+    slack.add_channel("CQUIET", "quiet", bot_is_member=False)
+    outside = _errors(bot.submit(form, cohort_values(today, closes, starts, "CQUIET"), user=ADMIN))
+    assert "invite me there first" in outside["channel"]
     stranger = bot.submit(form, cohort_values(today, closes, starts), user=MENTEES[0])
     assert "Only program admins" in _errors(stranger)["name"]
 

@@ -70,9 +70,7 @@ def conversations_info(state: SlackState, call: Call) -> Reply:
     """A channel the workspace has (add_channel), or a DM / group DM the bot is in; else channel_not_found."""
     channel = call.args.get("channel") or ""
     if channel in state.channels:
-        return ok(
-            channel={"id": channel, "name": state.channels[channel], "is_channel": True, "is_im": False}
-        )
+        return ok(channel={"id": channel, **state.channels[channel], "is_channel": True, "is_im": False})
     members = state.conversations.get(channel)
     if members is None:
         return err("channel_not_found")

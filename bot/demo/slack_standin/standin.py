@@ -177,10 +177,10 @@ class SlackStandIn:
         with self._lock:
             self._state.conversations[channel_id] = list(user_ids)
 
-    def add_channel(self, channel_id: str, name: str) -> None:
-        """Make conversations.info know a channel of the workspace."""
+    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> None:
+        """Make conversations.info know a channel of the workspace (and whether the bot is in it)."""
         with self._lock:
-            self._state.channels[channel_id] = name
+            self._state.channels[channel_id] = {"name": name, "is_member": bot_is_member}
 
     def set_oauth_team(
         self,
