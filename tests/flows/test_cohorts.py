@@ -337,3 +337,30 @@ def _watching(bot: RunningBot) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(bot.runtime.db.engine, "before_cursor_execute", record)
+
+
+def test_the_cohort_csv_defuses_a_name_a_spreadsheet_would_run(admin_bot: RunningBot):
+    from bot.cohorts.report import export_cohort
+
+    now = admin_bot.clock.now()
+    with admin_bot.runtime.db.transaction() as session:
+        cohort = Cohort(
+            team_id=TEAM_ID,
+            name='=HYPERLINK("http://evil.example","x")',
+            tz="UTC",
+            opens_on=now.date(),
+            closes_on=now.date(),
+            starts_on=now.date(),
+            ends_on=now.date(),
+            length_months=3,
+            closes_at=now,
+            state="paired",
+            created_at=now,
+        )
+        session.add(cohort)
+        session.flush()
+        cohort_id = cohort.id
+    export = export_cohort(admin_bot.runtime, TEAM_ID, cohort_id)
+    assert export is not None and export_cohort(admin_bot.runtime, "TOTHER", cohort_id) is None
+    [row] = list(csv.reader(io.StringIO(export.csv_text)))[1:]
+    assert row[0] == "'" + cohort.name and row[1] == "paired"
