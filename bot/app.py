@@ -23,6 +23,9 @@ from bot.checkins.stalls import plan_stalled_pairings
 from bot.checkins.time_zones import move_checkins_to_new_zone
 from bot.checkins.unreachable import pause_when_unreachable
 from bot.clock import Clock, SystemClock
+from bot.cohorts import forget_me as cohorts_forget_me
+from bot.cohorts.rounds import plan_cohort_pairings, plan_cohort_previews, plan_cohort_rounds
+from bot.cohorts.surveys import plan_cohort_surveys
 from bot.config import Mode, Settings
 from bot.copilots import forget_me as copilots_forget_me
 from bot.copilots import offers as copilot_offers
@@ -47,6 +50,7 @@ from bot.slack import SlackClients
 from handlers import (
     admin,
     checkins,
+    cohorts,
     commands,
     data_rights,
     direct_messages,
@@ -86,6 +90,7 @@ SURFACES = (
     network,
     summaries,
     program_settings,
+    cohorts,
     data_rights,
     language,
     direct_messages,
@@ -102,6 +107,7 @@ HOME = Home(
         network.home_section,
         summaries.summary_section,
         language.home_section,
+        cohorts.home_section,
     )
 )
 
@@ -114,6 +120,7 @@ def hooks() -> Hooks:
         person_forgotten=[
             expectations_forget_me.withdraw_unfinished_rounds,
             copilots_forget_me.withdraw_requests_and_offers,
+            cohorts_forget_me.delete_survey_answers,
         ],
         org_changed=[copilots_standing.enforce_rules],
     )
@@ -125,6 +132,10 @@ def planners() -> list[Planner]:
         plan_expectation_reminders,
         plan_term_end,
         copilot_offers.plan_offer_expiries,
+        plan_cohort_previews,
+        plan_cohort_rounds,
+        plan_cohort_pairings,
+        plan_cohort_surveys,
         plan_checkins,
         plan_stalled_pairings,
         plan_health_reviews,

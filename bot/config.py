@@ -27,6 +27,8 @@ DEFAULT_SCOPES = (
     "users:read",
     "users:read.email",
     "usergroups:read",
+    "channels:read",
+    "groups:read",
     "files:write",
     "im:history",
 )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.cohorts.opening import cohort_taking_sign_ups, sign_up_problem
 from bot.copilots.mentee_requests import (
     ALREADY_OPEN,
     COPILOT_REFUSED,
@@ -20,6 +22,7 @@ from bot.copilots.mentee_requests import (
 )
 from bot.copilots.rounds import matching_counts, run_round
 from bot.i18n import N_
+from bot.messages.cohorts import cohort_of, mentee_signed_up_text
 from bot.messages.mentee_requests import (
     CANCEL_ACTION,
     REQUEST_CALLBACK,
@@ -106,8 +109,10 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtim
     """Database checks only before the ack (no Slack call, no workspace-wide read); Slack's word on a
     colleague we hadn't met, and the one read of the match data, come after it."""
     team_id, user_id = body["team"]["id"], body["user"]["id"]
-    form = request_form_from(body["view"]["state"]["values"])
-    errors = validate_request(runtime, team_id, user_id, form)
+    form = replace(request_form_from(body["view"]["state"]["values"]), cohort_id=cohort_of(body["view"]))
+    errors = validate_request(runtime, team_id, user_id, form) | sign_up_problem(
+        runtime, team_id, form.cohort_id, "goals"
+    )
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -117,6 +122,8 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtim
         tell(client, channel_of(body["view"]), user_id, already_open_text())
     elif outcome.outcome == COPILOT_REFUSED and outcome.note:
         tell(client, channel_of(body["view"]), user_id, copilot_refused_text(outcome.note, form.goals))
+    elif form.cohort_id is not None and (tag := cohort_taking_sign_ups(runtime, team_id, form.cohort_id)):
+        tell(client, channel_of(body["view"]), user_id, mentee_signed_up_text(tag.name, tag.closes_on))
 
 
 def cancel(ack: Ack, body: dict[str, Any], respond: Respond, runtime: Runtime) -> None:

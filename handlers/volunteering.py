@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.cohorts.opening import cohort_taking_sign_ups, sign_up_problem
 from bot.copilots.volunteering import (
     save_volunteer,
     stop_volunteering,
@@ -16,6 +17,7 @@ from bot.copilots.volunteering import (
     volunteer_summary,
 )
 from bot.i18n import N_
+from bot.messages.cohorts import cohort_of, copilot_signed_up_text
 from bot.messages.volunteering import (
     EDIT_ACTION,
     PAUSE_ACTION,
@@ -81,14 +83,20 @@ def pause_from_home(ack: Ack, body: dict[str, Any], client: WebClient, runtime: 
 def save(ack: Ack, body: dict[str, Any], client: WebClient, runtime: Runtime, home: Home) -> None:
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     form = volunteer_form_from(body["view"]["state"]["values"])
-    errors = validate_volunteer(runtime, team_id, user_id, form)
+    cohort_id = cohort_of(body["view"])
+    errors = validate_volunteer(runtime, team_id, user_id, form) | sign_up_problem(
+        runtime, team_id, cohort_id, "topics"
+    )
     if errors:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    summary = save_volunteer(runtime, client, team_id, user_id, form)
+    summary = save_volunteer(runtime, client, team_id, user_id, form, cohort_id)
     channel_id, from_home = metadata_of(body["view"])
-    if from_home:
+    tag = cohort_taking_sign_ups(runtime, team_id, cohort_id) if cohort_id is not None else None
+    if tag is not None:
+        tell(client, channel_id, user_id, copilot_signed_up_text(tag.name, tag.closes_on))
+    elif from_home:
         home.publish(runtime, client, team_id, user_id)
     else:
         tell(client, channel_id, user_id, saved_text(summary))

@@ -127,6 +127,8 @@ class CopilotProfile(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     open_to_other_teams: Mapped[bool] = mapped_column(Boolean, default=True)
     intro: Mapped[str] = mapped_column(Text, default="")
+    # the cohort they last volunteered for through its announcement (None: the program at large)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -154,6 +156,8 @@ class MentoringRequest(Base):
     )
     # open → offered → matched, or cancelled / unmatched
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # a sign-up to a cohort waits for the cohort's round instead of being offered at once
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
 
@@ -338,6 +342,48 @@ class Pulse(Base):
     round: Mapped[int] = mapped_column(Integer)
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, info=PAIR)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class Cohort(Base):
+    """A mentoring cohort: sign-ups in a window, one round at its close, a shared start and planned end."""
+
+    __tablename__ = "cohorts"
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")  # the opening admin's, for its dates
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    length_months: Mapped[int] = mapped_column(Integer)
+    closes_at: Mapped[datetime] = mapped_column(index=True)  # when its round runs
+    # signing_up → paired
+    state: Mapped[str] = mapped_column(String(16), default="signing_up", index=True)
+    paired_at: Mapped[datetime | None]
+    midpoint_asked_at: Mapped[datetime | None]
+    end_asked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class CohortSurvey(Base):
+    """One person's answer to a cohort's mid-point or end survey; only averages of 3 or more leave it."""
+
+    __tablename__ = "cohort_surveys"
+    __table_args__ = (UniqueConstraint("cohort_id", "pairing_id", "person_id", "stage"),)
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(8))  # midpoint / end
+    useful: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    recommend: Mapped[int | None] = mapped_column(Integer)  # 1–5
+    comment: Mapped[str | None] = mapped_column(Text, info=PERSON)
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
 

@@ -234,10 +234,13 @@ def submit_request(
             team_preference=form.team_preference,
             named_copilot_id=named.id if named is not None else None,
             status=RequestState.OPEN,
+            cohort_id=form.cohort_id,
             created_at=now,
         )
         session.add(request)
         session.flush()
+        if form.cohort_id is not None:  # a cohort's sign-ups are paired together when it closes
+            return SubmitOutcome("waiting", request.id)
         offer = offer_next(runtime, session, request, data)
         return SubmitOutcome(RequestState.OFFERED if offer else "waiting", request.id)
 

@@ -5,17 +5,20 @@ and the program-level counts an admin sees beside the button.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from bot.copilots.match_data import already_asked, history_without, load_match_data, mentee_facts
 from bot.copilots.offers import make_offer, nobody_available, waiting_count
 from bot.people.directory import display_name
+from bot.rules.cohorts import CohortState
 from bot.rules.lifecycle import OfferState, RequestState
 from bot.rules.matching.rounds import assign_round
 from bot.runtime import Runtime
-from storage.models import MentoringRequest, Offer
+from storage.models import Cohort, MentoringRequest, Offer
 
 
 @dataclass(frozen=True)
@@ -65,59 +68,93 @@ def run_round(runtime: Runtime, team_id: str, *, seed: int = 0, dry_run: bool = 
     """Pair every open request nobody has been asked for yet, all at once (bot.rules.matching.rounds.assign_round).
 
     A dry run reports the proposed pairs and changes nothing. The same data and seed give the same round.
+    Sign-ups to a cohort still taking them wait for the cohort's own round (bot.cohorts.rounds).
     """
     with runtime.db.transaction() as session:
-        now = runtime.clock.now()
         query = (
             select(MentoringRequest)
-            .where(MentoringRequest.team_id == team_id, MentoringRequest.status == RequestState.OPEN)
+            .where(
+                MentoringRequest.team_id == team_id,
+                MentoringRequest.status == RequestState.OPEN,
+                or_(
+                    MentoringRequest.cohort_id.is_(None),
+                    MentoringRequest.cohort_id.not_in(
+                        select(Cohort.id).where(Cohort.state == CohortState.SIGNING_UP)
+                    ),
+                ),
+            )
             .order_by(MentoringRequest.id)
         )
         if not dry_run and session.get_bind().dialect.name != "sqlite":
             query = query.with_for_update(skip_locked=True)
-        requests = list(session.scalars(query))
-        if not requests:
-            return RoundReport(team_id, seed, dry_run)
-        data = load_match_data(session, team_id, now, seed=seed)
-        asked = already_asked(session, [r.id for r in requests])
-        history = data.history
-        mentees = []
-        for request in requests:
-            mentee = data.people[request.mentee_id]
-            mentees.append(mentee_facts(request, mentee, data.workspace_topics))
-            history = history_without(history, mentee.id, asked[request.id])
-        result = assign_round(mentees, data.volunteers, data.org, history, data.rules)
-        by_id = {r.id: r for r in requests}
-        pairs = tuple(
-            RoundPair(
-                request_id=p.request_id,
-                mentee=display_name(data.people[p.mentee_id]),
-                copilot=display_name(data.people[p.volunteer_id]),
-                score=p.score.total,
-                reasons=tuple(part.reason for part in p.score.parts),
-            )
-            for p in result.pairs
+        report = pair_requests(
+            runtime, session, team_id, list(session.scalars(query)), seed=seed, dry_run=dry_run
         )
         if dry_run:
             session.rollback()
-            return RoundReport(team_id, seed, True, pairs, result.unmatched)
-        offers = []
-        for p in result.pairs:
-            request = by_id[p.request_id]
-            offer = make_offer(
-                runtime,
-                session,
-                data,
-                request,
-                data.people[p.volunteer_id],
-                p.score,
-                first=not asked[request.id],
-            )
-            offers.append(offer.id)
-        for request_id in result.unmatched:
-            request = by_id[request_id]
-            nobody_available(runtime, session, data, request, len(asked[request_id]), tell_admins=False)
-        return RoundReport(team_id, seed, False, pairs, result.unmatched, tuple(offers))
+        return report
+
+
+def pair_requests(
+    runtime: Runtime,
+    session: Session,
+    team_id: str,
+    requests: Sequence[MentoringRequest],
+    *,
+    seed: int = 0,
+    dry_run: bool = False,
+    volunteer_ids: Collection[int] | None = None,
+) -> RoundReport:
+    """One optimal round over `requests`, among every volunteer or only `volunteer_ids` (person ids).
+
+    A dry run writes nothing and sends nothing; otherwise each pair's copilot is offered the request (the
+    usual offer and consent) and the rest stay open."""
+    if not requests:
+        return RoundReport(team_id, seed, dry_run)
+    now = runtime.clock.now()
+    data = load_match_data(session, team_id, now, seed=seed)
+    asked = already_asked(session, [r.id for r in requests])
+    history = data.history
+    mentees = []
+    for request in requests:
+        mentee = data.people[request.mentee_id]
+        mentees.append(mentee_facts(request, mentee, data.workspace_topics))
+        history = history_without(history, mentee.id, asked[request.id])
+    volunteers = data.volunteers
+    if volunteer_ids is not None:
+        allowed = set(volunteer_ids)
+        volunteers = [v for v in volunteers if v.person_id in allowed]
+    result = assign_round(mentees, volunteers, data.org, history, data.rules)
+    by_id = {r.id: r for r in requests}
+    pairs = tuple(
+        RoundPair(
+            request_id=p.request_id,
+            mentee=display_name(data.people[p.mentee_id]),
+            copilot=display_name(data.people[p.volunteer_id]),
+            score=p.score.total,
+            reasons=tuple(part.reason for part in p.score.parts),
+        )
+        for p in result.pairs
+    )
+    if dry_run:
+        return RoundReport(team_id, seed, True, pairs, result.unmatched)
+    offers = []
+    for p in result.pairs:
+        request = by_id[p.request_id]
+        offer = make_offer(
+            runtime,
+            session,
+            data,
+            request,
+            data.people[p.volunteer_id],
+            p.score,
+            first=not asked[request.id],
+        )
+        offers.append(offer.id)
+    for request_id in result.unmatched:
+        request = by_id[request_id]
+        nobody_available(runtime, session, data, request, len(asked[request_id]), tell_admins=False)
+    return RoundReport(team_id, seed, False, pairs, result.unmatched, tuple(offers))
 
 
 def matching_counts(runtime: Runtime, team_id: str) -> tuple[int, int]:

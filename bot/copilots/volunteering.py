@@ -118,9 +118,14 @@ def volunteer_form_of(runtime: Runtime, team_id: str, user_id: str) -> tuple[lis
 
 
 def save_volunteer(
-    runtime: Runtime, client: WebClient, team_id: str, user_id: str, form: VolunteerForm
+    runtime: Runtime,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    form: VolunteerForm,
+    cohort_id: int | None = None,
 ) -> VolunteerSummary:
-    """Create or update the profile and switch volunteering on."""
+    """Create or update the profile and switch volunteering on (for a cohort, when it came from one)."""
     with runtime.db.transaction() as session:
         now = runtime.clock.now()
         person = ensure_person(runtime, session, client, team_id, user_id)
@@ -136,6 +141,8 @@ def save_volunteer(
         profile.open_to_other_teams = form.open_to_other_teams
         profile.intro = form.intro
         profile.active = True
+        if cohort_id is not None:
+            profile.cohort_id = cohort_id
         profile.updated_at = now
         session.flush()
         return _summary(session, team_id, profile)

@@ -7,11 +7,13 @@ a person clicks and the texts they read on a message.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 from bot.demo.journal import DemoError
 from bot.demo.people import Colleague
 from bot.demo.slack_standin import block_texts
+from bot.i18n import format_date
 
 
 def _elements(block: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
@@ -64,7 +66,10 @@ def _option(element: Mapping[str, Any], value: str) -> dict[str, Any]:
 
 
 def fill_form(
-    view: Mapping[str, Any], answers: Mapping[str, Any], people: Mapping[str, Colleague]
+    view: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    people: Mapping[str, Colleague],
+    channels: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
     """Slack's view.state.values for a form: `answers` by block id, the prefilled values elsewhere.
 
@@ -87,7 +92,8 @@ def fill_form(
             display = f'"{text}"' if kind == "plain_text_input" and text else str(text or "")
         elif kind == "datepicker":
             value["selected_date"] = answer if given else element.get("initial_date")
-            display = str(value["selected_date"] or "")
+            picked = value["selected_date"]
+            display = format_date(date.fromisoformat(picked), year=True) if picked else ""
         elif kind == "timepicker":
             value["selected_time"] = answer if given else element.get("initial_time")
             display = str(value["selected_time"] or "")
@@ -110,6 +116,10 @@ def fill_form(
         elif kind == "multi_users_select":
             value["selected_users"] = list(answer) if given else list(element.get("initial_users") or [])
             display = ", ".join(f"@{people[u].name}" for u in value["selected_users"] if u in people)
+        elif kind == "conversations_select":
+            value["selected_conversation"] = answer if given else element.get("initial_conversation")
+            picked = str(value["selected_conversation"] or "")
+            display = f"#{(channels or {}).get(picked, picked)}" if picked else ""
         else:
             raise DemoError(f"the demo cannot fill a {kind!r} field ({block_id})")
         state[block_id] = {action_id: value}

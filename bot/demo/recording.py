@@ -3,7 +3,7 @@ the forms each person has open, and every call journalled at the simulated time 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,14 @@ class RecordingStandIn(SlackStandIn):
             self.views[body["view"]["id"]] = body["view"]
             return str(args.get("user_id"))
         return None
+
+    def add_channel(
+        self, channel_id: str, name: str, *, bot_is_member: bool = True, members: Iterable[str] = ()
+    ) -> None:
+        """A channel of the workspace and the people in it (who see what is posted there)."""
+        super().add_channel(channel_id, name, bot_is_member=bot_is_member)
+        with self._lock:
+            self.members[channel_id] = frozenset(members)
 
     @property
     def lock(self) -> Any:

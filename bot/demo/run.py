@@ -59,7 +59,12 @@ def run_demo(seed: int = 0, locale: str = "en-US") -> DemoResult:
     with Simulation(people=people, start=story.START, admins=(admin,), locale=locale) as sim:
         story.play(sim)
         entries = sim.journal.entries
-        renderer = Renderer(people=people, members=dict(sim.slack.members), order=list(people))
+        renderer = Renderer(
+            people=people,
+            members=dict(sim.slack.members),
+            order=list(people),
+            channels=sim.slack.channel_names(),
+        )
         chapters = [(c.title, c.text) for c in renderer.render(entries)]
         facts = _facts(sim, entries)
         end = sim.clock.now()

@@ -403,7 +403,7 @@ class Simulation:
     def submit(self, user_id: str, answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """`user_id` fills in their open form (`answers` by block id; the rest as prefilled) and submits."""
         view = self.current_form(user_id)
-        state, shown = fill_form(view, answers or {}, self.people)
+        state, shown = fill_form(view, answers or {}, self.people, self.slack.channel_names())
         self.journal.add(Action(self.clock.now(), user_id, "submit", title(view), tuple(shown)))
         payload = {
             "type": "view_submission",

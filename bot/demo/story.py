@@ -5,7 +5,8 @@ program admin. Ana asks for a copilot (an open request); Bo names the colleague 
 his own manager and is told why not (the reporting-line rule). The first
 volunteer asked for Ana declines, the next accepts; they set expectations and settle one difference;
 check-ins follow at the agreed rhythm; the copilot introduces Ana to someone useful; a lead looks at
-the program at the end.
+the program at the end. Then Pat opens a mentoring cohort: Dara signs up from its announcement, Sol and
+Kim volunteer, and at the close one round pairs Dara with Sol, who start on the cohort's date.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ COMMON_ANSWERS = {
     "confidentiality": ["yes"],
 }
 INTRO_REPORT = "{kim} shared the workshop slides and invited me to the April session."
+COHORT_CHANNEL = "CMENTORING"
+DARA_GOALS = "I'd like to get better at saying no to stakeholders without damaging the relationship."
 
 
 def cast(seed: int = 0) -> tuple[dict[str, Colleague], str]:
@@ -101,6 +104,7 @@ def play(sim: Simulation) -> None:
     expectations(sim, n)
     checkins_and_introduction(sim, n)
     leads(sim)
+    cohort(sim, n)
 
 
 def workspace(sim: Simulation) -> None:
@@ -283,3 +287,56 @@ def leads(sim: Simulation) -> None:
         "Leads see program-level facts only: who is paired, since when, how often they meet. Never what was said."
     )
     sim.command("ULEA", "summary")
+
+
+def cohort(sim: Simulation, n: dict[str, str]) -> None:
+    sim.chapter("10. A mentoring cohort")
+    sim.slack.add_channel(COHORT_CHANNEL, "mentoring", members=("UPAT", "UDARA", "USOL", "UKIM"))
+    sim.narrate(
+        f"{n['UPAT']} opens a cohort in #mentoring: a few days of sign-ups, then everyone is paired at once "
+        "and starts on the same day."
+    )
+    sim.later(hours=2)
+    today = sim.clock.now().astimezone(ZoneInfo(BERLIN)).date()
+    sim.command("UPAT", "admin cohort open")
+    sim.submit(
+        "UPAT",
+        {
+            "name": "Spring cohort",
+            "closes": (today + timedelta(days=3)).isoformat(),
+            "starts": (today + timedelta(days=10)).isoformat(),
+            "length": "3",
+            "channel": COHORT_CHANNEL,
+        },
+    )
+    sim.wait_for_message("UDARA", "cohort_sign_up_mentee", within=timedelta(days=1))
+    sim.later(minutes=40)
+    sim.click("UDARA", "cohort_sign_up_mentee")
+    sim.submit(
+        "UDARA",
+        {
+            "goals": DARA_GOALS,
+            "topics": ["Stakeholder management"],
+            "cadence": "biweekly",
+            "length": "3 months",
+        },
+    )
+    sim.later(minutes=25)
+    sim.click("USOL", "cohort_sign_up_copilot")
+    sim.submit("USOL", {"topics": ["Stakeholder management", "Giving feedback"], "capacity": "1"})
+    sim.later(hours=1)
+    sim.click("UKIM", "cohort_sign_up_copilot")
+    sim.submit("UKIM", {"topics": ["Public speaking"], "capacity": "1"})
+    sim.narrate(
+        f"Nobody is asked yet. The day before the close, {n['UPAT']} gets a dry run of the round to review; "
+        "the morning after the last day of sign-ups, the round runs."
+    )
+    sim.wait_for_message("USOL", "offer_accept", within=timedelta(days=5))
+    sim.later(minutes=35)
+    sim.click("USOL", "offer_accept")
+    sim.later(hours=1)
+    sim.narrate(
+        "At the cohort's mid-point and at its planned end, each of them gets a private two-question survey. "
+        f"{n['UPAT']}'s App Home shows the cohort's report: pairs formed, meetings held, and averages only "
+        "once at least three people have answered."
+    )

@@ -6,13 +6,14 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.journal import Action, BotCall, Chapter, Entry, Narration, ViewAnswer
 from bot.demo.people import BOT_NAME, Colleague
 from bot.demo.slack_standin import RESPONSE_URL_METHOD
+from bot.i18n import format_date
 
 INDENT = "    "
 _TOKEN = re.compile(r"<([^<>]+)>")
@@ -46,6 +47,7 @@ class Renderer:
     people: Mapping[str, Colleague]
     members: Mapping[str, frozenset[str]]
     order: Sequence[str] = ()
+    channels: Mapping[str, str] = field(default_factory=dict)  # channel id -> name
 
     def name(self, user_id: str) -> str:
         if user_id == "UBOT":
@@ -73,7 +75,7 @@ class Renderer:
             if head.startswith("@"):
                 return "@" + self.name(head[1:])
             if head.startswith("#"):
-                return "#" + (label or head[1:])
+                return "#" + (label or self.channels.get(head[1:], head[1:]))
             if head.startswith("!subteam^"):
                 return label or "@group"
             if head.startswith("!date^"):
@@ -151,7 +153,9 @@ class Renderer:
         return [line.rstrip() for line in lines]
 
     def _initial(self, element: Mapping[str, Any]) -> str:
-        for key in ("initial_value", "initial_date", "initial_time"):
+        if element.get("initial_date"):  # a datepicker shows the day as people read dates
+            return format_date(date.fromisoformat(element["initial_date"]), year=True)
+        for key in ("initial_value", "initial_time"):
             if element.get(key):
                 return str(element[key])
         if element.get("initial_option"):
@@ -189,6 +193,8 @@ class Renderer:
     def where(self, channel: str) -> tuple[str, str | None]:
         """How a conversation is named in the log, and whose clock its times are shown on."""
         people = self.audience(channel)
+        if channel in self.channels:
+            return f"#{self.channels[channel]}", people[0] if people else None
         if len(people) == 1:
             return f"DM to {self.name(people[0])}", people[0]
         if people:

@@ -62,6 +62,7 @@ ADMIN_MENU = (
     N_("`mentor-bot import-org FILE.csv` (command line): load the whole org chart from a CSV file"),
     N_("`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)"),
     N_("`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"),
+    N_("`/mentor admin cohort open`: open a mentoring cohort (sign-ups, one round, a shared start)"),
 )
 
 

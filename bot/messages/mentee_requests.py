@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from bot.i18n import N_, _, n_
+from bot.messages.cohorts import CohortTag
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, mention, plain, section
 from bot.rules.cadence import CADENCES, cadence_name
@@ -32,6 +33,7 @@ class RequestForm:
     length_text: str = ""
     team_preference: str = "either"
     copilot_user_id: str | None = None
+    cohort_id: int | None = None  # a sign-up through a cohort's announcement
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def request_modal(
     channel_id: str = "",
     copilot_user_id: str | None = None,
     copilot_note: str | None = None,
+    cohort: CohortTag | None = None,
 ) -> dict[str, Any]:
     copilot: dict[str, Any] = {"type": "users_select", "action_id": COPILOT}
     if copilot_user_id:
@@ -142,6 +145,8 @@ def request_modal(
             hint=plain(_("They'll be asked first and can say no. Leave empty and I'll find someone."), 150),
         ),
     ]
+    if cohort is not None:
+        blocks.insert(0, cohort.note_block())
     if copilot_note:
         blocks.append(
             context(f":information_source: {escape(copilot_note)}") | {"block_id": COPILOT_NOTE_BLOCK}
@@ -152,7 +157,7 @@ def request_modal(
         submit=_("Send request"),
         close=_("Cancel"),
         blocks=blocks,
-        metadata={"channel": channel_id},
+        metadata={"channel": channel_id, **(cohort.metadata() if cohort else {})},
     )
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from bot.i18n import N_, _, n_
+from bot.messages.cohorts import CohortTag
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, plain, section
 from bot.rules.topics import topic_label
@@ -83,7 +84,12 @@ def _text_element(action_id: str, value: str, max_length: int, **extra: Any) -> 
 
 
 def volunteer_modal(
-    topics: Sequence[str], current: VolunteerForm | None, *, channel_id: str = "", from_home: bool = False
+    topics: Sequence[str],
+    current: VolunteerForm | None,
+    *,
+    channel_id: str = "",
+    from_home: bool = False,
+    cohort: CohortTag | None = None,
 ) -> dict[str, Any]:
     form = current or VolunteerForm(topics=(), tags_text="", capacity=MIN_CAPACITY)
     blocks: list[dict[str, Any]] = [
@@ -147,13 +153,15 @@ def volunteer_modal(
             hint=plain(_("Shown to the person you accept, after you say yes."), 150),
         ),
     ]
+    if cohort is not None:
+        blocks.insert(1, cohort.note_block())
     return modal(
         VOLUNTEER_CALLBACK,
         _("Volunteer as copilot"),
         submit=_("Save"),
         close=_("Cancel"),
         blocks=blocks,
-        metadata={"channel": channel_id, "home": from_home},
+        metadata={"channel": channel_id, "home": from_home, **(cohort.metadata() if cohort else {})},
     )
 
 

@@ -113,3 +113,24 @@ def digest_chart(lead_person_id: int, week: str) -> str:
 def admin_org_gap(admin_user_id: str, tombstone_id: int) -> str:
     """To one program admin: the reports of a forgotten account need their manager set again."""
     return f"admin:{admin_user_id}:org_gap:{tombstone_id}"
+
+
+# mentoring cohorts
+def cohort_announcement(cohort_id: int) -> str:
+    return f"cohort:{cohort_id}:announcement"
+
+
+def cohort_preview(cohort_id: int) -> str:
+    return f"cohort:{cohort_id}:preview"
+
+
+def cohort_paired(cohort_id: int) -> str:
+    return f"cohort:{cohort_id}:paired"
+
+
+def cohort_pairing(cohort_id: int, pairing_id: int) -> str:
+    return f"cohort:{cohort_id}:pairing:{pairing_id}"
+
+
+def cohort_survey(survey_id: int) -> str:
+    return f"cohort_survey:{survey_id}"

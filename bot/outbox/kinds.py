@@ -16,6 +16,8 @@ from typing import Any
 
 from storage.models import (
     CheckIn,
+    Cohort,
+    CohortSurvey,
     Contact,
     Introduction,
     LeadDigest,
@@ -43,6 +45,12 @@ class Subject(Enum):
     CONTACT = ("contact", Contact, False)
     DIGEST = ("digest", LeadDigest, False)
     PERSON = ("person", Person, False)
+    COHORT = ("cohort", Cohort, False)
+    COHORT_SURVEY = (
+        "cohort_survey",
+        CohortSurvey,
+        False,
+    )  # outlives its pairing: the end survey comes at its end
 
     def __init__(self, label: str, model: type, in_pairing: bool) -> None:
         self.label = label
@@ -146,6 +154,12 @@ class Kind(StrEnum):
     DIGEST = "digest", Subject.DIGEST
     DIGEST_CHART = "digest_chart", Subject.DIGEST, False, "digest"
     ADMIN_ORG_GAP = "admin_org_gap", Subject.PERSON  # whose manager is now unknown (a forgotten account)
+    # mentoring cohorts
+    COHORT_ANNOUNCEMENT = "cohort_announcement", Subject.COHORT
+    COHORT_PREVIEW = "cohort_preview", Subject.COHORT
+    COHORT_PAIRED = "cohort_paired", Subject.COHORT
+    COHORT_PAIRING = "cohort_pairing", Subject.COHORT  # one pair's shared dates (the key names the pairing)
+    COHORT_SURVEY = "cohort_survey", Subject.COHORT_SURVEY
 
 
 EXPIRING = frozenset(kind for kind in Kind if kind.expires)

@@ -15,6 +15,8 @@ from bot.app import build_app, build_runtime
 from bot.demo.slack_standin import SlackStandIn
 from bot.messages import checkins as checkin_views
 from bot.messages.admin import person_modal, topics_modal
+from bot.messages.cohort_surveys import survey_modal
+from bot.messages.cohorts import cohort_modal
 from bot.messages.contacts import contact_modal
 from bot.messages.expectations import ids as agreement_ids
 from bot.messages.expectations.differences import ProposalForm, proposal_modal
@@ -78,6 +80,8 @@ def modals(world: World) -> dict[str, list[dict[str, Any]]]:
             promise_modal(PromiseDraft("USAM", "sam", "", today + timedelta(days=3), None, today, volume))
         ],
         "program_settings": [settings_modal(settings, "C1")],
+        "cohort_form": [cohort_modal(today, "C1")],
+        "cohort_survey_form": [survey_modal(i, "Spring cohort") for i in world.object_ids()],
     }
 
 
@@ -267,6 +271,9 @@ RIGHTFUL: dict[str, tuple[str, str] | None] = {
     "contact_modal": ("UANA", "contacts"),
     "promise_modal": ("UANA", "promises"),
     "program_settings": (ADMIN, "workspace_settings"),
+    "cohort_form": (ADMIN, "cohorts"),
+    # A survey is asked only at a cohort's mid-point or end: tests/flows/test_cohorts.py answers one.
+    "cohort_survey_form": None,
 }
 
 

@@ -37,8 +37,15 @@ from tests.worlds.private import ADMIN, MARKERS, OUTSIDER, World, seed_world
 SELF_SERVICE = {"volunteer_form", "request_form", "intro_modal", "promise_modal"}
 
 # Buttons and modals only a program admin may use; a plain participant tries them too.
-ADMIN_ONLY_ACTIONS = {"matching_round", "summary_export_csv", "program_settings_open"}
-ADMIN_ONLY_VIEWS = {"admin_topics", "admin_person", "program_settings"}
+ADMIN_ONLY_ACTIONS = {
+    "matching_round",
+    "summary_export_csv",
+    "program_settings_open",
+    "cohort_open",
+    "cohort_preview",
+    "cohort_export_csv",
+}
+ADMIN_ONLY_VIEWS = {"admin_topics", "admin_person", "program_settings", "cohort_form"}
 
 KNOWN_ACTIONS = {
     "checkin_met",
@@ -60,6 +67,9 @@ KNOWN_ACTIONS = {
     "promise_done",
     "promise_snooze_date",
     "term_end_renew",
+    "cohort_sign_up_mentee",
+    "cohort_sign_up_copilot",
+    "cohort_survey_open",
     *ADMIN_ONLY_ACTIONS,
 }
 KNOWN_VIEWS = {
@@ -72,6 +82,7 @@ KNOWN_VIEWS = {
     "offer_decline_form",
     "intro_report_back",
     "contact_modal",
+    "cohort_survey_form",
     *SELF_SERVICE,
     *ADMIN_ONLY_VIEWS,
 }

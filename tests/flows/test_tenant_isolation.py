@@ -67,6 +67,13 @@ def _click_plan(b: Workspace, day: str) -> dict[str, list[dict[str, str]]]:
         "summary_export_csv": [{}],
         "program_settings_open": [{}],
         "forget_me_confirm": [],  # acts on the clicker only; covered by test_data_rights
+        # B has no cohort: a click naming one of A's ids finds nothing in B (test_cohorts covers A's own)
+        "cohort_open": [{}],
+        "cohort_sign_up_mentee": [{"value": "1"}],
+        "cohort_sign_up_copilot": [{"value": "1"}],
+        "cohort_preview": [{"value": "1"}],
+        "cohort_export_csv": [{"value": "1"}],
+        "cohort_survey_open": [{"value": "1"}],
     }
     for choice in ("renew", "networking", "close"):
         plan[f"term_end_{choice}"] = [{"value": f"{pid}:{version}"}]
@@ -110,12 +117,16 @@ def _submissions(b: Workspace, day: str) -> dict[str, tuple[dict[str, object], d
         "contact_modal": ({"contact": i["contact"]}, text("name", "text", attack)),
         "promise_modal": ({"today": day}, text("what", "text", attack)),
         "program_settings": ({"channel": "C1"}, {}),
+        "cohort_form": ({"channel": "C1"}, text("name", "name", attack)),
+        "cohort_survey_form": ({"survey": 1}, text("comment", "comment", attack)),
     }
 
 
 def _clickers(name: str) -> tuple[str, ...]:
     """The people of A who may legitimately press this in A (the owners of A's matching objects)."""
-    if name.startswith(("summary", "digest", "program_settings", "admin", "matching")):
+    if name.startswith(("summary", "digest", "program_settings", "admin", "matching", "cohort_form")):
+        return ("U5", "U6")
+    if name in ("cohort_open", "cohort_preview", "cohort_export_csv"):
         return ("U5", "U6")
     if name.startswith("offer"):
         return ("U8",)
@@ -172,6 +183,7 @@ def test_workspace_a_never_sees_or_changes_workspace_b(two: RunningBot, spaces: 
         "admin topics",
         "admin settings",
         "admin leads",
+        "admin cohort open",
         "admin person <@U1>",
         "forget-me",
     ]

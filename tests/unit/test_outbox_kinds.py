@@ -46,6 +46,11 @@ KINDS = {
     Kind.DIGEST: ("digest", "digest"),
     Kind.DIGEST_CHART: ("digest_chart", "digest"),
     Kind.ADMIN_ORG_GAP: ("admin_org_gap", "person"),
+    Kind.COHORT_ANNOUNCEMENT: ("cohort_announcement", "cohort"),
+    Kind.COHORT_PREVIEW: ("cohort_preview", "cohort"),
+    Kind.COHORT_PAIRED: ("cohort_paired", "cohort"),
+    Kind.COHORT_PAIRING: ("cohort_pairing", "cohort"),
+    Kind.COHORT_SURVEY: ("cohort_survey", "cohort_survey"),
 }
 
 
@@ -79,6 +84,8 @@ SUBJECTS = {
     "contact": ("contacts", False),
     "digest": ("lead_digests", False),
     "person": ("people", False),
+    "cohort": ("cohorts", False),
+    "cohort_survey": ("cohort_surveys", False),
 }
 
 
@@ -157,7 +164,12 @@ def _migration_0006():  # type: ignore[no-untyped-def]
 def test_migration_0006_knows_every_kind_that_existed_before_it():
     """Its frozen copy of the kinds names a subject for each kind a row could have had (all but the chart)."""
     m = _migration_0006()
-    born_after_0006 = {"admin_org_gap", "calendar", "calendar_file"}
+    born_after_0006 = {
+        "admin_org_gap",
+        "calendar",
+        "calendar_file",
+        *(kind.value for kind in Kind if kind.value.startswith("cohort_")),
+    }
     pairing_kinds = {kind.value for kind in Kind if kind.subject is Subject.PAIRING} - born_after_0006
     assert pairing_kinds == m.PAIRING_KINDS
     assert set(m.RESPELLED.values()) <= {kind.value for kind in Kind}

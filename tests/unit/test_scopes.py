@@ -21,6 +21,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.postEphemeral": {"chat:write"},
     "chat.update": {"chat:write"},
     "conversations.open": {"im:write", "mpim:write"},  # one person, and group DMs of a pair
+    "conversations.info": {"channels:read", "groups:read"},  # the channel a cohort is announced in
     "users.info": {"users:read"},
     "users.list": {"users:read"},
     "users.lookupByEmail": {"users:read.email"},

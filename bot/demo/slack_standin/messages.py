@@ -66,6 +66,18 @@ def conversations_members(state: SlackState, call: Call) -> Reply:
     return ok(members=[*members, state.bot_user_id], response_metadata={"next_cursor": ""})
 
 
+def conversations_info(state: SlackState, call: Call) -> Reply:
+    """A channel the workspace has (add_channel), or a DM / group DM the bot is in; else channel_not_found."""
+    channel = call.args.get("channel") or ""
+    if channel in state.channels:
+        return ok(channel={"id": channel, **state.channels[channel], "is_channel": True, "is_im": False})
+    members = state.conversations.get(channel)
+    if members is None:
+        return err("channel_not_found")
+    is_im = channel.startswith("D")
+    return ok(channel={"id": channel, "is_channel": False, "is_im": is_im, "is_mpim": not is_im})
+
+
 def chat_post_message(state: SlackState, call: Call) -> Reply:
     channel, refusal = _checked(state, call)
     if refusal:
@@ -155,6 +167,7 @@ def respond(state: SlackState, call: Call) -> Reply:
 METHODS: dict[str, Callable[[SlackState, Call], Reply]] = {
     "conversations.open": conversations_open,
     "conversations.members": conversations_members,
+    "conversations.info": conversations_info,
     "chat.postMessage": chat_post_message,
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.update": chat_update,

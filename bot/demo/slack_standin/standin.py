@@ -177,6 +177,16 @@ class SlackStandIn:
         with self._lock:
             self._state.conversations[channel_id] = list(user_ids)
 
+    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> None:
+        """Make conversations.info know a channel of the workspace (and whether the bot is in it)."""
+        with self._lock:
+            self._state.channels[channel_id] = {"name": name, "is_member": bot_is_member}
+
+    def channel_names(self) -> dict[str, str]:
+        """channel id -> name, for the channels add_channel made known."""
+        with self._lock:
+            return {channel_id: str(info["name"]) for channel_id, info in self._state.channels.items()}
+
     def set_oauth_team(
         self,
         code: str,

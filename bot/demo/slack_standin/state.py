@@ -19,7 +19,7 @@ from bot.demo.slack_standin.calls import Call, Reply, err
 BASE_EPOCH = 1_700_000_000
 DEFAULT_SCOPE = (
     "chat:write,commands,im:write,mpim:write,users:read,users:read.email,usergroups:read,files:write,"
-    "im:history"
+    "im:history,channels:read,groups:read"
 )
 
 
@@ -41,6 +41,10 @@ class SlackState:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     conversations: dict[str, list[str]] = field(default_factory=dict)  # channel id -> members (no bot)
+    # the workspace's channels conversations.info knows; #general is C1, where tests type commands
+    channels: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"C1": {"name": "general", "is_member": True}}
+    )
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     external_views: dict[str, str] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
