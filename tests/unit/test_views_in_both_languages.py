@@ -27,6 +27,7 @@ import bot.messages
 from bot.demo.slack_standin import blocks_problems, view_problems
 from bot.demo.slack_standin.blockkit import VIEW_MAX_BLOCKS
 from bot.i18n import LANGUAGES, reading_in
+from bot.messages.cohort_surveys import CohortReport, StageFigures
 from bot.messages.expectations.differences import ProposalForm
 from bot.messages.expectations.kickoff import PairNames
 from bot.messages.expectations.wording import explain_kind_mismatch
@@ -35,6 +36,7 @@ from bot.messages.offers import NOT_ALLOWED
 from bot.rules.agreements.comparison import Difference
 from bot.rules.agreements.proposals import Proposal
 from bot.rules.agreements.questionnaire import QUESTIONS, RELATIONSHIP_KINDS
+from bot.rules.cohorts import CohortState, Stage
 from bot.rules.lifecycle import OfferState
 from bot.rules.network_states import IntroStatus
 from bot.rules.summary_figures import HEALTHS, PairingRow
@@ -280,6 +282,34 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
     "expectations.differences.proposal_modal": _proposal_forms(),
     "expectations.forms.question_inputs": [{"key": q.key, "current": None} for q in QUESTIONS],
     "expectations.forms.question_label": [{"key": q.key} for q in QUESTIONS],
+    "cohort_surveys.survey_message": [
+        {"survey_id": 3, "name": "Spring cohort", "stage": stage.value} for stage in Stage
+    ],
+    "cohort_surveys.home_blocks": [
+        {
+            "reports": [
+                CohortReport(
+                    cohort_id=n,
+                    name="Spring cohort",
+                    state=state,
+                    opens_on=date(2026, 3, 2),
+                    closes_on=date(2026, 3, 13),
+                    starts_on=date(2026, 3, 16),
+                    ends_on=date(2026, 9, 16),
+                    mentees=12,
+                    copilots=9,
+                    pairs=8,
+                    meetings=31,
+                    stages=tuple(
+                        StageFigures(stage.value, 16, answered, 4.2 if answered >= 3 else None, None)
+                        for stage in Stage
+                        for answered in (2, 5)
+                    ),
+                )
+                for n, state in enumerate(CohortState, start=1)
+            ]
+        }
+    ],
     "expectations.wording.explain_kind_mismatch": [
         {"mentee_kind": a, "copilot_kind": b}
         for a in RELATIONSHIP_KINDS
