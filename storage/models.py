@@ -105,6 +105,8 @@ class Person(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[int | None] = mapped_column(Integer)
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # their first day, from the org chart CSV (an onboarding buddy can start on it)
+    start_date: Mapped[date | None] = mapped_column(Date)
     synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     # a forgotten person's tombstone: a keyed hash of their Slack id, never the id (bot.people.tombstones)
@@ -124,6 +126,9 @@ class CopilotProfile(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     open_to_other_teams: Mapped[bool] = mapped_column(Boolean, default=True)
     intro: Mapped[str] = mapped_column(Text, default="")
+    # "I'd welcome new colleagues": they may be an onboarding buddy, to this many new hires at once
+    welcomes_new_colleagues: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    buddy_capacity: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -336,6 +341,45 @@ class Pulse(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, info=PAIR)
     asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class BuddyPairing(Base):
+    """An onboarding buddy for a new hire: found (offers), then a fixed light agenda for a term."""
+
+    __tablename__ = "buddy_pairings"
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    new_hire_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    buddy_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    # looking → offered → active → ended, or waiting (nobody could be asked yet)
+    state: Mapped[str] = mapped_column(String(16), default="looking", index=True)
+    started_on: Mapped[date] = mapped_column(Date)  # the new hire's first day
+    term_days: Mapped[int] = mapped_column(Integer, default=90)
+    ends_at: Mapped[datetime | None]
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    checkins_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # the checklist items the new hire ticked: the pair's own
+    checklist: Mapped[list[Any]] = mapped_column(default=list, info=PAIR)
+    created_at: Mapped[datetime]
+    activated_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))  # program-level code, never free text
+
+
+class BuddyOffer(Base):
+    """Asking one volunteer to be a new hire's buddy: pending → accepted / declined / expired / withdrawn."""
+
+    __tablename__ = "buddy_offers"
+    id: Mapped[int] = _id()
+    team_id: Mapped[str] = _team()
+    buddy_pairing_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_pairings.id", ondelete="CASCADE"), index=True
+    )
+    buddy_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
 
 

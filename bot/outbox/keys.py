@@ -104,3 +104,21 @@ def digest_chart(lead_person_id: int, week: str) -> str:
 def admin_org_gap(admin_user_id: str, tombstone_id: int) -> str:
     """To one program admin: the reports of a forgotten account need their manager set again."""
     return f"admin:{admin_user_id}:org_gap:{tombstone_id}"
+
+
+# onboarding buddies
+def buddy_offer(offer_id: int) -> str:
+    return f"buddy_offer:{offer_id}"
+
+
+def buddy_offer_closed(offer_id: int, why: str) -> str:
+    return f"buddy_offer:{offer_id}:{why}"
+
+
+def buddy_waiting(admin_user_id: str, buddy_pairing_id: int, asked: int) -> str:
+    return f"admin:{admin_user_id}:buddy:{buddy_pairing_id}:waiting:{asked}"
+
+
+def buddy_event(buddy_pairing_id: int, event: str) -> str:
+    """One message about a buddy pairing's life: "welcome", "checkin:<n>", "ended", "term_end", ..."""
+    return f"buddy:{buddy_pairing_id}:{event}"
