@@ -12,7 +12,15 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.messages.volunteering import INTRO_MAX, MAX_CAPACITY, MIN_CAPACITY, VolunteerForm, VolunteerSummary
+from bot.i18n import _
+from bot.messages.volunteering import (
+    INTRO_MAX,
+    MAX_BUDDIES,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    VolunteerForm,
+    VolunteerSummary,
+)
 from bot.people.directory import ensure_person, find_person
 from bot.people.topics import workspace_topics
 from bot.rules.cadence import local_date
@@ -48,6 +56,10 @@ def check_volunteer_form(form: VolunteerForm, today: date) -> dict[str, str]:
         errors["available_until"] = "Pick a date from today on, or leave it empty."
     if form.paused_until is not None and form.paused_until < today:
         errors["paused_until"] = "Pick a date from today on, or leave it empty."
+    if form.buddy_capacity is None or not MIN_CAPACITY <= form.buddy_capacity <= MAX_BUDDIES:
+        errors["buddy_capacity"] = _(
+            "Choose a whole number from {low} to {high}.", low=MIN_CAPACITY, high=MAX_BUDDIES
+        )
     if len(form.intro) > INTRO_MAX:
         errors["intro"] = f"Please keep it to {INTRO_MAX} characters (you have {len(form.intro)})."
     return errors
@@ -107,6 +119,8 @@ def volunteer_form_of(runtime: Runtime, team_id: str, user_id: str) -> tuple[lis
             paused_until=profile.paused_until,
             open_to_other_teams=profile.open_to_other_teams,
             intro=profile.intro,
+            welcomes_new_colleagues=profile.welcomes_new_colleagues,
+            buddy_capacity=profile.buddy_capacity,
         )
 
 
@@ -128,6 +142,8 @@ def save_volunteer(
         profile.paused_until = form.paused_until
         profile.open_to_other_teams = form.open_to_other_teams
         profile.intro = form.intro
+        profile.welcomes_new_colleagues = form.welcomes_new_colleagues
+        profile.buddy_capacity = form.buddy_capacity or MIN_CAPACITY
         profile.active = True
         profile.updated_at = now
         session.flush()

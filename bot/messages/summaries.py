@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.messages.buddies import summary_line as buddy_summary_line
 from bot.messages.text import (
     actions,
     button,
@@ -114,6 +115,10 @@ def figures_text(summary: Summary) -> str:
         f"*Introductions:* {summary.introductions_made} made · {summary.introductions_completed} completed",
         f"*Pulse:* {pulse}",
     ]
+    if summary.buddies is not None:
+        lines.append(
+            buddy_summary_line(summary.buddies.active, summary.buddies.finding, summary.buddies.ended)
+        )
     return "\n".join(lines)
 
 

@@ -12,11 +12,13 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.form_fields import choice, field_value, form_input, modal, topic_select, view_metadata
 from bot.messages.text import actions, button, context, escape, format_date, header, plain, section
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 5
+MAX_BUDDIES = 3
 INTRO_MAX = 500
 
 
@@ -29,6 +31,8 @@ class VolunteerForm:
     paused_until: date | None = None
     open_to_other_teams: bool = True
     intro: str = ""
+    welcomes_new_colleagues: bool = False  # may be an onboarding buddy (bot.buddies)
+    buddy_capacity: int | None = 1
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ TOPICS, TAGS, CAPACITY, AVAILABLE_UNTIL, PAUSED_UNTIL, OTHER_TEAMS, INTRO = (
     "other_teams",
     "intro",
 )
+WELCOMES, BUDDY_CAPACITY = "welcomes_new_colleagues", "buddy_capacity"
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
@@ -124,6 +129,7 @@ def volunteer_modal(
             "Open to colleagues from other teams?",
             choice("radio_buttons", OTHER_TEAMS, YES_NO, initial="yes" if form.open_to_other_teams else "no"),
         ),
+        *_buddy_fields(form),
         form_input(
             INTRO,
             "A short intro for your mentees",
@@ -140,6 +146,26 @@ def volunteer_modal(
         blocks=blocks,
         metadata={"channel": channel_id, "home": from_home},
     )
+
+
+def _buddy_fields(form: VolunteerForm) -> list[dict[str, Any]]:
+    welcome = {"text": plain(_("I'd welcome new colleagues")), "value": "yes"}
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": WELCOMES, "options": [welcome]}
+    if form.welcomes_new_colleagues:
+        element["initial_options"] = [welcome]
+    hint = _("Be an onboarding buddy: a friendly first contact for a new hire's first months.")
+    capacity = {
+        "type": "number_input",
+        "action_id": BUDDY_CAPACITY,
+        "is_decimal_allowed": False,
+        "min_value": str(MIN_CAPACITY),
+        "max_value": str(MAX_BUDDIES),
+        "initial_value": str(form.buddy_capacity or MIN_CAPACITY),
+    }
+    return [
+        form_input(WELCOMES, _("New colleagues"), element, optional=True, hint=plain(hint, 150)),
+        form_input(BUDDY_CAPACITY, _("How many new colleagues at once?"), capacity, optional=True),
+    ]
 
 
 def volunteer_form_from(values: dict[str, dict[str, dict[str, Any]]]) -> VolunteerForm:
@@ -165,7 +191,16 @@ def volunteer_form_from(values: dict[str, dict[str, dict[str, Any]]]) -> Volunte
         paused_until=day(PAUSED_UNTIL),
         open_to_other_teams=(field(OTHER_TEAMS).get("selected_option") or {}).get("value", "yes") == "yes",
         intro=(field(INTRO).get("value") or "").strip(),
+        welcomes_new_colleagues=bool(field(WELCOMES).get("selected_options")),
+        buddy_capacity=_whole(str(field(BUDDY_CAPACITY).get("value") or "1")),
     )
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 def metadata_of(view: dict[str, Any]) -> tuple[str | None, bool]:
