@@ -44,6 +44,14 @@ KINDS = {
     Kind.DIGEST: ("digest", "digest"),
     Kind.DIGEST_CHART: ("digest_chart", "digest"),
     Kind.ADMIN_ORG_GAP: ("admin_org_gap", "person"),
+    Kind.BUDDY_OFFER: ("buddy_offer", "buddy_offer"),
+    Kind.BUDDY_OFFER_CLOSED: ("buddy_offer_closed", "buddy_offer"),
+    Kind.BUDDY_WAITING: ("buddy_waiting", "buddy_pairing"),
+    Kind.BUDDY_WELCOME: ("buddy_welcome", "buddy_pairing"),
+    Kind.BUDDY_CHECKIN: ("nudge_buddy_checkin", "buddy_pairing"),
+    Kind.BUDDY_ENDED: ("buddy_ended", "buddy_pairing"),
+    Kind.BUDDY_TERM_END: ("buddy_term_end", "buddy_pairing"),
+    Kind.BUDDY_COPILOT_INVITATION: ("buddy_copilot_invitation", "buddy_pairing"),
 }
 
 
@@ -74,6 +82,8 @@ SUBJECTS = {
     "contact": ("contacts", False),
     "digest": ("lead_digests", False),
     "person": ("people", False),
+    "buddy_pairing": ("buddy_pairings", False),
+    "buddy_offer": ("buddy_offers", False),
 }
 
 
@@ -152,5 +162,7 @@ def test_migration_0006_knows_every_kind_that_existed_before_it():
     assert pairing_kinds == m.PAIRING_KINDS
     assert set(m.RESPELLED.values()) <= {kind.value for kind in Kind}
     named = pairing_kinds | set(m.ID_IN_KEY) | {"nudge_checkin", "pulse", "digest"}
-    born_after_0006 = {"admin_org_gap"}
+    born_after_0006 = {"admin_org_gap"} | {
+        kind.value for kind in Kind if kind.value.startswith(("buddy_", "nudge_buddy"))
+    }
     assert named == {kind.value for kind in Kind} - {"digest_chart"} - born_after_0006
