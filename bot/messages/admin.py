@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.i18n import _
 from bot.messages.text import button, context, escape, mention, plain, section
 from bot.rules.org_details import MAX_LEVEL, MAX_TEXT, OrgDetails
 from bot.rules.topics import MAX_TOPIC_CHARS, MAX_TOPICS
@@ -43,6 +44,7 @@ def admin_menu_blocks(unknown: str | None = None, suggestion: str | None = None)
             "`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)\n"
             "`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"
         ),
+        section(_("`/mentor admin buddies`: onboarding buddies for new colleagues (on or off, term, start)")),
         {
             "type": "actions",
             "block_id": "admin_menu",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.app import build_app, build_runtime
 from bot.demo.slack_standin import SlackStandIn
+from bot.messages import buddies as buddy_views
 from bot.messages import checkins as checkin_views
 from bot.messages.admin import person_modal, topics_modal
 from bot.messages.contacts import contact_modal
@@ -78,6 +79,9 @@ def modals(world: World) -> dict[str, list[dict[str, Any]]]:
             promise_modal(PromiseDraft("USAM", "sam", "", today + timedelta(days=3), None, today, volume))
         ],
         "program_settings": [settings_modal(settings, "C1")],
+        buddy_views.SETTINGS_CALLBACK: [
+            buddy_views.settings_modal(on=True, term_days=90, start="team_join", low=14, high=365)
+        ],
     }
 
 
@@ -267,6 +271,7 @@ RIGHTFUL: dict[str, tuple[str, str] | None] = {
     "contact_modal": ("UANA", "contacts"),
     "promise_modal": ("UANA", "promises"),
     "program_settings": (ADMIN, "workspace_settings"),
+    "buddy_settings": (ADMIN, "workspace_settings"),
 }
 
 
