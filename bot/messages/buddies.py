@@ -208,13 +208,7 @@ def checkin_message(*, new_hire_user_id: str, buddy_user_id: str, number: int) -
     blocks = [
         section(first),
         section(prompts),
-        context(
-            n_(
-                "Check-in {count}. Your answers stay between the two of you.",
-                "Check-in {count}. Your answers stay between the two of you.",
-                number,
-            )
-        ),
+        context(_("Check-in {number}. Your answers stay between the two of you.", number=number)),
     ]
     return Message(first, blocks)
 
