@@ -246,6 +246,12 @@ def test_either_can_end_it_early_kindly(admin_bot: RunningBot, slack: SlackStand
     click_in(bot, asked, "buddy_offer_accept", PEER, button_value(asked, "buddy_offer_accept"))
     eventually(lambda: buddy_pairing(bot).state == "active")
     pairing = buddy_pairing(bot)
+    # App Home shows each of them the pairing and its end.
+    for user, line in ((NEW, f"<@{PEER}> is your onboarding buddy until"), (PEER, f"You're <@{NEW}>'s")):
+        before = len(slack.calls_to("views.publish"))
+        assert bot.event({"type": "app_home_opened", "user": user, "tab": "home"}).status == 200
+        published = slack.wait_for("views.publish", before + 1)[-1].args["view"]
+        assert line in all_text(published)
     click_in(bot, {"channel": "G1"}, "buddy_end_early", MANAGER, str(pairing.id))  # not one of the pair
     refused = eventually(lambda: [c.args for c in slack.calls_to("response_url") if c.args.get("text")])
     assert "only" in refused[-1]["text"] and buddy_pairing(bot).state == "active"
