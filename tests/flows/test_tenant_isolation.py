@@ -65,6 +65,10 @@ def _click_plan(b: Workspace, day: str) -> dict[str, list[dict[str, str]]]:
         "digest_on": [{}],
         "summary_export_csv": [{}],
         "program_settings_open": [{}],
+        "buddy_offer_accept": [{"value": str(i["buddy_offer"])}],
+        "buddy_offer_decline": [{"value": str(i["buddy_offer"])}],
+        "buddy_checklist_tick": [{"value": f"{i['buddy_pairing']}:people:1"}],
+        "buddy_end_early": [{"value": str(i["buddy_pairing"])}],
         "forget_me_confirm": [],  # acts on the clicker only; covered by test_data_rights
     }
     for choice in ("renew", "networking", "close"):
@@ -109,14 +113,22 @@ def _submissions(b: Workspace, day: str) -> dict[str, tuple[dict[str, object], d
         "contact_modal": ({"contact": i["contact"]}, text("name", "text", attack)),
         "promise_modal": ({"today": day}, text("what", "text", attack)),
         "program_settings": ({"channel": "C1"}, {}),
+        "buddy_settings": (
+            {},
+            {
+                "buddy_program": {
+                    "buddy_program": {"type": "radio_buttons", "selected_option": {"value": "yes"}}
+                }
+            },
+        ),
     }
 
 
 def _clickers(name: str) -> tuple[str, ...]:
     """The people of A who may legitimately press this in A (the owners of A's matching objects)."""
-    if name.startswith(("summary", "digest", "program_settings", "admin", "matching")):
+    if name.startswith(("summary", "digest", "program_settings", "admin", "matching", "buddy_settings")):
         return ("U5", "U6")
-    if name.startswith("offer"):
+    if name.startswith(("offer", "buddy_offer")):
         return ("U8",)
     if name.startswith("request"):
         return ("U7",)
@@ -172,6 +184,7 @@ def test_workspace_a_never_sees_or_changes_workspace_b(two: RunningBot, spaces: 
         "admin settings",
         "admin leads",
         "admin person <@U1>",
+        "admin buddies",
         "forget-me",
     ]
     admin_only = ("admin", "summary")
