@@ -235,7 +235,16 @@ def pending_offers(session: Session, pairing: BuddyPairing) -> list[BuddyOffer]:
 
 
 def plan_buddy_offer_expiries(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Pending buddy offers past their answer-by time expire and the next volunteer is asked."""
+    """Pending buddy offers past their answer-by time expire and the next volunteer is asked; new hires
+    still waiting for a buddy are tried again (someone may have ticked "I'd welcome new colleagues" or
+    freed a seat; admins hear a count once per number of people asked). Returns how many offers expired."""
+    for pairing in session.scalars(
+        select(BuddyPairing)
+        .where(BuddyPairing.state == BuddyState.WAITING)
+        .order_by(BuddyPairing.id)
+        .limit(50)
+    ):
+        offer_next(runtime, session, pairing)
     query = (
         select(BuddyOffer)
         .where(BuddyOffer.status == OfferState.PENDING, BuddyOffer.expires_at <= now)
