@@ -354,6 +354,9 @@ def test_a_leaver_ends_their_buddy_pairing_gracefully_and_forget_me_scrubs_it(
     assert [m for m in posts(slack) if m["channel"] == NEW and "no longer here" in all_text(m)]
 
     from bot.people.forgetting import forget_person
+    from bot.people.person_export import export_person
 
+    [mine] = export_person(bot.runtime, TEAM_ID, NEW)["buddy_pairings"]
+    assert (mine["role"], mine["partner"], mine["checklist"]) == ("new_hire", PEER, ["people"])
     assert forget_person(bot.runtime, TEAM_ID, NEW).forgotten
     assert buddy_pairing(bot).checklist == []
