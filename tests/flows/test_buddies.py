@@ -360,3 +360,36 @@ def test_a_leaver_ends_their_buddy_pairing_gracefully_and_forget_me_scrubs_it(
     assert (mine["role"], mine["partner"], mine["checklist"]) == ("new_hire", PEER, ["people"])
     assert forget_person(bot.runtime, TEAM_ID, NEW).forgotten
     assert buddy_pairing(bot).checklist == []
+
+
+def test_an_org_chart_change_that_puts_the_buddy_in_the_line_ends_it_kindly(
+    admin_bot: RunningBot, slack: SlackStandIn, people: None
+):
+    from bot.people.org_import import import_org
+
+    bot = admin_bot
+    volunteer_as_buddy(bot, PEER)
+    volunteer_as_buddy(bot, OTHER)
+    turn_buddies_on(bot)
+    join(bot, slack)
+    [offer] = offers(bot)
+    assert offer.buddy_id == person_id(bot, PEER)
+    # Pat becomes the new hire's manager while the offer waits: it is withdrawn and Oli asked instead.
+    client = bot.runtime.slack.for_team(TEAM_ID)
+    report = import_org(bot.runtime, TEAM_ID, client, f"slack_id,manager_slack_id\n{NEW},{PEER}\n")
+    assert any("buddy offer to Pat for Nia withdrawn" in line for line in report.not_allowed), report.lines()
+    assert [o.status for o in offers(bot)] == ["withdrawn", "pending"]
+    assert offers(bot)[1].buddy_id == person_id(bot, OTHER)
+    tick(bot)
+    asked = offer_message(slack, OTHER)
+    click_in(bot, asked, "buddy_offer_accept", OTHER, button_value(asked, "buddy_offer_accept"))
+    eventually(lambda: buddy_pairing(bot).state == "active")
+    # Later Oli manages the new hire's manager: the running pairing ends, both told only that.
+    report = import_org(bot.runtime, TEAM_ID, client, f"slack_id,manager_slack_id\n{PEER},{OTHER}\n")
+    assert any("buddy pairing of Nia and Oli ended" in line for line in report.not_allowed), report.lines()
+    ended = buddy_pairing(bot)
+    assert (ended.state, ended.end_reason) == ("ended", "not_allowed")
+    tick(bot)
+    tick(bot)  # one message a second to each conversation
+    for user in (NEW, OTHER):
+        assert [m for m in posts(slack) if m["channel"] == user and "no longer allow" in all_text(m)]
