@@ -30,7 +30,7 @@ from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.directory import find_person
 from bot.rules.buddies import CHECKLIST, END_EARLY, END_TERM, BuddyState, checkin_days, tick_item
-from bot.rules.cadence import local_date
+from bot.rules.cadence import awake_at, local_date
 from bot.rules.lifecycle import OfferState
 from bot.runtime import Runtime
 from storage.models import BuddyOffer, BuddyPairing, Person
@@ -66,7 +66,10 @@ def _to_group(
         subject=pairing,
         key=outbox_keys.buddy_event(pairing.id, event),
         message=message,
-        due_at=due_at or now,
+        # Never inside either one's quiet hours (a buddy may work a few zones away).
+        due_at=awake_at(
+            due_at or now, [pair[0].tz, pair[1].tz], program.load(session, pairing.team_id).nudge_window()
+        ),
         now=now,
     )
 

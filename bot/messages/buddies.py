@@ -28,7 +28,6 @@ CHECKLIST_LABELS: Mapping[str, str] = {
     "people": N_("I've met the people I should know first"),
     "ritual": N_("I've joined my first team ritual (a stand-up, a demo, a retro)"),
 }
-assert tuple(CHECKLIST_LABELS) == CHECKLIST
 
 
 # --- The offer --------------------------------------------------------------------------------------

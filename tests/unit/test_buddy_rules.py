@@ -142,3 +142,9 @@ def test_ticking_keeps_the_checklist_order_and_ignores_unknown_items():
     assert tick_item(["tools", "ritual"], "tools", False) == ["ritual"]
     assert tick_item(["tools"], "bogus", True) == ["tools"]
     assert set(CHECKLIST) == {"tools", "people", "ritual"}
+
+
+def test_every_checklist_item_has_its_words():
+    from bot.messages.buddies import CHECKLIST_LABELS
+
+    assert tuple(CHECKLIST_LABELS) == CHECKLIST
