@@ -8,7 +8,7 @@ offer is pending → accepted / declined / expired / withdrawn. Nobody is asked 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.standing import match_rules, workspace_org_chart
-from bot.rules.buddies import FINDING_STATES, BuddyCandidate, BuddyState, rank_buddies
+from bot.rules.buddies import END_LEFT, END_TERM, FINDING_STATES, BuddyCandidate, BuddyState, rank_buddies
 from bot.rules.cadence import add_working_days, awake_at, local_date
 from bot.rules.lifecycle import OfferState
 from bot.rules.matching.facts import CopilotFacts, MatchHistory, MenteeFacts
@@ -137,8 +137,12 @@ def offer_next(runtime: Runtime, session: Session, pairing: BuddyPairing) -> Bud
     """Ask the best volunteer not yet asked; when nobody fits, the pairing waits and admins hear a count."""
     now = runtime.clock.now()
     new_hire = session.get(Person, pairing.new_hire_id)
-    if new_hire is None or new_hire.is_deleted:
-        pairing.state = BuddyState.WAITING
+    over = pairing.started_on + timedelta(days=pairing.term_days) < now.date()
+    if new_hire is None or new_hire.is_deleted or over:
+        # Gone, or past the term a buddy was for: the search simply stops.
+        pairing.state = BuddyState.ENDED
+        pairing.ended_at = now
+        pairing.end_reason = END_TERM if over else END_LEFT
         return None
     asked = _asked(session, pairing.id)
     ranked = best_buddies(session, new_hire, asked, now)

@@ -44,14 +44,18 @@ from storage.models import BuddyOffer, BuddyPairing, CopilotProfile, Person, Wor
 RECENT_START = timedelta(days=14)
 
 
-def _can_have_a_buddy(person: Person) -> bool:
-    return not (person.is_bot or person.is_deleted)
+def _can_have_a_buddy(person: Person, settings: program.ProgramSettings) -> bool:
+    return not (person.is_bot or person.is_deleted or (person.is_guest and not settings.allow_guests))
 
 
 def buddy_for_newcomer(runtime: Runtime, session: Session, person: Person) -> None:
     """A `person_joined` hook (Slack's team_join): a buddy is found when the program starts on joining."""
     settings = program.load(session, person.team_id)
-    if not settings.buddy_program or settings.buddy_start != "team_join" or not _can_have_a_buddy(person):
+    if (
+        not settings.buddy_program
+        or settings.buddy_start != "team_join"
+        or not _can_have_a_buddy(person, settings)
+    ):
         return
     start_finding(runtime, session, person, local_date(runtime.clock.now(), person.tz))
 
@@ -78,7 +82,7 @@ def plan_buddy_starts(runtime: Runtime, session: Session, now: datetime) -> int:
         ).all()
         for person in newcomers:
             assert person.start_date is not None
-            if _can_have_a_buddy(person) and person.start_date <= local_date(now, person.tz):
+            if _can_have_a_buddy(person, settings) and person.start_date <= local_date(now, person.tz):
                 started += start_finding(runtime, session, person, person.start_date) is not None
     return started
 

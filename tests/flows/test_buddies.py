@@ -393,3 +393,38 @@ def test_an_org_chart_change_that_puts_the_buddy_in_the_line_ends_it_kindly(
     tick(bot)  # one message a second to each conversation
     for user in (NEW, OTHER):
         assert [m for m in posts(slack) if m["channel"] == user and "no longer allow" in all_text(m)]
+
+
+def test_a_guest_or_a_bot_joining_gets_no_buddy_search(
+    admin_bot: RunningBot, slack: SlackStandIn, people: None
+):
+    bot = admin_bot
+    volunteer_as_buddy(bot, PEER)
+    turn_buddies_on(bot)
+    slack.add_user("UGUEST", name="gus", is_restricted=True, tz="Europe/Berlin")
+    slack.add_user("UAPP", name="app", is_bot=True, tz="Europe/Berlin")
+    for user in ("UGUEST", "UAPP"):
+        assert bot.event({"type": "team_join", "user": {"id": user}}).status == 200
+    eventually(lambda: len([c for c in slack.calls_to("users.info") if c.args.get("user") == "UAPP"]) > 0)
+    eventually(lambda: person_ids(bot, "UGUEST", "UAPP"))
+    assert _pairings(bot) == [] and offers(bot) == []
+
+
+def person_ids(bot: RunningBot, *users: str) -> bool:
+    with bot.runtime.db.transaction() as session:
+        found = session.scalars(select(Person.slack_user_id).where(Person.slack_user_id.in_(users))).all()
+        return len(found) == len(users)
+
+
+def test_a_search_still_waiting_when_the_term_is_over_stops(
+    admin_bot: RunningBot, slack: SlackStandIn, people: None
+):
+    bot = admin_bot
+    volunteer_as_buddy(bot, MANAGER)
+    turn_buddies_on(bot, term="30")
+    join_quietly = bot.event({"type": "team_join", "user": {"id": NEW}})
+    assert join_quietly.status == 200
+    assert eventually(lambda: _pairings(bot) and buddy_pairing(bot).state == "waiting")
+    bot.tick(bot.clock.now() + timedelta(days=31))
+    ended = buddy_pairing(bot)
+    assert (ended.state, ended.end_reason, ended.buddy_id) == ("ended", "term", None)
