@@ -16,6 +16,15 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.exc import IntegrityError
 
+from bot.buddies.agenda import plan_buddy_agenda
+from bot.buddies.finding import plan_buddy_offer_expiries
+from bot.buddies.life import (
+    buddy_for_newcomer,
+    end_buddies_for_leaver,
+    enforce_buddy_rules,
+    forget_buddy_rows,
+    plan_buddy_starts,
+)
 from bot.checkins.grace import grace_from_program
 from bot.checkins.planning import plan_checkins
 from bot.checkins.pulses import plan_health_reviews
@@ -49,6 +58,7 @@ from bot.sealed_tokens import SealedInstallationStore, TokenSealer
 from bot.slack import SlackClients
 from handlers import (
     admin,
+    buddies,
     checkins,
     cohorts,
     commands,
@@ -91,6 +101,7 @@ SURFACES = (
     summaries,
     program_settings,
     cohorts,
+    buddies,
     data_rights,
     language,
     direct_messages,
@@ -103,6 +114,7 @@ HOME = Home(
         expectations.home_section,
         volunteering.home_section,
         mentee_requests.matching_section,
+        buddies.home_section,
         introductions.home_section,
         network.home_section,
         summaries.summary_section,
@@ -115,14 +127,16 @@ HOME = Home(
 def hooks() -> Hooks:
     """What other capabilities do when the people directory learns something about a person."""
     return Hooks(
-        person_left=[end_for_leaver],
+        person_joined=[buddy_for_newcomer],
+        person_left=[end_for_leaver, end_buddies_for_leaver],
         tz_changed=[move_checkins_to_new_zone],
         person_forgotten=[
             expectations_forget_me.withdraw_unfinished_rounds,
             copilots_forget_me.withdraw_requests_and_offers,
             cohorts_forget_me.delete_survey_answers,
+            forget_buddy_rows,
         ],
-        org_changed=[copilots_standing.enforce_rules],
+        org_changed=[copilots_standing.enforce_rules, enforce_buddy_rules],
     )
 
 
@@ -142,6 +156,9 @@ def planners() -> list[Planner]:
         plan_intro_follow_ups,
         plan_promise_nudges,
         plan_keep_in_touch,
+        plan_buddy_starts,
+        plan_buddy_offer_expiries,
+        plan_buddy_agenda,
         digests.plan_digests,
         # Not a planner of messages: forgets handled event ids and request signatures once expired.
         prune_expired,

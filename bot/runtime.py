@@ -31,6 +31,7 @@ class Hooks:
     swap one in on a running bot.
     """
 
+    person_joined: list[PersonHook] = field(default_factory=list)  # Slack's team_join: a newcomer
     person_left: list[PersonHook] = field(default_factory=list)  # marked deleted: they left the workspace
     tz_changed: list[PersonHook] = field(default_factory=list)  # a new time zone was stored
     # They asked to be forgotten (forget-me): each capability withdraws what it still had in flight for

@@ -7,73 +7,28 @@ and a test reads these marks to prove it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-PAIR = {"privacy": "pair"}
-PERSON = {"privacy": "person"}
+from storage.base import PAIR, PERSON, Base, UTCDateTime
+from storage.base import id_column as _id
+from storage.base import team_column as _team
+from storage.programs import BuddyOffer, BuddyPairing, Cohort, CohortSurvey
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
-
-
-def _id() -> Mapped[int]:
-    return mapped_column(Integer, primary_key=True, autoincrement=True)
-
-
-def _team() -> Mapped[str]:
-    return mapped_column(String(32), index=True)
+# Re-exported: every table is importable from storage.models.
+__all__ = ["PAIR", "PERSON", "Base", "BuddyOffer", "BuddyPairing", "Cohort", "CohortSurvey", "UTCDateTime"]
 
 
 class WorkspaceSettings(Base):
@@ -105,6 +60,8 @@ class Person(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[int | None] = mapped_column(Integer)
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # their first day, from the org chart CSV (an onboarding buddy can start on it)
+    start_date: Mapped[date | None] = mapped_column(Date)
     synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     # a forgotten person's tombstone: a keyed hash of their Slack id, never the id (bot.people.tombstones)
@@ -129,6 +86,9 @@ class CopilotProfile(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     # the cohort they last volunteered for through its announcement (None: the program at large)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    # "I'd welcome new colleagues": they may be an onboarding buddy, to this many new hires at once
+    welcomes_new_colleagues: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    buddy_capacity: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -342,48 +302,6 @@ class Pulse(Base):
     round: Mapped[int] = mapped_column(Integer)
     score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text, info=PAIR)
-    asked_at: Mapped[datetime]
-    answered_at: Mapped[datetime | None]
-
-
-class Cohort(Base):
-    """A mentoring cohort: sign-ups in a window, one round at its close, a shared start and planned end."""
-
-    __tablename__ = "cohorts"
-    id: Mapped[int] = _id()
-    team_id: Mapped[str] = _team()
-    name: Mapped[str] = mapped_column(String(80))
-    channel_id: Mapped[str | None] = mapped_column(String(32))
-    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
-    tz: Mapped[str] = mapped_column(String(64), default="UTC")  # the opening admin's, for its dates
-    opens_on: Mapped[date] = mapped_column(Date)
-    closes_on: Mapped[date] = mapped_column(Date)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    length_months: Mapped[int] = mapped_column(Integer)
-    closes_at: Mapped[datetime] = mapped_column(index=True)  # when its round runs
-    # signing_up → paired
-    state: Mapped[str] = mapped_column(String(16), default="signing_up", index=True)
-    paired_at: Mapped[datetime | None]
-    midpoint_asked_at: Mapped[datetime | None]
-    end_asked_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-
-
-class CohortSurvey(Base):
-    """One person's answer to a cohort's mid-point or end survey; only averages of 3 or more leave it."""
-
-    __tablename__ = "cohort_surveys"
-    __table_args__ = (UniqueConstraint("cohort_id", "pairing_id", "person_id", "stage"),)
-    id: Mapped[int] = _id()
-    team_id: Mapped[str] = _team()
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    stage: Mapped[str] = mapped_column(String(8))  # midpoint / end
-    useful: Mapped[int | None] = mapped_column(Integer)  # 1–5
-    recommend: Mapped[int | None] = mapped_column(Integer)  # 1–5
-    comment: Mapped[str | None] = mapped_column(Text, info=PERSON)
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
 

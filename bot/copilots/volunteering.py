@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import _
-from bot.messages.volunteering import INTRO_MAX, MAX_CAPACITY, MIN_CAPACITY, VolunteerForm, VolunteerSummary
+from bot.messages.volunteering import (
+    INTRO_MAX,
+    MAX_BUDDIES,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    VolunteerForm,
+    VolunteerSummary,
+)
 from bot.people.directory import ensure_person, find_person
 from bot.people.topics import workspace_topics
 from bot.rules.cadence import local_date
@@ -53,6 +60,10 @@ def check_volunteer_form(form: VolunteerForm, today: date) -> dict[str, str]:
         errors["available_until"] = _("Pick a date from today on, or leave it empty.")
     if form.paused_until is not None and form.paused_until < today:
         errors["paused_until"] = _("Pick a date from today on, or leave it empty.")
+    if form.buddy_capacity is None or not MIN_CAPACITY <= form.buddy_capacity <= MAX_BUDDIES:
+        errors["buddy_capacity"] = _(
+            "Choose a whole number from {low} to {high}.", low=MIN_CAPACITY, high=MAX_BUDDIES
+        )
     if len(form.intro) > INTRO_MAX:
         errors["intro"] = _(
             "Please keep it to {count} characters (you have {typed}).", count=INTRO_MAX, typed=len(form.intro)
@@ -114,6 +125,8 @@ def volunteer_form_of(runtime: Runtime, team_id: str, user_id: str) -> tuple[lis
             paused_until=profile.paused_until,
             open_to_other_teams=profile.open_to_other_teams,
             intro=profile.intro,
+            welcomes_new_colleagues=profile.welcomes_new_colleagues,
+            buddy_capacity=profile.buddy_capacity,
         )
 
 
@@ -140,6 +153,8 @@ def save_volunteer(
         profile.paused_until = form.paused_until
         profile.open_to_other_teams = form.open_to_other_teams
         profile.intro = form.intro
+        profile.welcomes_new_colleagues = form.welcomes_new_colleagues
+        profile.buddy_capacity = form.buddy_capacity or MIN_CAPACITY
         profile.active = True
         if cohort_id is not None:
             profile.cohort_id = cohort_id

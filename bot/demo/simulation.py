@@ -312,6 +312,28 @@ class Simulation:
         self._count("slash commands")
         self._post(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
 
+    def joins(self, person: Colleague) -> None:
+        """A new colleague joins the workspace: Slack knows them, and sends the app `team_join`."""
+        self.people[person.user_id] = person
+        user = self.slack.add_user(
+            person.user_id,
+            name=person.name.lower(),
+            real_name=person.real_name,
+            email=person.email or f"{person.name.lower()}@acme.example",
+            tz=person.tz,
+        )
+        body = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": self.slack.app_id,
+            "type": "event_callback",
+            "event_id": f"Ev{self._next():08d}",
+            "event_time": int(time.time()),
+            "event": {"type": "team_join", "user": user},
+        }
+        self._count("events")
+        self._post(json.dumps(body).encode(), "application/json")
+
     def open_home(self, user_id: str) -> None:
         self.journal.add(Action(self.clock.now(), user_id, "home", "App Home"))
         body = {

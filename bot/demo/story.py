@@ -4,8 +4,9 @@ Two teams (Support in Berlin, Platform in London, one engineer in New York), eac
 program admin. Ana asks for a copilot (an open request); Bo names the colleague he'd like; Eli names
 his own manager and is told why not (the reporting-line rule). The first
 volunteer asked for Ana declines, the next accepts; they set expectations and settle one difference;
-check-ins follow at the agreed rhythm; the copilot introduces Ana to someone useful; a lead looks at
-the program at the end. Then Pat opens a mentoring cohort: Dara signs up from its announcement, Sol and
+check-ins follow at the agreed rhythm; the copilot introduces Ana to someone useful; Noa joins Support
+and gets an onboarding buddy (never Lea, her manager, though Lea welcomes new colleagues); a lead looks at
+the program. Then Pat opens a mentoring cohort: Dara signs up from its announcement, Sol and
 Kim volunteer, and at the close one round pairs Dara with Sol, who start on the cohort's date.
 """
 
@@ -103,6 +104,7 @@ def play(sim: Simulation) -> None:
     matching(sim, n)
     expectations(sim, n)
     checkins_and_introduction(sim, n)
+    onboarding_buddy(sim)
     leads(sim)
     cohort(sim, n)
 
@@ -130,6 +132,7 @@ def volunteers(sim: Simulation, n: dict[str, str]) -> None:
         {
             "topics": ["Giving feedback", "Public speaking"],
             "capacity": "2",
+            "welcomes_new_colleagues": ["yes"],
             "intro": "I ran support escalations for five years before moving to Platform.",
         },
     )
@@ -139,7 +142,14 @@ def volunteers(sim: Simulation, n: dict[str, str]) -> None:
     sim.later(minutes=15)
     sim.narrate(f"{n['ULEA']}, Head of Support, volunteers too.")
     sim.command("ULEA", "volunteer")
-    sim.submit("ULEA", {"topics": ["Giving feedback", "Leadership", "Public speaking"], "capacity": "1"})
+    sim.submit(
+        "ULEA",
+        {
+            "topics": ["Giving feedback", "Leadership", "Public speaking"],
+            "capacity": "1",
+            "welcomes_new_colleagues": ["yes"],
+        },
+    )
 
 
 def requests(sim: Simulation, n: dict[str, str]) -> None:
@@ -281,8 +291,40 @@ def checkins_and_introduction(sim: Simulation, n: dict[str, str]) -> None:
     sim.later(hours=3)
 
 
+NOA = Colleague("UNOA", "Noa", "Noa Weiss", BERLIN, "Support", "Support engineer", 2, "ULEA")
+
+
+def onboarding_buddy(sim: Simulation) -> None:
+    from bot.people.org_import import import_org
+
+    sim.chapter("9. A new colleague gets an onboarding buddy")
+    sim.narrate("Pat turns on onboarding buddies: a buddy as soon as someone joins Slack, for 90 days.")
+    sim.command("UPAT", "admin buddies")
+    sim.submit("UPAT", {"buddy_program": "yes", "buddy_start": "team_join"})
+    sim.narrate(
+        "HR adds Noa Weiss, a new support engineer reporting to Lea, to the org chart, and she joins Slack."
+    )
+    sim.slack.add_user(NOA.user_id, name="noa", real_name=NOA.real_name, email="noa@acme.example", tz=NOA.tz)
+    row = (
+        f"slack_id,manager_slack_id,team,title,level\n{NOA.user_id},ULEA,{NOA.team},{NOA.title},{NOA.level}\n"
+    )
+    import_org(sim.runtime, TEAM_ID, sim.runtime.slack.for_team(TEAM_ID), row, source="noa.csv")
+    sim.joins(NOA)
+    sim.narrate(
+        "Lea welcomes new colleagues too, but she is Noa's manager: she is never asked to be her buddy."
+    )
+    sim.wait_for_message("UVIC", "buddy_offer_accept", within=timedelta(days=2))
+    sim.later(minutes=25)
+    sim.click("UVIC", "buddy_offer_accept")
+    sim.wait_for_message("UNOA", "buddy_checklist_tick", within=timedelta(hours=2))
+    sim.later(hours=4)
+    sim.click("UNOA", "buddy_checklist_tick")
+    sim.narrate("A week on, the first buddy check-in arrives in their group DM.")
+    sim.later(days=7)
+
+
 def leads(sim: Simulation) -> None:
-    sim.chapter("9. What a lead sees")
+    sim.chapter("10. What a lead sees")
     sim.narrate(
         "Leads see program-level facts only: who is paired, since when, how often they meet. Never what was said."
     )
@@ -290,7 +332,7 @@ def leads(sim: Simulation) -> None:
 
 
 def cohort(sim: Simulation, n: dict[str, str]) -> None:
-    sim.chapter("10. A mentoring cohort")
+    sim.chapter("11. A mentoring cohort")
     sim.slack.add_channel(COHORT_CHANNEL, "mentoring", members=("UPAT", "UDARA", "USOL", "UKIM"))
     sim.narrate(
         f"{n['UPAT']} opens a cohort in #mentoring: a few days of sign-ups, then everyone is paired at once "

@@ -63,6 +63,7 @@ ADMIN_MENU = (
     N_("`/mentor admin settings`: program settings (matching limits, nudge hours, digest, guests)"),
     N_("`/mentor admin leads @lead @group`: let a lead see a Slack user group's pairings"),
     N_("`/mentor admin cohort open`: open a mentoring cohort (sign-ups, one round, a shared start)"),
+    N_("`/mentor admin buddies`: onboarding buddies for new colleagues (on or off, term, start)"),
 )
 
 

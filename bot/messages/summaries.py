@@ -12,6 +12,7 @@ from typing import Any
 from babel.numbers import format_percent
 
 from bot.i18n import _, current_locale, format_number, n_
+from bot.messages.buddies import summary_line as buddy_summary_line
 from bot.messages.text import (
     actions,
     button,
@@ -177,6 +178,10 @@ def figures_text(summary: Summary) -> str:
         ),
         _pulse_line(summary),
     ]
+    if summary.buddies is not None:
+        lines.append(
+            buddy_summary_line(summary.buddies.active, summary.buddies.finding, summary.buddies.ended)
+        )
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from bot.rules.topics import topic_label
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 5
+MAX_BUDDIES = 3
 INTRO_MAX = 500
 
 
@@ -32,6 +33,8 @@ class VolunteerForm:
     paused_until: date | None = None
     open_to_other_teams: bool = True
     intro: str = ""
+    welcomes_new_colleagues: bool = False  # may be an onboarding buddy (bot.buddies)
+    buddy_capacity: int | None = 1
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ TOPICS, TAGS, CAPACITY, AVAILABLE_UNTIL, PAUSED_UNTIL, OTHER_TEAMS, INTRO = (
     "other_teams",
     "intro",
 )
+WELCOMES, BUDDY_CAPACITY = "welcomes_new_colleagues", "buddy_capacity"
 YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
 
 
@@ -145,6 +149,7 @@ def volunteer_modal(
                 initial="yes" if form.open_to_other_teams else "no",
             ),
         ),
+        *_buddy_fields(form),
         form_input(
             INTRO,
             _("A short intro for your mentees"),
@@ -163,6 +168,26 @@ def volunteer_modal(
         blocks=blocks,
         metadata={"channel": channel_id, "home": from_home, **(cohort.metadata() if cohort else {})},
     )
+
+
+def _buddy_fields(form: VolunteerForm) -> list[dict[str, Any]]:
+    welcome = {"text": plain(_("I'd welcome new colleagues")), "value": "yes"}
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": WELCOMES, "options": [welcome]}
+    if form.welcomes_new_colleagues:
+        element["initial_options"] = [welcome]
+    hint = _("Be an onboarding buddy: a friendly first contact for a new hire's first months.")
+    capacity = {
+        "type": "number_input",
+        "action_id": BUDDY_CAPACITY,
+        "is_decimal_allowed": False,
+        "min_value": str(MIN_CAPACITY),
+        "max_value": str(MAX_BUDDIES),
+        "initial_value": str(form.buddy_capacity or MIN_CAPACITY),
+    }
+    return [
+        form_input(WELCOMES, _("New colleagues"), element, optional=True, hint=plain(hint, 150)),
+        form_input(BUDDY_CAPACITY, _("How many new colleagues at once?"), capacity, optional=True),
+    ]
 
 
 def volunteer_form_from(values: dict[str, dict[str, dict[str, Any]]]) -> VolunteerForm:
@@ -188,7 +213,16 @@ def volunteer_form_from(values: dict[str, dict[str, dict[str, Any]]]) -> Volunte
         paused_until=day(PAUSED_UNTIL),
         open_to_other_teams=(field(OTHER_TEAMS).get("selected_option") or {}).get("value", "yes") == "yes",
         intro=(field(INTRO).get("value") or "").strip(),
+        welcomes_new_colleagues=bool(field(WELCOMES).get("selected_options")),
+        buddy_capacity=_whole(str(field(BUDDY_CAPACITY).get("value") or "1")),
     )
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 def metadata_of(view: dict[str, Any]) -> tuple[str | None, bool]:

@@ -134,3 +134,21 @@ def cohort_pairing(cohort_id: int, pairing_id: int) -> str:
 
 def cohort_survey(survey_id: int) -> str:
     return f"cohort_survey:{survey_id}"
+
+
+# onboarding buddies
+def buddy_offer(offer_id: int) -> str:
+    return f"buddy_offer:{offer_id}"
+
+
+def buddy_offer_closed(offer_id: int, why: str) -> str:
+    return f"buddy_offer:{offer_id}:{why}"
+
+
+def buddy_waiting(admin_user_id: str, buddy_pairing_id: int, asked: int) -> str:
+    return f"admin:{admin_user_id}:buddy:{buddy_pairing_id}:waiting:{asked}"
+
+
+def buddy_event(buddy_pairing_id: int, event: str) -> str:
+    """One message about a buddy pairing's life: "welcome", "checkin:<n>", "ended", "term_end", ..."""
+    return f"buddy:{buddy_pairing_id}:{event}"

@@ -15,6 +15,8 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from storage.models import (
+    BuddyOffer,
+    BuddyPairing,
     CheckIn,
     Cohort,
     CohortSurvey,
@@ -51,6 +53,9 @@ class Subject(Enum):
         CohortSurvey,
         False,
     )  # outlives its pairing: the end survey comes at its end
+    # an onboarding buddy pairing is not a mentoring pairing: its rows name no pairing
+    BUDDY_PAIRING = ("buddy_pairing", BuddyPairing, False)
+    BUDDY_OFFER = ("buddy_offer", BuddyOffer, False)
 
     def __init__(self, label: str, model: type, in_pairing: bool) -> None:
         self.label = label
@@ -160,6 +165,15 @@ class Kind(StrEnum):
     COHORT_PAIRED = "cohort_paired", Subject.COHORT
     COHORT_PAIRING = "cohort_pairing", Subject.COHORT  # one pair's shared dates (the key names the pairing)
     COHORT_SURVEY = "cohort_survey", Subject.COHORT_SURVEY
+    # onboarding buddies
+    BUDDY_OFFER = "buddy_offer", Subject.BUDDY_OFFER
+    BUDDY_OFFER_CLOSED = "buddy_offer_closed", Subject.BUDDY_OFFER
+    BUDDY_WAITING = "buddy_waiting", Subject.BUDDY_PAIRING
+    BUDDY_WELCOME = "buddy_welcome", Subject.BUDDY_PAIRING
+    BUDDY_CHECKIN = "nudge_buddy_checkin", Subject.BUDDY_PAIRING, EXPIRES
+    BUDDY_ENDED = "buddy_ended", Subject.BUDDY_PAIRING
+    BUDDY_TERM_END = "buddy_term_end", Subject.BUDDY_PAIRING
+    BUDDY_COPILOT_INVITATION = "buddy_copilot_invitation", Subject.BUDDY_PAIRING
 
 
 EXPIRING = frozenset(kind for kind in Kind if kind.expires)

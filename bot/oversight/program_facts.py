@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.rules.summary_figures import (
+    BuddyFacts,
     IntroFacts,
     MeetingFacts,
     OfferFacts,
@@ -29,6 +30,7 @@ from bot.rules.summary_figures import (
     VolunteerFacts,
 )
 from storage.models import (
+    BuddyPairing,
     CheckIn,
     CopilotProfile,
     Introduction,
@@ -162,6 +164,14 @@ def program_facts(session: Session, team_id: str, now: datetime) -> ProgramFacts
             select(Pulse.pairing_id, Pulse.person_id, Pulse.score, Pulse.answered_at)
             .where(Pulse.team_id == team_id, Pulse.score.is_not(None), Pulse.answered_at.is_not(None))
             .order_by(Pulse.answered_at)
+        )
+    ]
+    facts.buddies = [
+        BuddyFacts(r.id, r.new_hire_id, r.buddy_id, r.state)
+        for r in session.execute(
+            select(BuddyPairing.id, BuddyPairing.new_hire_id, BuddyPairing.buddy_id, BuddyPairing.state)
+            .where(BuddyPairing.team_id == team_id)
+            .order_by(BuddyPairing.id)
         )
     ]
     return facts

@@ -184,7 +184,9 @@ def record_newcomer(runtime: Runtime, client: WebClient, team_id: str, user_id: 
     """Store someone who just joined the workspace; False if Slack can't describe them."""
     try:
         with runtime.db.transaction() as session:
-            ensure_person(runtime, session, client, team_id, user_id)
+            person = ensure_person(runtime, session, client, team_id, user_id)
+            session.flush()
+            run_hooks(runtime.hooks.person_joined, runtime, session, person)
     except UnknownSlackUser as exc:
         log.warning("team_join for a user Slack can't describe (%s)", exc.error)
         return False

@@ -1,7 +1,8 @@
 """The org chart CSV as a file: reading it, row by row, and checking it offline.
 
 CSV columns: ``email`` or ``slack_id``; ``manager_email`` or ``manager_slack_id``; ``team``; ``title``;
-``level`` (a whole number). A column left out of the file is left alone in the database; a blank
+``level`` (a whole number); ``start_date`` (YYYY-MM-DD, a new hire's first day: an onboarding buddy can
+start on it). A column left out of the file is left alone in the database; a blank
 cell in a column that is there clears the value.
 
 ``check_org_file`` is ``mentor-bot import-org --check``: everything that can be known without Slack or
@@ -16,13 +17,14 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.rules.matching.facts import find_manager_cycles
 from bot.rules.org_details import MAX_LEVEL, MAX_TEXT
 
 ID_COLUMNS = ("slack_id", "email")
 MANAGER_COLUMNS = ("manager_slack_id", "manager_email")
-DETAIL_COLUMNS = ("team", "title", "level")
+DETAIL_COLUMNS = ("team", "title", "level", "start_date")
 KNOWN_COLUMNS = frozenset(ID_COLUMNS + MANAGER_COLUMNS + DETAIL_COLUMNS)
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 
@@ -41,6 +43,7 @@ class OrgRow:
     team: str
     title: str
     level: int | None
+    start_date: date | None = None
 
     @property
     def who(self) -> str:
@@ -154,6 +157,13 @@ def _row(line: int, v: Mapping[str, str]) -> tuple[OrgRow | None, str | None]:
             return None, f"level must be a whole number, not “{level_text}”"
         if not 0 <= level <= MAX_LEVEL:
             return None, f"level must be between 0 and {MAX_LEVEL}, not {level}"
+    start_date: date | None = None
+    start_text = v.get("start_date", "")
+    if start_text:
+        try:
+            start_date = date.fromisoformat(start_text)
+        except ValueError:
+            return None, f"start_date must be a date like 2026-03-02, not “{start_text}”"
     for column in ("team", "title"):
         if len(v.get(column, "")) > MAX_TEXT:
             return None, f"{column} is longer than {MAX_TEXT} characters"
@@ -167,6 +177,7 @@ def _row(line: int, v: Mapping[str, str]) -> tuple[OrgRow | None, str | None]:
             team=v.get("team", ""),
             title=v.get("title", ""),
             level=level,
+            start_date=start_date,
         ),
         None,
     )

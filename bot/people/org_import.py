@@ -213,6 +213,9 @@ def _apply_row(
     )
     old_manager_id = person.manager_id
     changes = apply_org_change(session, person, change)
+    if "start_date" in org_file.columns and person.start_date != row.start_date:
+        person.start_date = row.start_date
+        changes.append(f"start date {row.start_date.isoformat() if row.start_date else '(none)'}")
     done = _Applied(person, name, old_manager_id, person.manager_id != old_manager_id, changes)
     seen_on[person.id] = row.line
     return done

@@ -18,6 +18,8 @@ from bot.people.directory import find_person
 from bot.runtime import Runtime
 from storage.models import (
     Agreement,
+    BuddyOffer,
+    BuddyPairing,
     CheckIn,
     Contact,
     CopilotProfile,
@@ -89,6 +91,40 @@ def export_person(runtime: Runtime, team_id: str, user_id: str) -> dict[str, Any
                     select(Pairing)
                     .where(Pairing.team_id == team_id, or_(Pairing.mentee_id == me, Pairing.copilot_id == me))
                     .order_by(Pairing.id)
+                )
+            ],
+            "buddy_pairings": [
+                {
+                    "id": b.id,
+                    "role": "new_hire" if b.new_hire_id == me else "buddy",
+                    "partner": slack_ids(b.buddy_id if b.new_hire_id == me else b.new_hire_id),
+                    "state": b.state,
+                    "started_on": _iso(b.started_on),
+                    "ends_at": _iso(b.ends_at),
+                    "checklist": list(b.checklist or []),
+                    "ended_at": _iso(b.ended_at),
+                    "end_reason": b.end_reason,
+                }
+                for b in session.scalars(
+                    select(BuddyPairing)
+                    .where(
+                        BuddyPairing.team_id == team_id,
+                        or_(BuddyPairing.new_hire_id == me, BuddyPairing.buddy_id == me),
+                    )
+                    .order_by(BuddyPairing.id)
+                )
+            ],
+            "buddy_offers": [
+                {
+                    "id": o.id,
+                    "status": o.status,
+                    "created_at": _iso(o.created_at),
+                    "answered_at": _iso(o.answered_at),
+                }
+                for o in session.scalars(
+                    select(BuddyOffer)
+                    .where(BuddyOffer.team_id == team_id, BuddyOffer.buddy_id == me)
+                    .order_by(BuddyOffer.id)
                 )
             ],
             "introductions": [
@@ -185,6 +221,7 @@ def _person_data(person: Person, slack_ids: _SlackIds) -> dict[str, Any]:
         "level": person.level,
         "manager": slack_ids(person.manager_id),
         "digest_enabled": person.digest_enabled,
+        "start_date": _iso(person.start_date),
         "first_seen_at": _iso(person.created_at),
     }
 
@@ -205,6 +242,8 @@ def _profile_data(session: Session, person: Person) -> dict[str, Any] | None:
         "active": profile.active,
         "open_to_other_teams": profile.open_to_other_teams,
         "intro": profile.intro,
+        "welcomes_new_colleagues": profile.welcomes_new_colleagues,
+        "buddy_capacity": profile.buddy_capacity,
         "created_at": _iso(profile.created_at),
     }
 

@@ -40,6 +40,10 @@ class ProgramSettings:
     volume_guard: int = 10
     workspace_admins_are_program_admins: bool = True
     language: str = "en"  # what people read when they chose nothing and Slack's locale has no catalog
+    # onboarding buddies (bot.buddies): off until an admin turns them on
+    buddy_program: bool = False
+    buddy_term_days: int = 90
+    buddy_start: str = "team_join"  # Slack's team_join, or "start_date" from the org chart
 
     def nudge_window(self) -> NudgeWindow:
         """When this workspace's nudges may arrive: the nudge hour on working days, outside quiet hours."""

@@ -19,5 +19,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "health_review_days": (7, 365),
     "intro_follow_up_days": (1, 60),
     "volume_guard": (1, 1000),
+    "buddy_term_days": (14, 365),
 }
-CHOICES: dict[str, tuple[str, ...]] = {"checkin_delivery": ("dm", "group"), "language": LANGUAGES}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "checkin_delivery": ("dm", "group"),
+    "language": LANGUAGES,
+    "buddy_start": ("team_join", "start_date"),
+}

@@ -114,6 +114,25 @@ class PulseFacts:
     answered_at: datetime
 
 
+@dataclass(frozen=True)
+class BuddyFacts:
+    """An onboarding buddy pairing, program-level: who and its state (never its checklist)."""
+
+    id: int
+    new_hire_id: int
+    buddy_id: int | None
+    state: str
+
+
+@dataclass(frozen=True)
+class BuddyFigures:
+    """Onboarding buddies as their own kind of pairing: counts only."""
+
+    active: int
+    finding: int  # a buddy being looked for (asking, or nobody free yet)
+    ended: int
+
+
 @dataclass
 class ProgramFacts:
     """Everything program-level about one workspace (or the part a query chose to read)."""
@@ -126,6 +145,7 @@ class ProgramFacts:
     meetings: list[MeetingFacts] = field(default_factory=list)
     introductions: list[IntroFacts] = field(default_factory=list)
     pulses: list[PulseFacts] = field(default_factory=list)
+    buddies: list[BuddyFacts] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,7 @@ class Summary:
     introductions_completed: int
     # A band, a rounded count and a weekly cadence, never the live average (bot/rules/pulse_privacy.py)
     pulse: PulseFigure | None
+    buddies: BuddyFigures | None = None  # None: no buddy pairings in scope
 
 
 @dataclass(frozen=True)
@@ -332,7 +353,21 @@ def summarize(facts: ProgramFacts, scope: Scope, now: datetime) -> Summary:
         introductions_made=len(intros),
         introductions_completed=sum(1 for i in intros if i.status == "met"),
         pulse=pulse,
+        buddies=buddy_figures(facts.buddies, scope),
     )
+
+
+def buddy_figures(buddies: Iterable[BuddyFacts], scope: Scope) -> BuddyFigures | None:
+    mine = [
+        b
+        for b in buddies
+        if scope.covers(b.new_hire_id) or (b.buddy_id is not None and scope.covers(b.buddy_id))
+    ]
+    if not mine:
+        return None
+    active = sum(1 for b in mine if b.state == "active")
+    ended = sum(1 for b in mine if b.state == "ended")
+    return BuddyFigures(active=active, finding=len(mine) - active - ended, ended=ended)
 
 
 def weekly_health(

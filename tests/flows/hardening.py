@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.app import build_app, build_runtime
 from bot.demo.slack_standin import SlackStandIn
+from bot.messages import buddies as buddy_views
 from bot.messages import checkins as checkin_views
 from bot.messages.admin import person_modal, topics_modal
 from bot.messages.cohort_surveys import survey_modal
@@ -82,6 +83,9 @@ def modals(world: World) -> dict[str, list[dict[str, Any]]]:
         "program_settings": [settings_modal(settings, "C1")],
         "cohort_form": [cohort_modal(today, "C1")],
         "cohort_survey_form": [survey_modal(i, "Spring cohort") for i in world.object_ids()],
+        buddy_views.SETTINGS_CALLBACK: [
+            buddy_views.settings_modal(on=True, term_days=90, start="team_join", low=14, high=365)
+        ],
     }
 
 
@@ -274,6 +278,7 @@ RIGHTFUL: dict[str, tuple[str, str] | None] = {
     "cohort_form": (ADMIN, "cohorts"),
     # A survey is asked only at a cohort's mid-point or end: tests/flows/test_cohorts.py answers one.
     "cohort_survey_form": None,
+    "buddy_settings": (ADMIN, "workspace_settings"),
 }
 
 

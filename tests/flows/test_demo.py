@@ -72,8 +72,16 @@ def test_the_demo_tells_every_chapter_from_offer_to_summary(demo: DemoResult):
     assert any("Did you connect with @Kim?" in e for e in entries(intro, "DM to Ana"))
     assert any(INTRO_REPORT.format(kim="Kim") in e for e in entries(intro, "DM to Wen"))
 
+    # An onboarding buddy for Noa: never Lea, her manager, who welcomes new colleagues too.
+    buddy = demo.chapter("9.")
+    assert any("@Noa is new here" in e for e in entries(buddy, "DM to Vic"))
+    assert not any("onboarding buddy?" in e for e in entries(transcript, "DM to Lea"))
+    welcome = [e for e in entries(buddy, "Group DM Vic, Noa") if "your onboarding buddy until" in e]
+    assert welcome and "not a mentor" in welcome[0] and "not a reviewer" in welcome[0]
+    assert any("Who have you met so far?" in e for e in entries(buddy, "Group DM Vic, Noa"))
+
     # The lead's summary: program-level facts, never the mentee's goals or what was reported.
-    summary = demo.chapter("9.")
+    summary = demo.chapter("10.")
     assert "Lea types /mentor summary" in summary and "Ana Ruiz ↔ Wen Li" in summary
     for private in (ANA_GOALS, ANA_REPORT, DECLINE_REASON, "Honest feedback"):
         assert private not in summary
@@ -86,7 +94,7 @@ def test_the_transcript_reads_like_a_chat_log(demo: DemoResult):
     assert "<@U" not in transcript and "&lt;" not in transcript and "&amp;" not in transcript
     assert "<!date^" not in transcript
     assert transcript.startswith("=== 1. Acme's workspace and org chart")
-    assert "mentor-bot demo: 12 colleagues" in demo.summary
+    assert "mentor-bot demo: 13 colleagues" in demo.summary
 
 
 def test_python_m_bot_demo_quiet_in_a_fresh_directory(tmp_path: Path):
@@ -101,7 +109,7 @@ def test_python_m_bot_demo_quiet_in_a_fresh_directory(tmp_path: Path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("mentor-bot demo: 12 colleagues")
+    assert done.stdout.startswith("mentor-bot demo: 13 colleagues")
     assert "===" not in done.stdout  # summary only
     assert list(tmp_path.iterdir()) == []  # nothing left behind
 

@@ -66,6 +66,10 @@ def _click_plan(b: Workspace, day: str) -> dict[str, list[dict[str, str]]]:
         "digest_on": [{}],
         "summary_export_csv": [{}],
         "program_settings_open": [{}],
+        "buddy_offer_accept": [{"value": str(i["buddy_offer"])}],
+        "buddy_offer_decline": [{"value": str(i["buddy_offer"])}],
+        "buddy_checklist_tick": [{"value": f"{i['buddy_pairing']}:people:1"}],
+        "buddy_end_early": [{"value": str(i["buddy_pairing"])}],
         "forget_me_confirm": [],  # acts on the clicker only; covered by test_data_rights
         # B has no cohort: a click naming one of A's ids finds nothing in B (test_cohorts covers A's own)
         "cohort_open": [{}],
@@ -119,16 +123,33 @@ def _submissions(b: Workspace, day: str) -> dict[str, tuple[dict[str, object], d
         "program_settings": ({"channel": "C1"}, {}),
         "cohort_form": ({"channel": "C1"}, text("name", "name", attack)),
         "cohort_survey_form": ({"survey": 1}, text("comment", "comment", attack)),
+        "buddy_settings": (
+            {},
+            {
+                "buddy_program": {
+                    "buddy_program": {"type": "radio_buttons", "selected_option": {"value": "yes"}}
+                }
+            },
+        ),
     }
 
 
 def _clickers(name: str) -> tuple[str, ...]:
     """The people of A who may legitimately press this in A (the owners of A's matching objects)."""
-    if name.startswith(("summary", "digest", "program_settings", "admin", "matching", "cohort_form")):
+    admin_tools = (
+        "summary",
+        "digest",
+        "program_settings",
+        "admin",
+        "matching",
+        "cohort_form",
+        "buddy_settings",
+    )
+    if name.startswith(admin_tools):
         return ("U5", "U6")
     if name in ("cohort_open", "cohort_preview", "cohort_export_csv"):
         return ("U5", "U6")
-    if name.startswith("offer"):
+    if name.startswith(("offer", "buddy_offer")):
         return ("U8",)
     if name.startswith("request"):
         return ("U7",)
@@ -185,6 +206,7 @@ def test_workspace_a_never_sees_or_changes_workspace_b(two: RunningBot, spaces: 
         "admin leads",
         "admin cohort open",
         "admin person <@U1>",
+        "admin buddies",
         "forget-me",
     ]
     admin_only = ("admin", "summary")

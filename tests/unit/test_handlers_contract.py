@@ -81,7 +81,14 @@ def test_the_admin_menu_shows_every_admin_subcommand_the_router_has():
     runtime.db.dispose()
     menu = json.dumps(admin_menu_blocks())
     admin_subcommands = app.router.admin_subcommands()
-    assert [s.name for s in admin_subcommands] == ["topics", "person", "settings", "leads", "cohort"]
+    assert [s.name for s in admin_subcommands] == [
+        "topics",
+        "person",
+        "settings",
+        "leads",
+        "cohort",
+        "buddies",
+    ]
     for sub in admin_subcommands:
         assert f"/mentor {sub.usage.split(' @')[0]}" in menu, sub.usage
 

@@ -189,6 +189,7 @@ REMINDERS = {
     "nudge_intro_followup",
     "nudge_promise",
     "nudge_keep_in_touch",
+    "nudge_buddy_checkin",
 }
 
 

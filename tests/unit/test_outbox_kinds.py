@@ -51,6 +51,14 @@ KINDS = {
     Kind.COHORT_PAIRED: ("cohort_paired", "cohort"),
     Kind.COHORT_PAIRING: ("cohort_pairing", "cohort"),
     Kind.COHORT_SURVEY: ("cohort_survey", "cohort_survey"),
+    Kind.BUDDY_OFFER: ("buddy_offer", "buddy_offer"),
+    Kind.BUDDY_OFFER_CLOSED: ("buddy_offer_closed", "buddy_offer"),
+    Kind.BUDDY_WAITING: ("buddy_waiting", "buddy_pairing"),
+    Kind.BUDDY_WELCOME: ("buddy_welcome", "buddy_pairing"),
+    Kind.BUDDY_CHECKIN: ("nudge_buddy_checkin", "buddy_pairing"),
+    Kind.BUDDY_ENDED: ("buddy_ended", "buddy_pairing"),
+    Kind.BUDDY_TERM_END: ("buddy_term_end", "buddy_pairing"),
+    Kind.BUDDY_COPILOT_INVITATION: ("buddy_copilot_invitation", "buddy_pairing"),
 }
 
 
@@ -86,6 +94,8 @@ SUBJECTS = {
     "person": ("people", False),
     "cohort": ("cohorts", False),
     "cohort_survey": ("cohort_surveys", False),
+    "buddy_pairing": ("buddy_pairings", False),
+    "buddy_offer": ("buddy_offers", False),
 }
 
 
@@ -168,7 +178,7 @@ def test_migration_0006_knows_every_kind_that_existed_before_it():
         "admin_org_gap",
         "calendar",
         "calendar_file",
-        *(kind.value for kind in Kind if kind.value.startswith("cohort_")),
+        *(kind.value for kind in Kind if kind.value.startswith(("cohort_", "buddy_", "nudge_buddy"))),
     }
     pairing_kinds = {kind.value for kind in Kind if kind.subject is Subject.PAIRING} - born_after_0006
     assert pairing_kinds == m.PAIRING_KINDS

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from bot.demo.slack_standin import SlackStandIn
 from storage.models import (
     Agreement,
+    BuddyOffer,
+    BuddyPairing,
     CheckIn,
     Contact,
     CopilotProfile,
@@ -242,6 +244,43 @@ def offer(
     row = Offer(
         team_id=to.team_id, request_id=to.id, copilot_id=copilot.id, status=status, created_at=now, **fields
     )
+    return _add(session, row)
+
+
+def buddy_pairing(
+    session: Session,
+    new_hire: Person,
+    buddy: Person | None,
+    now: datetime,
+    *,
+    state: str = "active",
+    **fields: Any,
+) -> BuddyPairing:
+    """An onboarding buddy pairing; active ones run their 90 days from `now`."""
+    fields.setdefault("started_on", now.date())
+    fields.setdefault("term_days", 90)
+    if state == "active":
+        fields.setdefault("activated_at", now)
+        fields.setdefault("ends_at", now + timedelta(days=fields["term_days"]))
+    row = BuddyPairing(
+        team_id=new_hire.team_id,
+        new_hire_id=new_hire.id,
+        buddy_id=buddy.id if buddy else None,
+        state=state,
+        checklist=fields.pop("checklist", []),
+        checkins_sent=fields.pop("checkins_sent", 0),
+        created_at=now,
+        **fields,
+    )
+    return _add(session, row)
+
+
+def buddy_offer(
+    session: Session, to: BuddyPairing, buddy: Person, now: datetime, **fields: Any
+) -> BuddyOffer:
+    fields.setdefault("expires_at", now + timedelta(days=3))
+    fields.setdefault("status", "pending")
+    row = BuddyOffer(team_id=to.team_id, buddy_pairing_id=to.id, buddy_id=buddy.id, created_at=now, **fields)
     return _add(session, row)
 
 

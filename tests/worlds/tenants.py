@@ -224,6 +224,11 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
             created_at=now - timedelta(days=7),
         )
     )
+    buddies = make.buddy_pairing(
+        session, people["U1"], people["U2"], now - timedelta(days=3), checklist=["tools"]
+    )
+    finding = make.buddy_pairing(session, people["U3"], None, now - timedelta(hours=2), state="offered")
+    buddy_offer = make.buddy_offer(session, finding, people["U8"], now - timedelta(hours=2))
     session.flush()
     ws.ids = {
         "pairing": active.id,
@@ -239,6 +244,8 @@ def seed(session: Session, ws: Workspace, now: datetime) -> Workspace:
         "made_intro": made.id,
         "contact": contact.id,
         "promise": promise.id,
+        "buddy_pairing": buddies.id,
+        "buddy_offer": buddy_offer.id,
     }
     return ws
 
