@@ -9,6 +9,7 @@ timing rule mentoring check-ins use); one that missed its grace period expires r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,8 +28,10 @@ from bot.messages.buddies import (
 from bot.messages.message import Message
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
+from bot.people import languages
 from bot.people import program_settings as program
 from bot.people.directory import find_person
+from bot.people.languages import writing_for
 from bot.rules.buddies import CHECKLIST, END_EARLY, END_TERM, BuddyState, checkin_days, tick_item
 from bot.rules.cadence import awake_at, local_date
 from bot.rules.lifecycle import OfferState
@@ -54,18 +57,19 @@ def _to_group(
     pair: tuple[Person, Person],
     kind: Kind,
     event: str,
-    message: Message,
+    build: Callable[[], Message],
     *,
     now: datetime,
     due_at: datetime | None = None,
 ) -> None:
-    outbox.send_group(
+    """One message to the pair's group DM, ``build`` writing it in each one's language."""
+    languages.send_group(
         session,
         members=[pair[0].slack_user_id, pair[1].slack_user_id],
         kind=kind,
         subject=pairing,
         key=outbox_keys.buddy_event(pairing.id, event),
-        message=message,
+        build=build,
         # Never inside either one's quiet hours (a buddy may work a few zones away).
         due_at=awake_at(
             due_at or now, [pair[0].tz, pair[1].tz], program.load(session, pairing.team_id).nudge_window()
@@ -117,7 +121,7 @@ def start_agenda(
         (new_hire, buddy),
         Kind.BUDDY_WELCOME,
         "welcome",
-        _welcome(pairing, new_hire, buddy),
+        lambda: _welcome(pairing, new_hire, buddy),
         now=now,
     )
 
@@ -144,16 +148,15 @@ def plan_buddy_agenda(runtime: Runtime, session: Session, now: datetime) -> int:
             pairing.next_checkin_at = None
             continue
         number = pairing.checkins_sent + 1
-        message = checkin_message(
-            new_hire_user_id=pair[0].slack_user_id, buddy_user_id=pair[1].slack_user_id, number=number
-        )
         _to_group(
             session,
             pairing,
             pair,
             Kind.BUDDY_CHECKIN,
             f"checkin:{number}",
-            message,
+            lambda pair=pair, number=number: checkin_message(
+                new_hire_user_id=pair[0].slack_user_id, buddy_user_id=pair[1].slack_user_id, number=number
+            ),
             now=now,
             due_at=pairing.next_checkin_at,
         )
@@ -182,16 +185,21 @@ def _end_of_term(session: Session, pairing: BuddyPairing, now: datetime) -> int:
     if pair is None:
         return 0
     new_hire, buddy = pair
-    message = term_end_message(new_hire_user_id=new_hire.slack_user_id, buddy_user_id=buddy.slack_user_id)
-    _to_group(session, pairing, pair, Kind.BUDDY_TERM_END, "term_end", message, now=now)
+
+    def thanks() -> Message:
+        return term_end_message(new_hire_user_id=new_hire.slack_user_id, buddy_user_id=buddy.slack_user_id)
+
+    _to_group(session, pairing, pair, Kind.BUDDY_TERM_END, "term_end", thanks, now=now)
     if not new_hire.is_deleted:
+        with writing_for(session, pairing.team_id, new_hire.slack_user_id):
+            invitation = copilot_invitation_message()
         outbox.send_dm(
             session,
             to=new_hire.slack_user_id,
             kind=Kind.BUDDY_COPILOT_INVITATION,
             subject=pairing,
             key=outbox_keys.buddy_event(pairing.id, "copilot_invitation"),
-            message=copilot_invitation_message(),
+            message=invitation,
             due_at=now,
             now=now,
         )
@@ -273,7 +281,7 @@ def end_early(runtime: Runtime, team_id: str, user_id: str, pairing_id: int) -> 
                 pair,
                 Kind.BUDDY_ENDED,
                 "ended",
-                ended_early_message(person.slack_user_id),
+                lambda: ended_early_message(person.slack_user_id),
                 now=now,
             )
         return BuddyClick("ok")

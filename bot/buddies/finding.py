@@ -18,6 +18,7 @@ from bot.messages.buddies import buddy_offer_message, nobody_yet_message, offer_
 from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
+from bot.people.languages import writing_for
 from bot.people.standing import match_rules, workspace_org_chart
 from bot.rules.buddies import END_LEFT, END_TERM, FINDING_STATES, BuddyCandidate, BuddyState, rank_buddies
 from bot.rules.cadence import add_working_days, awake_at, local_date
@@ -165,18 +166,20 @@ def offer_next(runtime: Runtime, session: Session, pairing: BuddyPairing) -> Bud
     session.add(offer)
     session.flush()
     pairing.state = BuddyState.OFFERED
+    with writing_for(session, pairing.team_id, buddy.slack_user_id):
+        message = buddy_offer_message(
+            offer_id=offer.id,
+            new_hire_user_id=new_hire.slack_user_id,
+            started_on=pairing.started_on,
+            answer_by=local_date(answer_by, buddy.tz),
+        )
     outbox.send_dm(
         session,
         to=buddy.slack_user_id,
         kind=Kind.BUDDY_OFFER,
         subject=offer,
         key=outbox_keys.buddy_offer(offer.id),
-        message=buddy_offer_message(
-            offer_id=offer.id,
-            new_hire_user_id=new_hire.slack_user_id,
-            started_on=pairing.started_on,
-            answer_by=local_date(answer_by, buddy.tz),
-        ),
+        message=message,
         due_at=awake_at(now, [buddy.tz], window),  # never in their quiet hours
         now=now,
     )
@@ -195,13 +198,15 @@ def _nobody_yet(runtime: Runtime, session: Session, pairing: BuddyPairing, asked
         or 0
     )
     for admin in runtime.settings.admins_of(pairing.team_id):
+        with writing_for(session, pairing.team_id, admin):
+            message = nobody_yet_message(waiting)
         outbox.send_dm(
             session,
             to=admin,
             kind=Kind.BUDDY_WAITING,
             subject=pairing,
             key=outbox_keys.buddy_waiting(admin, pairing.id, asked),
-            message=nobody_yet_message(waiting),
+            message=message,
             due_at=now,
             now=now,
         )
@@ -216,13 +221,15 @@ def close_offer(session: Session, offer: BuddyOffer, why: str, now: datetime) ->
     buddy = session.get(Person, offer.buddy_id)
     if buddy is None or buddy.is_deleted:
         return
+    with writing_for(session, offer.team_id, buddy.slack_user_id):
+        message = offer_closed_message(why)
     outbox.send_dm(
         session,
         to=buddy.slack_user_id,
         kind=Kind.BUDDY_OFFER_CLOSED,
         subject=offer,
         key=outbox_keys.buddy_offer_closed(offer.id, why),
-        message=offer_closed_message(why),
+        message=message,
         due_at=now,
         now=now,
     )

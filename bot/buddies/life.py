@@ -25,6 +25,7 @@ from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.directory import display_name
+from bot.people.languages import writing_for
 from bot.people.standing import match_rules, workspace_org_chart
 from bot.rules.buddies import (
     END_FORGOTTEN,
@@ -131,13 +132,15 @@ def _end_for(runtime: Runtime, session: Session, person: Person, reason: str) ->
         partner = pair[1] if pair[0].id == person.id else pair[0]
         if partner.is_deleted:
             continue
+        with writing_for(session, pairing.team_id, partner.slack_user_id):
+            message = partner_left_message()
         outbox.send_dm(
             session,
             to=partner.slack_user_id,
             kind=Kind.BUDDY_ENDED,
             subject=pairing,
             key=outbox_keys.buddy_event(pairing.id, reason),
-            message=partner_left_message(),
+            message=message,
             due_at=now,
             now=now,
         )
@@ -196,13 +199,15 @@ def enforce_buddy_rules(runtime: Runtime, session: Session, team_id: str) -> lis
         if still_allowed(new_hire_facts(new_hire), buddy_facts(buddy, profile, 0, now), org, rules):
             end_buddy_pairing(session, pairing, END_NOT_ALLOWED, now)
             for person in (new_hire, buddy):
+                with writing_for(session, pairing.team_id, person.slack_user_id):
+                    message = not_allowed_message()
                 outbox.send_dm(
                     session,
                     to=person.slack_user_id,
                     kind=Kind.BUDDY_ENDED,
                     subject=pairing,
                     key=outbox_keys.buddy_event(pairing.id, f"not_allowed:{person.id}"),
-                    message=not_allowed_message(),
+                    message=message,
                     due_at=now,
                     now=now,
                 )

@@ -15,6 +15,7 @@ from bot.demo.people import TEAM_ID
 from bot.demo.simulation import Simulation
 from bot.demo.slack_standin import RESPONSE_URL_METHOD
 from bot.demo.transcript import Renderer
+from bot.i18n import reading_in
 from bot.people import program_settings as program
 from storage.models import CheckIn, Introduction, Pairing
 
@@ -56,7 +57,12 @@ def run_demo(seed: int = 0, locale: str = "en-US") -> DemoResult:
     colleague's Slack locale, so with "fr" everyone reads the program in French."""
     started = time.perf_counter()
     people, admin = story.cast(seed)
-    with Simulation(people=people, start=story.START, admins=(admin,), locale=locale) as sim:
+    # The colleagues' clicks and form values (the dates they pick) are written in their language too; the
+    # narration around them is the demo's own, in English.
+    with (
+        reading_in(locale),
+        Simulation(people=people, start=story.START, admins=(admin,), locale=locale) as sim,
+    ):
         story.play(sim)
         entries = sim.journal.entries
         renderer = Renderer(

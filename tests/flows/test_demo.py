@@ -198,7 +198,7 @@ def test_the_readmes_excerpt_is_the_transcript_word_for_word():
 
 
 def test_the_cohort_chapter_signs_up_from_the_announcement_and_pairs_at_the_close(demo: DemoResult):
-    cohort = demo.chapter("10.")
+    cohort = demo.chapter("11.")
     [announcement] = entries(cohort, "#mentoring (from mentor-bot)")
     assert "[ Sign up as a mentee ] [ Volunteer as a copilot ]" in announcement
     assert 'Dara clicks "Sign up as a mentee"' in cohort and 'Sol clicks "Volunteer as a copilot"' in cohort
@@ -207,4 +207,4 @@ def test_the_cohort_chapter_signs_up_from_the_announcement_and_pairs_at_the_clos
     assert any("@Dara is looking for a copilot" in e for e in entries(cohort, "DM to Sol"))
     assert "is paired: 1 copilot asked, 0 sign-ups still waiting" in cohort
     [dates] = [e for e in entries(cohort, "Group DM Dara, Sol") if "pair of the cohort" in e]
-    assert "starts on Mon 13 Apr 2026 and is planned to end on Mon 13 Jul 2026" in dates
+    assert "starts on Mon 20 Apr 2026 and is planned to end on Mon 20 Jul 2026" in dates
