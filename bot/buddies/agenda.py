@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.buddies.calendar import send_buddy_calendar
 from bot.checkins.rhythm import send_time_on
 from bot.messages.buddies import (
     checkin_message,
@@ -124,6 +125,7 @@ def start_agenda(
         lambda: _welcome(pairing, new_hire, buddy),
         now=now,
     )
+    send_buddy_calendar(session, pairing, new_hire, buddy, now)
 
 
 def _welcome(pairing: BuddyPairing, new_hire: Person, buddy: Person) -> Message:

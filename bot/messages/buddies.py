@@ -376,3 +376,18 @@ def settings_saved_text(on: bool, term_days: int) -> str:
 
 def not_admin_text() -> str:
     return _("Only program admins can change the onboarding buddy settings.")
+
+
+BUDDY_ICS_FILENAME = "buddy-meetings.ics"
+
+
+def buddy_event_title(new_hire: str, buddy: str) -> str:
+    return _("Onboarding buddy: {new_hire} & {buddy}", new_hire=new_hire, buddy=buddy)
+
+
+def buddy_event_description(link: str) -> str:
+    return _(
+        "Your onboarding buddy meetings: weekly for the first month, then every two weeks. "
+        "The checklist and the check-ins are in Slack: {link}",
+        link=link,
+    )

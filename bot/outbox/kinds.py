@@ -173,6 +173,8 @@ class Kind(StrEnum):
     BUDDY_CHECKIN = "nudge_buddy_checkin", Subject.BUDDY_PAIRING, EXPIRES
     BUDDY_ENDED = "buddy_ended", Subject.BUDDY_PAIRING
     BUDDY_TERM_END = "buddy_term_end", Subject.BUDDY_PAIRING
+    BUDDY_CALENDAR = "buddy_calendar", Subject.BUDDY_PAIRING  # "Add this to your calendar"
+    BUDDY_CALENDAR_FILE = "buddy_calendar_file", Subject.BUDDY_PAIRING, False, "buddy_calendar"
     BUDDY_COPILOT_INVITATION = "buddy_copilot_invitation", Subject.BUDDY_PAIRING
 
 

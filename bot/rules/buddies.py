@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -81,6 +82,29 @@ def checkin_days(term_days: int) -> list[int]:
         days.append(day)
         day += LATER_DAYS
     return days
+
+
+@dataclass(frozen=True)
+class AgendaPhase:
+    """A run of buddy meetings at one rhythm: the first day, every ``interval_weeks``, ``count`` of them."""
+
+    first: date
+    interval_weeks: int
+    count: int
+
+
+def agenda_phases(started_on: date, term_days: int, after: date) -> list[AgendaPhase]:
+    """The buddy agenda still ahead of ``after`` as calendar series: the weekly first month, then every two
+    weeks, on the same days as the check-ins (checkin_days)."""
+    ahead = [d for d in checkin_days(term_days) if started_on + timedelta(days=d) > after]
+    phases = []
+    for weeks, days in (
+        (WEEKLY_DAYS // 7, [d for d in ahead if d <= WEEKLY_UNTIL_DAY]),
+        (LATER_DAYS // 7, [d for d in ahead if d > WEEKLY_UNTIL_DAY]),
+    ):
+        if days:
+            phases.append(AgendaPhase(started_on + timedelta(days=days[0]), weeks, len(days)))
+    return phases
 
 
 def tick_item(ticked: Sequence[str], item: str, done: bool) -> list[str]:

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import recurring_ical_events
+from icalendar import Calendar
 from sqlalchemy import event, select
 
 from bot.buddies.finding import buddy_loads
@@ -100,6 +102,15 @@ def posted_to(slack: SlackStandIn, channel_prefix: str, words: str) -> list[dict
     return [m for m in posts(slack) if m["channel"].startswith(channel_prefix) and words in all_text(m)]
 
 
+def shared_calendars(slack: SlackStandIn) -> list[tuple[str, bytes]]:
+    """(channel, bytes) of every buddy agenda file shared, in order."""
+    return [
+        (c.args["channel_id"], slack.uploads[c.args["files"][0]["id"]])
+        for c in slack.calls_to("files.completeUploadExternal")
+        if c.args["files"][0]["title"].startswith("Onboarding buddy:")
+    ]
+
+
 def offer_message(slack: SlackStandIn, user: str) -> dict[str, Any]:
     [sent] = [m for m in posts(slack) if m["channel"] == user and "onboarding buddy?" in all_text(m)]
     return sent
@@ -161,6 +172,26 @@ def test_a_new_hire_gets_a_buddy_outside_their_reporting_line_through_to_the_end
     assert f"<@{NEW}>, meet <@{OTHER}>" in text
     assert "not a mentor" in text and "not a manager, and not a reviewer" in text
     pairing = buddy_pairing(bot)
+
+    # The agenda lands in both calendars: one .ics in their group DM, weekly for the first month and then
+    # every two weeks, at 10:00 in the new hire's Berlin across the clocks going forward on 29 March.
+    tick(bot)
+    tick(bot)
+    [line] = posted_to(slack, "G", "Add this to your calendar")
+    [(channel, raw)] = shared_calendars(slack)
+    assert channel == welcome["channel"] == line["channel"]
+    starts = sorted(e.decoded("DTSTART") for e in recurring_ical_events.of(Calendar.from_ical(raw)).all())
+    days = [date(2026, 3, d) for d in (9, 16, 23, 30)] + [date(2026, 4, 13), date(2026, 4, 27)]
+    days += [date(2026, 5, 11), date(2026, 5, 25)]
+    assert [s.date() for s in starts] == days
+    assert {(s.hour, s.minute) for s in starts} == {(10, 0)}
+    assert [s.utcoffset() for s in starts[2:4]] == [timedelta(hours=1), timedelta(hours=2)]
+    events = Calendar.from_ical(raw).walk("VEVENT")
+    assert [str(e["RRULE"].to_ical(), "ascii") for e in events] == [
+        "FREQ=WEEKLY;COUNT=4;INTERVAL=1",
+        "FREQ=WEEKLY;COUNT=4;INTERVAL=2",
+    ]
+    assert b"not a mentor" not in raw and b"tools" not in raw  # the welcome and the checklist stay in Slack
 
     # Only the new hire ticks the checklist; the tick redraws the message and stays with the pair.
     click_in(bot, welcome, "buddy_checklist_tick", OTHER, f"{pairing.id}:tools:1")
@@ -258,8 +289,8 @@ def test_either_can_end_it_early_kindly(admin_bot: RunningBot, slack: SlackStand
     click_in(bot, {"channel": "G1"}, "buddy_end_early", NEW, str(pairing.id))
     eventually(lambda: buddy_pairing(bot).state == "ended")
     assert buddy_pairing(bot).end_reason == "ended_early" and buddy_pairing(bot).next_checkin_at is None
-    tick(bot)
-    tick(bot)  # the welcome first, then one message a second to the same conversation
+    for _ in range(4):  # the welcome, the calendar line and its file, the note: one a second to one channel
+        tick(bot)
     [note] = posted_to(slack, "G", "ended the buddy time")
     assert "Thank you both" in all_text(note)
     bot.tick(bot.clock.now() + timedelta(days=8))

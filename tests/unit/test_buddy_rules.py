@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.rules.buddies import (
     CHECKLIST,
+    AgendaPhase,
+    agenda_phases,
     buddy_block,
     checkin_days,
     rank_buddies,
@@ -148,3 +151,22 @@ def test_every_checklist_item_has_its_words():
     from bot.messages.buddies import CHECKLIST_LABELS
 
     assert tuple(CHECKLIST_LABELS) == CHECKLIST
+
+
+def test_the_agenda_ahead_is_the_weekly_month_then_every_two_weeks_on_the_check_in_days():
+    start = date(2026, 3, 2)
+    assert agenda_phases(start, 90, start) == [
+        AgendaPhase(date(2026, 3, 9), 1, 4),
+        AgendaPhase(date(2026, 4, 13), 2, 4),
+    ]
+    # A buddy found in the third week: the weekly meetings left, then the rest.
+    assert agenda_phases(start, 90, date(2026, 3, 18)) == [
+        AgendaPhase(date(2026, 3, 23), 1, 2),
+        AgendaPhase(date(2026, 4, 13), 2, 4),
+    ]
+    assert agenda_phases(start, 90, date(2026, 4, 20)) == [AgendaPhase(date(2026, 4, 27), 2, 3)]
+    assert agenda_phases(start, 90, date(2026, 6, 1)) == []
+    for term in range(14, 366, 7):  # the same days the check-ins fall on, whatever the term
+        phases = agenda_phases(start, term, start)
+        dates = [p.first + timedelta(weeks=p.interval_weeks * n) for p in phases for n in range(p.count)]
+        assert dates == [start + timedelta(days=d) for d in checkin_days(term)]

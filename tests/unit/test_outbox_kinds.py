@@ -58,6 +58,8 @@ KINDS = {
     Kind.BUDDY_CHECKIN: ("nudge_buddy_checkin", "buddy_pairing"),
     Kind.BUDDY_ENDED: ("buddy_ended", "buddy_pairing"),
     Kind.BUDDY_TERM_END: ("buddy_term_end", "buddy_pairing"),
+    Kind.BUDDY_CALENDAR: ("buddy_calendar", "buddy_pairing"),
+    Kind.BUDDY_CALENDAR_FILE: ("buddy_calendar_file", "buddy_pairing"),
     Kind.BUDDY_COPILOT_INVITATION: ("buddy_copilot_invitation", "buddy_pairing"),
 }
 
@@ -67,10 +69,11 @@ def test_every_kind_has_its_stored_name_and_subject():
     assert all(len(kind.value) <= 40 for kind in Kind)  # outbox.kind is String(40)
 
 
-def test_only_the_chart_and_the_calendar_file_are_files_attached_to_another_kinds_conversation():
+def test_only_the_chart_and_the_calendar_files_are_files_attached_to_another_kinds_conversation():
     assert {kind: kind.attaches_to for kind in Kind if kind.attaches_to} == {
         Kind.DIGEST_CHART: Kind.DIGEST,
         Kind.CALENDAR_FILE: Kind.CALENDAR,
+        Kind.BUDDY_CALENDAR_FILE: Kind.BUDDY_CALENDAR,
     }
 
 
