@@ -52,6 +52,7 @@ class CohortSurvey(Base):
     recommend: Mapped[int | None] = mapped_column(Integer)  # 1–5
     comment: Mapped[str | None] = mapped_column(Text, info=PERSON)
     asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
 
 
 class BuddyPairing(Base):

@@ -282,6 +282,11 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
     "expectations.differences.proposal_modal": _proposal_forms(),
     "expectations.forms.question_inputs": [{"key": q.key, "current": None} for q in QUESTIONS],
     "expectations.forms.question_label": [{"key": q.key} for q in QUESTIONS],
+    "buddies.settings_modal": [
+        {"on": on, "term_days": 90, "start": start, "low": 14, "high": 365}
+        for on in (True, False)
+        for start in ("team_join", "start_date")
+    ],
     "cohort_surveys.survey_message": [
         {"survey_id": 3, "name": "Spring cohort", "stage": stage.value} for stage in Stage
     ],
