@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app, build_dispatcher, build_runtime, planners
@@ -375,6 +377,53 @@ def install(bot: RunningBot, code: str, team_id: str, team_name: str) -> None:
 
 
 # --- the command line in its own process -------------------------------------------------------------------
+
+
+@dataclass
+class Background:
+    """A process started in a session of its own (a process group), its output collected as it comes:
+    `mentor-bot run` or `scheduler` beside the tests, as a platform runs a dyno."""
+
+    name: str
+    proc: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            assert self.proc.poll() is None or text in self.output, f"{self.name} exited:\n{self.output}"
+            assert time.monotonic() < deadline, f"{self.name} never said {text!r}:\n{self.output}"
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        """SIGTERM to the whole process group, as a platform stops a dyno; the exit code."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            pytest.fail(f"{self.name} did not stop on SIGTERM:\n{self.output}")
+
+    def finish(self, timeout: float = 60) -> int:
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            pytest.fail(f"{self.name} did not finish in {timeout} s:\n{self.output}")
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from bot.demo.slack_standin import Call
 from bot.expectations.kickoff import start_expectations
 from bot.messages.expectations import ids
 from bot.outbox import FileUpload
-from storage.models import MentoringRequest, OutboxMessage, Pairing
+from storage.models import OutboxMessage, Pairing
 from tests.harness import TEAM_ID, RunningBot
 from tests.worlds import make
 
@@ -45,16 +45,7 @@ def pair(bot: RunningBot) -> int:
             email="sam@example.com",
             slack=bot.slack,
         )
-        request = MentoringRequest(
-            team_id=TEAM_ID,
-            mentee_id=alex.id,
-            goals=GOALS,
-            cadence="weekly",
-            status="matched",
-            created_at=now,
-        )
-        session.add(request)
-        session.flush()
+        request = make.request(session, alex, now, goals=GOALS, status="matched")
         pairing = make.pairing(
             session, alex, sam, now, state="setting_expectations", cadence=None, request_id=request.id
         )

@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import Kind, Message, Outgoing, enqueue
 from storage.db import connect
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, http, signed_help
+from tests.harness import Background as Dyno
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -145,52 +145,6 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-@dataclass
-class Dyno:
-    """One process started from the Procfile, its output collected as it comes."""
-
-    name: str
-    proc: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def wait_for(self, text: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.output:
-            assert self.proc.poll() is None or text in self.output, f"{self.name} exited:\n{self.output}"
-            assert time.monotonic() < deadline, f"{self.name} never said {text!r}:\n{self.output}"
-            time.sleep(0.1)
-
-    def stop(self) -> int:
-        """SIGTERM to the whole process group, as a platform stops a dyno; the exit code."""
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-            pytest.fail(f"{self.name} did not stop on SIGTERM:\n{self.output}")
-
-    def finish(self, timeout: float = 60) -> int:
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.stop()
-            pytest.fail(f"{self.name} did not finish in {timeout} s:\n{self.output}")
 
 
 @dataclass

@@ -44,16 +44,7 @@ def pair(bot: RunningBot) -> int:
             session, COPILOT, now, name="sam", real_name="Sam", tz="Europe/London", slack=bot.slack
         )
         make.person(session, OUTSIDER, now, name="olly", real_name="Olly", slack=bot.slack)
-        request = MentoringRequest(
-            team_id=TEAM_ID,
-            mentee_id=alex.id,
-            goals=GOALS,
-            cadence="weekly",
-            status="matched",
-            created_at=now,
-        )
-        session.add(request)
-        session.flush()
+        request = make.request(session, alex, now, goals=GOALS, status="matched")
         pairing = make.pairing(
             session, alex, sam, now, state="setting_expectations", cadence=None, request_id=request.id
         )

@@ -8,15 +8,12 @@ database), and two schedulers started together plan and send every nudge of a bu
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from bot.demo.slack_standin import SlackStandIn
 from bot.outbox import PENDING, SENT, Kind, Message, Outgoing, enqueue
 from storage.db import Database
 from storage.models import OutboxMessage, Person
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, clean_env, free_port, http, sign
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, Background, clean_env, free_port, http, sign
 from tests.planner_world import seed_world
 
 pytestmark = pytest.mark.skipif(
@@ -36,37 +33,9 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class Process:
-    name: str
-    proc: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            return self.proc.wait()
-
-
 @pytest.fixture
 def start(slack: SlackStandIn, database_url: str) -> Iterator[object]:
-    started: list[Process] = []
+    started: list[Background] = []
     env = clean_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -74,7 +43,7 @@ def start(slack: SlackStandIn, database_url: str) -> Iterator[object]:
         DATABASE_URL=database_url,
     )
 
-    def run(name: str, *args: str) -> Process:
+    def run(name: str, *args: str) -> Background:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", *args],
             cwd=ROOT,
@@ -85,7 +54,7 @@ def start(slack: SlackStandIn, database_url: str) -> Iterator[object]:
             text=True,
             start_new_session=True,
         )
-        started.append(Process(name, proc))
+        started.append(Background(name, proc))
         return started[-1]
 
     yield run
@@ -95,7 +64,7 @@ def start(slack: SlackStandIn, database_url: str) -> Iterator[object]:
         assert BOT_TOKEN not in process.output and SIGNING_SECRET not in process.output
 
 
-def wait_healthy(process: Process, base: str, timeout: float = 60) -> None:
+def wait_healthy(process: Background, base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.proc.poll() is None, f"{process.name} exited:\n{process.output}"
