@@ -45,7 +45,14 @@ from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, Men
 from bot.rules.matching.pricing import price_out
 from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.scoring import MATCH_BONUS, MatchScore, tie_break_key
-from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
+from bot.rules.matching.solver import (
+    Duals,
+    NotOptimal,
+    best_assignment,
+    check_duals,
+    dual_prices,
+    proves_optimal,
+)
 
 # Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
 # means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
@@ -61,6 +68,9 @@ RESOLVE_SLACK_FACTOR = 2
 RESOLVE_SLACK_CAP = 300
 # ... keeping, per copilot, only its remaining capacity + this many unmatched requests.
 IDLE_PER_COPILOT = 2
+# Before a re-solve, new prices for the same answer on the grown graph are sought for at most this many
+# rounds of solver.dual_prices (see solve_optimally).
+REPRICE_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,41 @@ class OptimalRound:
     passes: int  # solves; the last one's pricing found nothing
 
 
+def _reprice(
+    round_input: RoundInput, solving: Pairs, chosen: np.ndarray, added: Pairs
+) -> tuple[Pairs, np.ndarray, Duals] | None:
+    """The same answer on ``solving`` + ``added`` with prices that prove it optimal there, if any.
+
+    An answer is often still optimal when pairs join the graph (scores tie a lot, so many prices are
+    optimal for one answer and pricing saw the ones that some new pair beats): rebuilding the prices
+    on the grown graph then replaces a whole re-solve. None when the answer is not optimal there
+    or the prices do not settle within REPRICE_ROUNDS.
+    """
+    n_copilots = len(round_input.pool)
+    grown = solving.merge(added, n_copilots)
+    keys = grown.mentee_rows * n_copilots + grown.copilot_rows
+    chosen_keys = solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen]
+    grown_chosen = np.searchsorted(keys, chosen_keys)
+    try:
+        duals = dual_prices(
+            grown.mentee_rows,
+            grown.copilot_rows,
+            grown.values,
+            grown_chosen,
+            len(round_input.table.profiles),
+            round_input.pool.remaining,
+            max_rounds=REPRICE_ROUNDS,
+        )
+    except NotOptimal:
+        return None
+    remaining = round_input.pool.remaining
+    if not proves_optimal(
+        grown.mentee_rows, grown.copilot_rows, grown.values, grown_chosen, duals, remaining
+    ):
+        return None
+    return grown, grown_chosen, duals
+
+
 def solve_optimally(
     round_input: RoundInput,
     candidates: Candidates,
@@ -224,19 +269,23 @@ def solve_optimally(
         round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
     )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
-    passes, best_value = 0, -1
+    passes, best_value, repriced = 0, -1, None
     while True:
-        passes += 1
         start = time.perf_counter()
-        chosen = best_assignment(solving.mentee_rows, solving.copilot_rows, solving.values, remaining)
-        duals = dual_prices(
-            solving.mentee_rows,
-            solving.copilot_rows,
-            solving.values,
-            chosen,
-            len(round_input.table.profiles),
-            remaining,
-        )
+        if repriced is None:
+            passes += 1
+            chosen = best_assignment(solving.mentee_rows, solving.copilot_rows, solving.values, remaining)
+            duals = dual_prices(
+                solving.mentee_rows,
+                solving.copilot_rows,
+                solving.values,
+                chosen,
+                len(round_input.table.profiles),
+                remaining,
+            )
+        else:
+            solving, chosen, duals = repriced
+            timings["repriced"] = timings.get("repriced", 0) + 1
         check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
         middle = time.perf_counter()
         scanned = Pairs(
@@ -257,6 +306,11 @@ def solve_optimally(
         pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
         added = known.subset(pick)
         graph = graph.merge(added, len(pool))
+        start = time.perf_counter()
+        repriced = _reprice(round_input, solving, chosen, added)
+        timings["solve"] += time.perf_counter() - start
+        if repriced is not None:
+            continue
         value = int(solving.values[chosen].sum())
         if value <= best_value:
             solving = _solver_order(graph, round_input)  # no progress near the answer: solve everything

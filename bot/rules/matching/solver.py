@@ -35,6 +35,10 @@ from dataclasses import dataclass
 import numpy as np
 
 
+class NotOptimal(RuntimeError):
+    """The answer has no prices that prove it optimal on this graph."""
+
+
 @dataclass(frozen=True, eq=False)
 class Duals:
     request: np.ndarray  # u per request row
@@ -97,8 +101,12 @@ def dual_prices(
     chosen: np.ndarray,
     n_requests: int,
     remaining: np.ndarray,
+    max_rounds: int | None = None,
 ) -> Duals:
-    """The largest optimal copilot prices for the flow's answer, and each request's value ``u``."""
+    """The largest optimal copilot prices for the flow's answer, and each request's value ``u``.
+
+    Raises NotOptimal if ``chosen`` is not optimal on the graph, or (with ``max_rounds``) if the
+    prices have not settled after that many rounds."""
     u = np.zeros(n_requests, dtype=np.int64)
     p = np.zeros(remaining.size, dtype=np.int64)
     if chosen.size == 0:
@@ -113,13 +121,17 @@ def dual_prices(
     p[copilot_heads] = np.where(is_full, np.minimum.reduceat(chosen_value, copilot_starts), 0)
     edge_values = values[by_request]
     edge_copilots = copilot_rows[by_request]
+    rounds = 0
     while True:
+        rounds += 1
+        if max_rounds is not None and rounds > max_rounds:
+            raise NotOptimal(f"prices not settled after {max_rounds} rounds")
         u[request_heads] = np.maximum(np.maximum.reduceat(edge_values - p[edge_copilots], request_starts), 0)
         lowered = np.where(is_full, np.minimum.reduceat(chosen_value - u[chosen_m], copilot_starts), 0)
         if np.array_equal(lowered, p[copilot_heads]):
             return Duals(u, p)
         if (lowered < 0).any():  # only a flow that is not optimal has no prices
-            raise RuntimeError("min-cost flow answer is not optimal on its graph")
+            raise NotOptimal("min-cost flow answer is not optimal on its graph")
         p[copilot_heads] = lowered
 
 
@@ -132,9 +144,28 @@ def check_duals(
     remaining: np.ndarray,
 ) -> None:
     """Raise unless ``duals`` prove ``chosen`` optimal on this graph (exact integer arithmetic)."""
-    u, p = duals.request, duals.copilot
-    primal = int(values[chosen].sum())
-    dual = int(u.sum()) + int((p * remaining).sum())
-    slack = u[mentee_rows] + p[copilot_rows] - values
-    if (u < 0).any() or (p < 0).any() or (slack < 0).any() or dual != primal:
+    primal, dual = _objectives(values, chosen, duals, remaining)
+    if not proves_optimal(mentee_rows, copilot_rows, values, chosen, duals, remaining):
         raise RuntimeError(f"round is not provably optimal on its graph (primal {primal}, dual {dual})")
+
+
+def _objectives(
+    values: np.ndarray, chosen: np.ndarray, duals: Duals, remaining: np.ndarray
+) -> tuple[int, int]:
+    primal = int(values[chosen].sum())
+    return primal, int(duals.request.sum()) + int((duals.copilot * remaining).sum())
+
+
+def proves_optimal(
+    mentee_rows: np.ndarray,
+    copilot_rows: np.ndarray,
+    values: np.ndarray,
+    chosen: np.ndarray,
+    duals: Duals,
+    remaining: np.ndarray,
+) -> bool:
+    """Whether ``duals`` are feasible on every edge and their objective equals ``chosen``'s."""
+    u, p = duals.request, duals.copilot
+    primal, dual = _objectives(values, chosen, duals, remaining)
+    slack = u[mentee_rows] + p[copilot_rows] - values
+    return not ((u < 0).any() or (p < 0).any() or (slack < 0).any() or dual != primal)
