@@ -205,8 +205,8 @@ class OptimalRound:
     passes: int  # solves; the last one's pricing found nothing
 
 
-def _reprice(
-    round_input: RoundInput, solving: Pairs, chosen: np.ndarray, added: Pairs
+def reprice(
+    solving: Pairs, chosen: np.ndarray, added: Pairs, n_requests: int, remaining: np.ndarray
 ) -> tuple[Pairs, np.ndarray, Duals] | None:
     """The same answer on ``solving`` + ``added`` with prices that prove it optimal there, if any.
 
@@ -215,7 +215,7 @@ def _reprice(
     on the grown graph then replaces a whole re-solve. None when the answer is not optimal there
     or the prices do not settle within REPRICE_ROUNDS.
     """
-    n_copilots = len(round_input.pool)
+    n_copilots = remaining.size
     grown = solving.merge(added, n_copilots)
     keys = grown.mentee_rows * n_copilots + grown.copilot_rows
     chosen_keys = solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen]
@@ -226,13 +226,12 @@ def _reprice(
             grown.copilot_rows,
             grown.values,
             grown_chosen,
-            len(round_input.table.profiles),
-            round_input.pool.remaining,
+            n_requests,
+            remaining,
             max_rounds=REPRICE_ROUNDS,
         )
     except NotOptimal:
         return None
-    remaining = round_input.pool.remaining
     if not proves_optimal(
         grown.mentee_rows, grown.copilot_rows, grown.values, grown_chosen, duals, remaining
     ):
@@ -307,7 +306,7 @@ def solve_optimally(
         added = known.subset(pick)
         graph = graph.merge(added, len(pool))
         start = time.perf_counter()
-        repriced = _reprice(round_input, solving, chosen, added)
+        repriced = reprice(solving, chosen, added, len(round_input.table.profiles), remaining)
         timings["solve"] += time.perf_counter() - start
         if repriced is not None:
             continue
