@@ -121,12 +121,22 @@ def dual_prices(
     p[copilot_heads] = np.where(is_full, np.minimum.reduceat(chosen_value, copilot_starts), 0)
     edge_values = values[by_request]
     edge_copilots = copilot_rows[by_request]
+    # Prices only fall and values only rise from round to round, and at the fixed point of an optimal
+    # answer an unmatched request is worth 0 and a chosen edge at a copilot with room is tight: once
+    # either is broken it stays broken, so the answer is not optimal (a quick exit for ``reprice``).
+    unmatched = np.ones(n_requests, dtype=bool)
+    unmatched[mentee_rows[chosen]] = False
+    unmatched_heads = request_heads[unmatched[request_heads]]
+    at_room = ~full[copilot_rows[chosen]]
+    room_m, room_value = mentee_rows[chosen][at_room], values[chosen][at_room]
     rounds = 0
     while True:
         rounds += 1
         if max_rounds is not None and rounds > max_rounds:
             raise NotOptimal(f"prices not settled after {max_rounds} rounds")
         u[request_heads] = np.maximum(np.maximum.reduceat(edge_values - p[edge_copilots], request_starts), 0)
+        if (u[unmatched_heads] > 0).any() or (u[room_m] > room_value).any():
+            raise NotOptimal("min-cost flow answer is not optimal on its graph")
         lowered = np.where(is_full, np.minimum.reduceat(chosen_value - u[chosen_m], copilot_starts), 0)
         if np.array_equal(lowered, p[copilot_heads]):
             return Duals(u, p)
