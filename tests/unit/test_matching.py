@@ -839,6 +839,19 @@ def test_round_equals_an_exact_solve_of_every_allowed_pairing(
     assert result == assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 
+def test_a_round_proven_by_repricing_equals_an_exact_solve() -> None:
+    # In this world a pricing pass finds pairs that beat only the prices, not the answer: the round is
+    # proven by new prices for the same answer instead of another solve, and is still the optimum.
+    world = build_world(1000, 200, seed=3, max_capacity=5)
+    rules = MatchRules()
+    timings: dict[str, float] = {}
+    result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
+    assert timings["repriced"] >= 1
+    _check_round(world, rules, result)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+
+
 def test_the_certificate_finds_what_a_pruned_graph_misses() -> None:
     world = build_world(600, 150, seed=5, max_capacity=3)
     rules = MatchRules()
