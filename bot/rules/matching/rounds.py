@@ -26,8 +26,8 @@ and did not help is listed in ``solver``; the way forward is a solver that repai
 answer from its prices (OR-Tools returns a different one of the many equal optima each time, moving
 ~26,000 of 44,000 requests, where the pairs that forced the re-solve touched 611 and then 81), and
 moves many prices at once (auction or cost scaling from the last prices at a small epsilon): one
-augmenting path at a time would search nearly the whole graph, as within 30 centipoints of reduced
-cost a new pair reaches 96,500 of the 100,000 requests.
+augmenting path at a time would search nearly the whole graph, as in a simulated pass (2% of the first
+graph held back) new pairs reach 96,500 of the 100,000 requests within 30 centipoints of reduced cost.
 Tried at 100,000 without gain (still four or five solves, or more): adding every improving pair,
 pricing every copilot down to its price, also growing the graph by near-improving pairs (within 1
 or 3 points: a graph twice the size), also each request's best 1 or 2 known pairs in the first

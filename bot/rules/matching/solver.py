@@ -66,8 +66,8 @@ def best_assignment(
     if n_edges == 0:
         return np.zeros(0, dtype=np.int64)
     worst = int(values.max())
-    requests, request_node = np.unique(mentee_rows, return_inverse=True)
-    copilots, copilot_index = np.unique(copilot_rows, return_inverse=True)
+    requests, request_node = _present(mentee_rows)
+    copilots, copilot_index = _present(copilot_rows)
     n_requests = requests.size
     copilot_node = n_requests + np.arange(copilots.size)
     sink = n_requests + copilots.size
@@ -91,6 +91,13 @@ def best_assignment(
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     return np.flatnonzero(flow.flows(np.arange(n_edges, dtype=np.int32)) > 0)
+
+
+def _present(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, return_inverse=True)`` for small non-negative integers, in linear time."""
+    seen = np.zeros(int(rows.max()) + 1, dtype=bool)
+    seen[rows] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[rows]
 
 
 def _segments(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
