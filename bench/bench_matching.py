@@ -7,8 +7,9 @@ Prints a markdown table. Each size runs in a fresh child process so its peak RSS
 assign_round is timed end to end, from the profiles to explained pairs; its split is
 candidates (profiles to arrays, request groups, each copilot's list), solve (every min-cost flow
 and dual check, and every re-pricing that proved the same answer on a grown graph instead of a
-solve), pricing (the optimality certificate, every pass) and explanations (the words of each pair). Greedy uses the same first candidate graph. The CPU seconds of the process are printed
-next to the wall time: on a shared machine the wall time mostly measures the other processes.
+solve), pricing (the optimality certificate, every pass) and explanations (the words of each pair).
+Greedy uses the same first candidate graph. The CPU seconds of the process are printed next to the
+wall time: on a shared machine the wall time mostly measures the other processes.
 """
 
 from __future__ import annotations
