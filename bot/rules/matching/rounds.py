@@ -19,7 +19,7 @@ broken. It works by column generation:
 
 Measured (bench/bench_matching.py, shared 2-core machine; old and new code interleaved, medians):
 10,000 requests x 2,000 volunteers in 0.79 s wall / 0.75 s CPU (0.84 / 0.80 before); 100,000 x 20,000
-in 19.5 s wall / 14.1 s CPU (20.7 / 15.7 before), 577 MB peak, four solves and one re-pricing instead of
+in 19.5 s wall / 14.1 s CPU (23.9 / 16.1 before), 577 MB peak, four solves and one re-pricing instead of
 five solves. The 5 s target at that size is not met: each solve costs about 2 CPU-seconds in
 SimpleMinCostFlow (424,000 then ~350,000 edges), and it cannot be warm-started. What was measured
 and did not help is listed in ``solver``; the way forward is a solver that repairs the previous
