@@ -34,6 +34,7 @@ from bot.rules.matching.rounds import (
     assign_round,
     candidate_graph,
     greedy_round,
+    reprice,
     solve_optimally,
 )
 from bot.rules.matching.scoring import MATCH_BONUS, MAX_SCORE
@@ -838,6 +839,19 @@ def test_round_equals_an_exact_solve_of_every_allowed_pairing(
     assert result == assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 
+def test_a_round_proven_by_repricing_equals_an_exact_solve() -> None:
+    # In this world a pricing pass finds pairs that beat only the prices, not the answer: the round is
+    # proven by new prices for the same answer instead of another solve, and is still the optimum.
+    world = build_world(1000, 200, seed=3, max_capacity=5)
+    rules = MatchRules()
+    timings: dict[str, float] = {}
+    result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
+    assert timings["repriced"] >= 1
+    _check_round(world, rules, result)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+
+
 def test_the_certificate_finds_what_a_pruned_graph_misses() -> None:
     world = build_world(600, 150, seed=5, max_capacity=3)
     rules = MatchRules()
@@ -889,6 +903,26 @@ def test_a_flow_that_is_not_optimal_has_no_certificate() -> None:
     duals = dual_prices(m, v, values, best, 2, remaining)
     check_duals(m, v, values, best, duals, remaining)
     assert int(values[best].sum()) == 14_000 + 19_000
+
+
+def test_repricing_proves_an_answer_still_optimal_on_a_grown_graph_or_gives_up() -> None:
+    # Two requests, one seat at each of two copilots, each request on its own copilot.
+    solving = Pairs(np.array([0, 1]), np.array([0, 1]), np.array([15_000, 15_000]))
+    chosen, remaining = np.array([0, 1]), np.array([1, 1])
+    # A pair that changes nothing: the same answer, with prices that prove it on the grown graph.
+    proof = reprice(solving, chosen, Pairs(np.array([0]), np.array([1]), np.array([14_000])), 2, remaining)
+    assert proof is not None
+    grown, grown_chosen, duals = proof
+    assert grown.values.size == 3
+    pairs = zip(
+        grown.mentee_rows[grown_chosen].tolist(), grown.copilot_rows[grown_chosen].tolist(), strict=True
+    )
+    assert sorted(pairs) == [(0, 0), (1, 1)]
+    check_duals(grown.mentee_rows, grown.copilot_rows, grown.values, grown_chosen, duals, remaining)
+    # A pair that beats the answer (request 1 gains 4,000 at copilot 0 while request 0 loses only 1,000
+    # moving to copilot 1's seat): no prices exist, so the round must be solved again.
+    better = Pairs(np.array([0, 1]), np.array([1, 0]), np.array([14_000, 19_000]))
+    assert reprice(solving, chosen, better, 2, remaining) is None
 
 
 def test_reports_under_counts_levels_down_the_chart():

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -171,8 +172,14 @@ _VALUES = {"topics": ".+?", "load": r"\d+", "capacity": r"\d+", "hours": r"\d+(?
 
 def _english(reason: _Reason, count: int = 0, **values: object) -> str:
     """The stored sentence: English, as a lead reads it, whoever is reading now."""
+    return _english_once(reason, count, tuple((k, str(v)) for k, v in values.items()))
+
+
+# A large round says the same few thousand sentences for tens of thousands of pairs.
+@lru_cache(maxsize=16_384)
+def _english_once(reason: _Reason, count: int, values: tuple[tuple[str, str], ...]) -> str:
     with reading_in(DEFAULT_LANGUAGE):
-        return reason.say("lead", count, {k: str(v) for k, v in values.items()})
+        return reason.say("lead", count, dict(values))
 
 
 def _patterns(reason: _Reason) -> list[tuple[re.Pattern[str], int | None]]:

@@ -10,21 +10,29 @@ broken. It works by column generation:
 2. **Solve** (``solver``): OR-Tools min-cost flow on that graph, then dual prices rebuilt from the
    flow and checked exactly.
 3. **Price** (``pricing``): any allowed pair that could still improve the round is found, exactly
-   for pairs already scored and by bounding whole groups of requests per copilot for the rest; if
-   there are any they join the graph and step 2 runs again, on the part of the graph near the
-   current answer. The last pass finding none is the certificate of optimality.
+   for pairs already scored and by bounding whole groups of requests per copilot for the rest. If
+   there are any they join the graph, and first ``reprice`` looks for other prices proving the same
+   answer on the grown graph (scores tie so much that one answer has many optimal prices, and the
+   last pairs found often beat only the prices, not the answer): if it finds them, step 3 runs again
+   without a solve; if not, step 2 runs again on the part of the graph near the current answer. The
+   last pass finding none, with prices checked exactly on every graph edge, is the certificate.
 
-Measured (bench/bench_matching.py on the shared 2-core machine, load ~10, so CPU seconds are the
-steadier figure): 10,000 requests x 2,000 volunteers in 3.3 s wall / 1.6 s CPU (median of 3; split
-0.50 candidates, 1.93 solve, 0.46 pricing, 0.26 explanations), five passes; 100,000 x 20,000 in
-91 s wall / 43 s CPU, 510 MB peak, five passes, of which the solves are 80%. The 5 s target at that
-size is not met. SimpleMinCostFlow is superlinear here (about 0.25 CPU-seconds on the 41,000-edge
-first graph at 10,000, about 9 on the 424,000-edge one at 100,000) and cannot be warm-started, so
-each re-solve of the ~350,000 edges near the answer starts from scratch. Pricing computes each
-copilot's shallow threshold and topic list once per round, not per pass. Tried without gain:
-CANDIDATES_PER_SEAT/EXTRA_CANDIDATES 3/5, 10/20, 16/30 at 10,000 (more passes, or a bigger first
-solve) and a RESOLVE_SLACK_CAP of 100 at 100,000 (six passes, the same CPU time). Meeting the target needs a solver that
-resumes from the previous flow and prices.
+Measured (bench/bench_matching.py, shared 2-core machine; old and new code interleaved, medians):
+10,000 requests x 2,000 volunteers in 0.79 s wall / 0.75 s CPU (0.84 / 0.80 before); 100,000 x 20,000
+in 19.5 s wall / 14.1 s CPU (23.9 / 16.1 before), 577 MB peak, four solves and one re-pricing instead of
+five solves. The 5 s target at that size is not met: each solve costs about 2 CPU-seconds in
+SimpleMinCostFlow (424,000 then ~350,000 edges), and it cannot be warm-started. What was measured
+and did not help is listed in ``solver``; the way forward is a solver that repairs the previous
+answer from its prices (OR-Tools returns a different one of the many equal optima each time, moving
+~26,000 of 44,000 requests, where the pairs that forced the re-solve touched 611 and then 81), and
+moves many prices at once (auction or cost scaling from the last prices at a small epsilon): one
+augmenting path at a time would search nearly the whole graph, as in a simulated pass (2% of the first
+graph held back) new pairs reach 96,500 of the 100,000 requests within 30 centipoints of reduced cost.
+Tried at 100,000 without gain (still four or five solves, or more): adding every improving pair,
+pricing every copilot down to its price, also growing the graph by near-improving pairs (within 1
+or 3 points: a graph twice the size), also each request's best 1 or 2 known pairs in the first
+graph, at most 2 or 3 edges per request in re-solves (21 and 12 smaller solves), a RESOLVE_SLACK_CAP
+of 30 or 100; at 10,000, CANDIDATES_PER_SEAT/EXTRA_CANDIDATES 3/5, 10/20, 16/30.
 
 Deterministic for a given input and rules.seed: equal values are ordered by a seeded hash when a
 copilot's list is cut, and every array handed to the solver is in a fixed order.
@@ -45,7 +53,14 @@ from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, Men
 from bot.rules.matching.pricing import price_out
 from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.scoring import MATCH_BONUS, MatchScore, tie_break_key
-from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
+from bot.rules.matching.solver import (
+    Duals,
+    NotOptimal,
+    best_assignment,
+    check_duals,
+    dual_prices,
+    proves_optimal,
+)
 
 # Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
 # means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
@@ -61,6 +76,9 @@ RESOLVE_SLACK_FACTOR = 2
 RESOLVE_SLACK_CAP = 300
 # ... keeping, per copilot, only its remaining capacity + this many unmatched requests.
 IDLE_PER_COPILOT = 2
+# Before a re-solve, new prices for the same answer on the grown graph are sought for at most this many
+# rounds of solver.dual_prices (see solve_optimally).
+REPRICE_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -195,6 +213,40 @@ class OptimalRound:
     passes: int  # solves; the last one's pricing found nothing
 
 
+def reprice(
+    solving: Pairs, chosen: np.ndarray, added: Pairs, n_requests: int, remaining: np.ndarray
+) -> tuple[Pairs, np.ndarray, Duals] | None:
+    """The same answer on ``solving`` + ``added`` with prices that prove it optimal there, if any.
+
+    An answer is often still optimal when pairs join the graph (scores tie a lot, so many prices are
+    optimal for one answer and pricing saw the ones that some new pair beats): rebuilding the prices
+    on the grown graph then replaces a whole re-solve. None when the answer is not optimal there
+    or the prices do not settle within REPRICE_ROUNDS.
+    """
+    n_copilots = remaining.size
+    grown = solving.merge(added, n_copilots)
+    keys = grown.mentee_rows * n_copilots + grown.copilot_rows
+    chosen_keys = solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen]
+    grown_chosen = np.searchsorted(keys, chosen_keys)
+    try:
+        duals = dual_prices(
+            grown.mentee_rows,
+            grown.copilot_rows,
+            grown.values,
+            grown_chosen,
+            n_requests,
+            remaining,
+            max_rounds=REPRICE_ROUNDS,
+        )
+    except NotOptimal:
+        return None
+    if not proves_optimal(
+        grown.mentee_rows, grown.copilot_rows, grown.values, grown_chosen, duals, remaining
+    ):
+        return None
+    return grown, grown_chosen, duals
+
+
 def solve_optimally(
     round_input: RoundInput,
     candidates: Candidates,
@@ -210,8 +262,9 @@ def solve_optimally(
     edges with small slack ``u + p - value``: an improving change is a set of cycles, and an old edge
     on one has slack at most the gain of the new edges on it. Whatever such a re-solve leaves out is
     still priced, so correctness never rests on it; and a pass that does not raise the objective
-    makes the next one solve the whole graph, so the loop cannot cycle and ends. The pass whose
-    pricing finds nothing is the certificate.
+    makes the next one solve the whole graph, so the loop cannot cycle and ends. Before a re-solve,
+    ``reprice`` may prove the same answer on the grown graph instead (the graph still grows, so
+    this too ends). The pass whose pricing finds nothing is the certificate.
     """
     timings = timings if timings is not None else {}
     pool = round_input.pool
@@ -224,19 +277,23 @@ def solve_optimally(
         round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
     )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
-    passes, best_value = 0, -1
+    passes, best_value, repriced = 0, -1, None
     while True:
-        passes += 1
         start = time.perf_counter()
-        chosen = best_assignment(solving.mentee_rows, solving.copilot_rows, solving.values, remaining)
-        duals = dual_prices(
-            solving.mentee_rows,
-            solving.copilot_rows,
-            solving.values,
-            chosen,
-            len(round_input.table.profiles),
-            remaining,
-        )
+        if repriced is None:
+            passes += 1
+            chosen = best_assignment(solving.mentee_rows, solving.copilot_rows, solving.values, remaining)
+            duals = dual_prices(
+                solving.mentee_rows,
+                solving.copilot_rows,
+                solving.values,
+                chosen,
+                len(round_input.table.profiles),
+                remaining,
+            )
+        else:
+            solving, chosen, duals = repriced
+            timings["repriced"] = timings.get("repriced", 0) + 1
         check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
         middle = time.perf_counter()
         scanned = Pairs(
@@ -257,6 +314,11 @@ def solve_optimally(
         pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
         added = known.subset(pick)
         graph = graph.merge(added, len(pool))
+        start = time.perf_counter()
+        repriced = reprice(solving, chosen, added, len(round_input.table.profiles), remaining)
+        timings["solve"] += time.perf_counter() - start
+        if repriced is not None:
+            continue
         value = int(solving.values[chosen].sum())
         if value <= best_value:
             solving = _solver_order(graph, round_input)  # no progress near the answer: solve everything

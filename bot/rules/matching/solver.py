@@ -22,10 +22,16 @@ edge and that the dual objective equals the flow's, in exact integers: if the fl
 this raises instead of returning an unproven round. The largest prices are chosen because they leave
 the most requests at ``u = 0``, which lets ``pricing`` rule out whole groups with the copilot's price.
 
-Why this solver: OR-Tools' min-cost flow is the fastest exact solver for this shape among what the
-product may use (NumPy, OR-Tools). On a 10,000 x 2,000 candidate graph its assignment solver on
-expanded seats was ~10x slower, and it too hides its prices; SciPy is kept to the tests. Rebuilding
-the prices costs a few hundredths of a second, against seconds for the flow itself.
+Why this solver: OR-Tools' min-cost flow is the fastest exact solver for this shape that we measured.
+On the 424,000-edge first graph at 100,000 x 20,000 (CPU seconds; the flow 2.2-2.5): SciPy's
+LAPJVsp (``min_weight_full_bipartite_matching`` on expanded seats with a dummy column per seat) 4.6;
+HiGHS dual simplex on the LP (``linprog``) 71; OR-Tools' assignment solver on expanded seats was ~10x
+slower already at 10,000 x 2,000. Neither OR-Tools nor SciPy can start from a previous answer, and
+feeding the flow reduced costs from the last prices (2.4), costs divided by 10 or 100 (2.2, 2.1: the
+cost range is not what it spends on) or the network turned round (copilots supply, 3.9) did not
+make it faster. The rounds are very degenerate (320,000 of the 424,000 edges are tight at the
+optimum), so a re-solve cannot be made local: everything is within zero reduced cost of a new
+pair. Rebuilding the prices costs a few hundredths of a second, against seconds for the flow itself.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+
+class NotOptimal(RuntimeError):
+    """The answer has no prices that prove it optimal on this graph."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,8 +66,8 @@ def best_assignment(
     if n_edges == 0:
         return np.zeros(0, dtype=np.int64)
     worst = int(values.max())
-    requests, request_node = np.unique(mentee_rows, return_inverse=True)
-    copilots, copilot_index = np.unique(copilot_rows, return_inverse=True)
+    requests, request_node = _present(mentee_rows)
+    copilots, copilot_index = _present(copilot_rows)
     n_requests = requests.size
     copilot_node = n_requests + np.arange(copilots.size)
     sink = n_requests + copilots.size
@@ -83,6 +93,13 @@ def best_assignment(
     return np.flatnonzero(flow.flows(np.arange(n_edges, dtype=np.int32)) > 0)
 
 
+def _present(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, return_inverse=True)`` for small non-negative integers, in linear time."""
+    seen = np.zeros(int(rows.max()) + 1, dtype=bool)
+    seen[rows] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[rows]
+
+
 def _segments(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
@@ -97,8 +114,12 @@ def dual_prices(
     chosen: np.ndarray,
     n_requests: int,
     remaining: np.ndarray,
+    max_rounds: int | None = None,
 ) -> Duals:
-    """The largest optimal copilot prices for the flow's answer, and each request's value ``u``."""
+    """The largest optimal copilot prices for the flow's answer, and each request's value ``u``.
+
+    Raises NotOptimal if ``chosen`` is not optimal on the graph, or (with ``max_rounds``) if the
+    prices have not settled after that many rounds."""
     u = np.zeros(n_requests, dtype=np.int64)
     p = np.zeros(remaining.size, dtype=np.int64)
     if chosen.size == 0:
@@ -113,13 +134,27 @@ def dual_prices(
     p[copilot_heads] = np.where(is_full, np.minimum.reduceat(chosen_value, copilot_starts), 0)
     edge_values = values[by_request]
     edge_copilots = copilot_rows[by_request]
+    # Prices only fall and values only rise from round to round, and at the fixed point of an optimal
+    # answer an unmatched request is worth 0 and a chosen edge at a copilot with room is tight: once
+    # either is broken it stays broken, so the answer is not optimal (a quick exit for ``reprice``).
+    unmatched = np.ones(n_requests, dtype=bool)
+    unmatched[mentee_rows[chosen]] = False
+    unmatched_heads = request_heads[unmatched[request_heads]]
+    at_room = ~full[copilot_rows[chosen]]
+    room_m, room_value = mentee_rows[chosen][at_room], values[chosen][at_room]
+    rounds = 0
     while True:
+        rounds += 1
+        if max_rounds is not None and rounds > max_rounds:
+            raise NotOptimal(f"prices not settled after {max_rounds} rounds")
         u[request_heads] = np.maximum(np.maximum.reduceat(edge_values - p[edge_copilots], request_starts), 0)
+        if (u[unmatched_heads] > 0).any() or (u[room_m] > room_value).any():
+            raise NotOptimal("min-cost flow answer is not optimal on its graph")
         lowered = np.where(is_full, np.minimum.reduceat(chosen_value - u[chosen_m], copilot_starts), 0)
         if np.array_equal(lowered, p[copilot_heads]):
             return Duals(u, p)
         if (lowered < 0).any():  # only a flow that is not optimal has no prices
-            raise RuntimeError("min-cost flow answer is not optimal on its graph")
+            raise NotOptimal("min-cost flow answer is not optimal on its graph")
         p[copilot_heads] = lowered
 
 
@@ -132,9 +167,28 @@ def check_duals(
     remaining: np.ndarray,
 ) -> None:
     """Raise unless ``duals`` prove ``chosen`` optimal on this graph (exact integer arithmetic)."""
-    u, p = duals.request, duals.copilot
-    primal = int(values[chosen].sum())
-    dual = int(u.sum()) + int((p * remaining).sum())
-    slack = u[mentee_rows] + p[copilot_rows] - values
-    if (u < 0).any() or (p < 0).any() or (slack < 0).any() or dual != primal:
+    primal, dual = _objectives(values, chosen, duals, remaining)
+    if not proves_optimal(mentee_rows, copilot_rows, values, chosen, duals, remaining):
         raise RuntimeError(f"round is not provably optimal on its graph (primal {primal}, dual {dual})")
+
+
+def _objectives(
+    values: np.ndarray, chosen: np.ndarray, duals: Duals, remaining: np.ndarray
+) -> tuple[int, int]:
+    primal = int(values[chosen].sum())
+    return primal, int(duals.request.sum()) + int((duals.copilot * remaining).sum())
+
+
+def proves_optimal(
+    mentee_rows: np.ndarray,
+    copilot_rows: np.ndarray,
+    values: np.ndarray,
+    chosen: np.ndarray,
+    duals: Duals,
+    remaining: np.ndarray,
+) -> bool:
+    """Whether ``duals`` are feasible on every edge and their objective equals ``chosen``'s."""
+    u, p = duals.request, duals.copilot
+    primal, dual = _objectives(values, chosen, duals, remaining)
+    slack = u[mentee_rows] + p[copilot_rows] - values
+    return not ((u < 0).any() or (p < 0).any() or (slack < 0).any() or dual != primal)
