@@ -166,8 +166,9 @@ def test_a_cohort_opens_signs_up_pairs_in_one_round_and_surveys_privately(
         view = slack.wait_for("views.open", opened + 1)[-1].args["view"]
         assert view["callback_id"] == "volunteer_form"
         assert bot.submit(view, volunteer_values(topics=TOPICS), user=user).status == 200
+    opened = len(slack.calls_to("views.open"))
     bot.command("volunteer", user=OUTSIDE_VOLUNTEER)
-    view = slack.wait_for("views.open", len(slack.calls_to("views.open")))[-1].args["view"]
+    view = slack.wait_for("views.open", opened + 1)[-1].args["view"]
     bot.submit(view, volunteer_values(topics=TOPICS, capacity="3"), user=OUTSIDE_VOLUNTEER)
     eventually(lambda: len(_rows(bot, MentoringRequest)) == 3 and len(_rows(bot, CopilotProfile)) == 4)
     assert {r.cohort_id for r in _rows(bot, MentoringRequest)} == {cohort.id}
