@@ -28,7 +28,7 @@ from bot.messages.summaries import (
 )
 from bot.oversight.export import UploadFailed, export_pairings, upload_to_dm
 from bot.oversight.roles import is_admin, refresh_usergroups
-from bot.oversight.summaries import set_digest, visible_summary
+from bot.oversight.summaries import set_digest, summary_for_home, visible_summary
 from bot.runtime import Runtime
 from handlers.home import Home
 from handlers.registry import MentorApp
@@ -40,13 +40,13 @@ log = logging.getLogger(__name__)
 def summary_section(runtime: Runtime, team_id: str, user_id: str) -> list[dict[str, Any]]:
     """App Home for a lead (their people's figures and pairings, and the digest switch) or a program admin
     (workspace figures, program settings and the CSV export). The summary is built once per page."""
-    seen = visible_summary(runtime, team_id, user_id)
-    if seen.summary is None:
+    who, summary = summary_for_home(runtime, team_id, user_id)
+    if summary is None:
         return []
-    if seen.viewer.role == "lead":
-        return team_home_blocks(seen.summary, seen.status.digest_enabled)
-    if seen.viewer.role == "admin":
-        return admin_home_blocks(seen.summary)
+    if who.role == "lead":
+        return team_home_blocks(summary, who.person.digest_enabled if who.person is not None else True)
+    if who.role == "admin":
+        return admin_home_blocks(summary)
     return []
 
 

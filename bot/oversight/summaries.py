@@ -117,6 +117,17 @@ def visible_summary(runtime: Runtime, team_id: str, user_id: str) -> VisibleSumm
         return VisibleSummary(who, summary, status)
 
 
+def summary_for_home(runtime: Runtime, team_id: str, user_id: str) -> tuple[Viewer, Summary | None]:
+    """visible_summary without the person's own status, which App Home does not show: for a participant,
+    the page's usual reader, it is two small reads instead of a dozen."""
+    with runtime.db.transaction() as session:
+        who = viewer(runtime, session, team_id, user_id)
+        if who.scope is None:
+            return who, None
+        now = runtime.clock.now()
+        return who, summarize(program_facts(session, team_id, now), who.scope, now)
+
+
 def set_digest(runtime: Runtime, team_id: str, user_id: str, enabled: bool) -> bool:
     """Turn someone's weekly digest on or off. Returns True if that changed anything."""
     with runtime.db.transaction() as session:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, bindparam, literal, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -67,19 +67,29 @@ def _settings_of(team_id: str) -> Any:
     return select(WorkspaceSettings.settings).where(WorkspaceSettings.team_id == team_id).scalar_subquery()
 
 
+def _person_column(name: str) -> Any:
+    return (
+        select(getattr(Person, name))
+        .where(Person.team_id == bindparam("team_id"), Person.slack_user_id == bindparam("user_id"))
+        .scalar_subquery()
+    )
+
+
+# Read on every Slack request (the reader's language), so built once: building this select each time cost
+# more than running it.
+_READ = select(
+    _person_column("id"),
+    _person_column("language"),
+    _person_column("slack_locale"),
+    select(WorkspaceSettings.settings)
+    .where(WorkspaceSettings.team_id == bindparam("team_id"))
+    .scalar_subquery(),
+)
+
+
 def _read(session: Session, team_id: str, user_id: str) -> tuple[bool, str | None, str | None, str | None]:
     """(known, choice, Slack locale, the workspace's language) in one statement, known or not."""
-
-    def column(name: str) -> Any:
-        return (
-            select(getattr(Person, name))
-            .where(Person.team_id == team_id, Person.slack_user_id == user_id)
-            .scalar_subquery()
-        )
-
-    row = session.execute(
-        select(column("id"), column("language"), column("slack_locale"), _settings_of(team_id))
-    ).one()
+    row = session.execute(_READ, {"team_id": team_id, "user_id": user_id}).one()
     return row[0] is not None, row[1], row[2], _default(row[3])
 
 
