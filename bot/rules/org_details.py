@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import _
+
 MAX_TEXT = 200  # people.org_team and people.title
 MAX_LEVEL = 99
 
@@ -26,10 +28,10 @@ def org_detail_problems(user_id: str, details: OrgDetails) -> dict[str, str]:
     """Problems with the proposed details for `user_id`, keyed by field: manager, team, title, level."""
     errors: dict[str, str] = {}
     if details.manager_user_id == user_id:
-        errors["manager"] = "Someone can't be their own manager."
+        errors["manager"] = _("Someone can't be their own manager.")
     if details.level is not None and not 0 <= details.level <= MAX_LEVEL:
-        errors["level"] = f"Use a whole number from 0 to {MAX_LEVEL}."
+        errors["level"] = _("Use a whole number from 0 to {high}.", high=MAX_LEVEL)
     for key, value in (("team", details.org_team), ("title", details.title)):
         if value and len(value) > MAX_TEXT:
-            errors[key] = f"Keep it to {MAX_TEXT} characters."
+            errors[key] = _("Keep it to {limit} characters.", limit=MAX_TEXT)
     return errors

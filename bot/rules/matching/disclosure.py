@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.i18n import N_, _
 from bot.rules.matching.facts import (
     BlockReason,
     CopilotFacts,
@@ -35,7 +36,7 @@ TOLD_TO_ASKER = frozenset(
         BlockReason.GUEST,  # only when the asker is the guest (see below)
     }
 )
-NOT_AVAILABLE_TEXT = (
+NOT_AVAILABLE_TEXT = N_(
     "{name} isn't available as a copilot right now. Pick someone else, or leave it empty and I'll find "
     "someone."
 )
@@ -60,4 +61,4 @@ def told_to_asker(
     own = blocking_reason(mentee, free, org, own_history, rules)
     if own in TOLD_TO_ASKER:
         return explain_block(own, "{name}")
-    return NOT_AVAILABLE_TEXT
+    return _(NOT_AVAILABLE_TEXT, name="{name}")

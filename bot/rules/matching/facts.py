@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from bot.i18n import N_, _
+
 TeamPreference = Literal["same", "other", "either"]
 
 MINUTES_PER_DAY = 24 * 60
@@ -280,35 +282,35 @@ def standing_reason(
 
 
 _BLOCK_EXPLANATIONS: Mapping[BlockReason, str] = {
-    BlockReason.SELF: "That's you! A copilot needs to be someone else, so pick another colleague.",
-    BlockReason.REPORTING_LINE: (
+    BlockReason.SELF: N_("That's you! A copilot needs to be someone else, so pick another colleague."),
+    BlockReason.REPORTING_LINE: N_(
         "{name} is in your reporting line. A copilot works best outside it, so the conversation can "
         "stay open. Try someone from another part of the org."
     ),
-    BlockReason.NO_CAPACITY: (
+    BlockReason.NO_CAPACITY: N_(
         "{name} is already mentoring as many people as they offered to, so they can't take on "
         "another copilot pairing right now."
     ),
-    BlockReason.PAUSED: "{name} has paused copilot pairings for now, so please try someone else.",
-    BlockReason.DEACTIVATED: "{name}'s account isn't active any more, so they can't be a copilot.",
-    BlockReason.BOT: "{name} is an app rather than a person, so they can't be a copilot.",
-    BlockReason.GUEST: (
+    BlockReason.PAUSED: N_("{name} has paused copilot pairings for now, so please try someone else."),
+    BlockReason.DEACTIVATED: N_("{name}'s account isn't active any more, so they can't be a copilot."),
+    BlockReason.BOT: N_("{name} is an app rather than a person, so they can't be a copilot."),
+    BlockReason.GUEST: N_(
         "Copilot pairings here are only between full members of the workspace, and a guest account "
         "is involved, so {name} can't be matched with you."
     ),
-    BlockReason.RECENTLY_DECLINED: (
+    BlockReason.RECENTLY_DECLINED: N_(
         "{name} wasn't able to take a pairing with you recently, so we'll give it some time and "
         "suggest someone else."
     ),
-    BlockReason.ALREADY_PAIRED: "You and {name} are already paired, so there's nothing more to set up.",
-    BlockReason.TIME_ZONE_GAP: (
+    BlockReason.ALREADY_PAIRED: N_("You and {name} are already paired, so there's nothing more to set up."),
+    BlockReason.TIME_ZONE_GAP: N_(
         "{name}'s time zone is too far from yours to find regular meeting times, so someone closer "
         "in time will be easier to meet."
     ),
-    BlockReason.TEAM_PREFERENCE: (
+    BlockReason.TEAM_PREFERENCE: N_(
         "{name}'s team doesn't fit the team preference for this pairing, so try someone who does."
     ),
-    BlockReason.MANAGER_UNKNOWN: (
+    BlockReason.MANAGER_UNKNOWN: N_(
         "The org chart needs a program admin's check before {name} can be matched with you, so please "
         "try someone else for now."
     ),
@@ -317,4 +319,4 @@ _BLOCK_EXPLANATIONS: Mapping[BlockReason, str] = {
 
 def explain_block(reason: BlockReason, volunteer_name: str) -> str:
     """A kind one-sentence explanation, addressed to the mentee, of why this copilot can't be asked."""
-    return _BLOCK_EXPLANATIONS[reason].format(name=volunteer_name)
+    return _(_BLOCK_EXPLANATIONS[reason], name=volunteer_name)
