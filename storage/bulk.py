@@ -7,10 +7,15 @@ object loaded earlier in the same transaction reads the new values instead of st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, column, insert, update, values
+from sqlalchemy import JSON, Table, bindparam, column, insert, update, values
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 CHUNK = 5000  # rows per statement: under every backend's parameter limit for a few columns
@@ -33,6 +38,84 @@ def insert_returning(
     for start in range(0, len(rows), CHUNK):
         found.extend(tuple(row) for row in session.execute(statement, list(rows[start : start + CHUNK])))
     return found
+
+
+def insert_tuples(
+    session: Session,
+    model: Any,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    skip_taken: str | None = None,
+) -> int:
+    """Insert plain tuples (values in `columns` order) with one executemany: no per-row statement objects
+    or parameter dicts. A JSON column takes its value as JSON text, written as it is; every other value is
+    converted by its column's type once per distinct value (a planner's thousands of rows share a few
+    due times); columns left out get their scalar defaults. With `skip_taken` (a unique column), rows
+    whose value is taken are skipped. Returns how many rows were added.
+    """
+    if not rows:
+        return 0
+    session.flush()
+    connection = session.connection()
+    plan = _tuple_insert(model.__table__, tuple(columns), skip_taken, connection.dialect)
+    return int(connection.exec_driver_sql(plan.sql, plan.parameters(rows)).rowcount)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _TupleInsert:
+    sql: str
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position in a row, its column's conversion)
+    defaults: tuple[Any, ...]  # the left-out columns' values, after the row's own
+    order: Callable[[Sequence[Any]], tuple[Any, ...]] | None  # the statement's order, when it differs
+
+    def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        converters, defaults, order = self.converters, self.defaults, self.order
+        memos: list[dict[Any, Any]] = [{} for _ in converters]
+        out: list[Sequence[Any]] = []
+        for row in rows:
+            values = [*row, *defaults]
+            for (i, convert), memo in zip(converters, memos, strict=True):
+                value = values[i]
+                try:
+                    values[i] = memo[value]
+                except KeyError:
+                    values[i] = memo[value] = convert(value)
+            out.append(order(values) if order else values)
+        return out
+
+
+@functools.cache
+def _tuple_insert(
+    table: Table, columns: tuple[str, ...], skip_taken: str | None, dialect: Dialect
+) -> _TupleInsert:
+    """The driver's SQL for a positional insert of `columns`, and what its values need on the way."""
+    if dialect.name == "postgresql":
+        statement: Any = postgresql.insert(table)
+        positional: Dialect = type(dialect)(paramstyle="format")  # %s placeholders, for tuples
+    else:
+        statement = sqlite.insert(table)
+        positional = dialect
+    if skip_taken:
+        statement = statement.on_conflict_do_nothing(index_elements=[skip_taken])
+    compiled = statement.compile(dialect=positional, column_keys=list(columns), for_executemany=True)
+    wanted = list(compiled.positiontup or [])
+    left_out = [name for name in wanted if name not in columns]
+    defaults = []
+    for name in left_out:
+        default = table.c[name].default
+        if default is None or not default.is_scalar:
+            raise ValueError(f"{table.name}.{name} has no scalar default: give it a value")
+        defaults.append(default.arg)
+    given = [*columns, *left_out]
+    order = None if wanted == given else operator.itemgetter(*(given.index(name) for name in wanted))
+    converters = []
+    for i, name in enumerate(given):
+        kind = table.c[name].type
+        convert = None if isinstance(kind, JSON) else kind.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            converters.append((i, convert))
+    return _TupleInsert(str(compiled), tuple(converters), tuple(defaults), order)
 
 
 def update_by_id(session: Session, model: Any, changes: Sequence[Mapping[str, Any]]) -> int:

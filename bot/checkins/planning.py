@@ -19,7 +19,8 @@ multi-row statements: the check-ins, the pairings' next check-in, and the nudges
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,9 +33,10 @@ from bot.checkins.pulses import plan_health_reviews
 from bot.checkins.rhythm import LOOKAHEAD, first_checkin_at, following_checkin_at, send_time_on
 from bot.checkins.roster import LatestCheckin, PlannedPair, latest_checkins, read_pairs
 from bot.checkins.stalls import plan_stalled_pairings
-from bot.i18n import reading_in
 from bot.messages import checkins as views
 from bot.messages.message import Message
+from bot.messages.readers import in_languages
+from bot.messages.templates import Template
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import resume_pairing
@@ -61,6 +63,7 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
     _schedule_first_checkins(session, now)
     added = 0
     last_id = 0
+    templates: _Templates = {}
     while True:
         batch = read_pairs(
             session,
@@ -82,12 +85,12 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
         written = bulk.insert_returning(session, CheckIn, checkins, "pairing_id", "cycle")
         ids = {(pairing_id, cycle): checkin_id for checkin_id, pairing_id, cycle in written}
         bulk.update_by_id(session, Pairing, moved)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for i, pair, scheduled_for in nudges:
             checkin = checkins[i]
             checkin_id = ids[(pair.id, checkin["cycle"])]
-            rows.extend(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now))
-        added += outbox.enqueue_many(session, rows)
+            rows.extend(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now, templates))
+        added += outbox.enqueue_rows(session, rows)
         last_id = batch[-1].id
 
 
@@ -119,36 +122,76 @@ def _plan_pair(
     return due
 
 
+# What a nudge's words depend on besides its ids: the readers' languages (in the members' order), group or
+# DM, the day it asks about and the scheduled day. A pass makes one template per distinct shape (None: the
+# message could not be templated, so each of its rows is built).
+_Shape = tuple[tuple[str, ...], bool, date, date | None]
+_Templates = dict[_Shape, list[Template] | None]
+
+
 def _checkin_nudge(
-    pair: PlannedPair, checkin_id: int, checkin: dict[str, Any], scheduled_for: date | None, now: datetime
-) -> list[outbox.Outgoing]:
+    pair: PlannedPair,
+    checkin_id: int,
+    checkin: dict[str, Any],
+    scheduled_for: date | None,
+    now: datetime,
+    templates: _Templates,
+) -> list[tuple[Any, ...]]:
+    """The nudge's outbox rows: one, or one per language for a group of two languages that do not fit in
+    one message. Built from the pass's template for its shape, filled with this row's ids."""
     cycle = checkin["cycle"]
     organiser = pair.organiser(cycle)
     partner = pair.partner_of(organiser)
-    since = pair.last_met_at or pair.agreed_at or pair.activated_at or checkin["due_at"]
+    since = local_date(
+        pair.last_met_at or pair.agreed_at or pair.activated_at or checkin["due_at"], organiser.tz
+    )
     in_group = pair.in_group()
+    if in_group:
+        readers = (pair.language_of(pair.mentee), pair.language_of(pair.copilot))  # pair.members()' order
+        channel = outbox.group_channel(pair.members())
+    else:
+        readers = (pair.language_of(organiser),)
+        channel = organiser.slack_user_id
+    values = {"checkin": str(checkin_id), "you": organiser.slack_user_id, "partner": partner.slack_user_id}
 
-    def message() -> Message:
-        return views.checkin_message(
-            checkin_id=checkin_id,
-            organiser_user_id=organiser.slack_user_id,
-            partner_user_id=partner.slack_user_id,
-            since=local_date(since, organiser.tz),
-            scheduled_for=scheduled_for,
-            in_group=in_group,
+    def messages(given: Mapping[str, str]) -> list[Message]:
+        return in_languages(
+            readers,
+            lambda: views.checkin_message(
+                checkin_id=given["checkin"],
+                organiser_user_id=given["you"],
+                partner_user_id=given["partner"],
+                since=since,
+                scheduled_for=scheduled_for,
+                in_group=in_group,
+            ),
         )
 
-    row = {
-        "kind": Kind.CHECKIN_NUDGE,
-        "subject": Subject.CHECKIN.ref(team_id=pair.team_id, id=checkin_id, pairing_id=pair.id),
-        "key": outbox_keys.checkin(pair.id, cycle),
-        "due_at": checkin["due_at"],
-        "now": now,
-    }
-    if in_group:
-        return languages.group(members=pair.members(), languages=pair.languages(), build=message, **row)
-    with reading_in(pair.language_of(organiser)):
-        return [outbox.dm(to=organiser.slack_user_id, message=message(), **row)]
+    shape = (readers, in_group, since, scheduled_for)
+    if shape not in templates:
+        made = [
+            Template.of(lambda given, n=n: messages(given)[n], values) for n in range(len(messages(values)))
+        ]
+        templates[shape] = None if None in made else made  # type: ignore[assignment]
+    found = templates[shape]
+    if found is None:
+        payloads = [json.dumps(message.payload()) for message in messages(values)]
+    else:
+        payloads = [template.fill(values) for template in found]
+    subject = Subject.CHECKIN.ref(team_id=pair.team_id, id=checkin_id, pairing_id=pair.id)
+    key = outbox_keys.checkin(pair.id, cycle)
+    return [
+        outbox.queued(
+            Kind.CHECKIN_NUDGE,
+            subject,
+            key=languages.part_key(key, n),
+            channel=channel,
+            payload_json=payload,
+            due_at=checkin["due_at"],
+            now=now,
+        )
+        for n, payload in enumerate(payloads)
+    ]
 
 
 def _resume_ended_pauses(session: Session, now: datetime) -> None:

@@ -211,7 +211,7 @@ def group(
             members=members,
             kind=kind,
             subject=subject,
-            key=key if n == 0 else f"{key}#{n + 1}",
+            key=part_key(key, n),
             message=message,
             due_at=due_at,
             now=now,
@@ -219,6 +219,11 @@ def group(
         )
         for n, message in enumerate(messages)
     ]
+
+
+def part_key(key: str, n: int) -> str:
+    """The dedupe key of the `n`-th message (from 0) of a group message sent as several."""
+    return key if n == 0 else f"{key}#{n + 1}"
 
 
 def send_group(
