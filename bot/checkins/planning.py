@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -47,6 +47,18 @@ from bot.runtime import Runtime
 from storage import bulk
 from storage.models import CheckIn, Pairing
 
+
+class NewCheckin(NamedTuple):
+    """A check-in row as the planner writes it (``CHECKIN_COLUMNS``)."""
+
+    team_id: str
+    pairing_id: int
+    cycle: int
+    due_at: datetime
+    status: str
+
+
+CHECKIN_COLUMNS = NewCheckin._fields
 MAX_CATCH_UP_CYCLES = 60
 MISSED_LOOKBACK = timedelta(days=60)  # how far back a never-sent nudge is still counted as missed
 
@@ -75,20 +87,22 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
         if not batch:
             return added
         latest = latest_checkins(session, [pair.id for pair in batch])
-        checkins: list[dict[str, Any]] = []
+        checkins: list[NewCheckin] = []
         nudges: list[tuple[int, PlannedPair, date | None]] = []  # (index in checkins, pair, scheduled for)
         moved: list[dict[str, Any]] = []
         for pair in batch:
             next_at = _plan_pair(pair, latest.get(pair.id), now, checkins, nudges)
             if next_at != pair.next_checkin_at:
                 moved.append({"id": pair.id, "next_checkin_at": next_at})
-        written = bulk.insert_returning(session, CheckIn, checkins, "pairing_id", "cycle")
+        written = bulk.insert_tuples_returning(
+            session, CheckIn, CHECKIN_COLUMNS, checkins, "pairing_id", "cycle"
+        )
         ids = {(pairing_id, cycle): checkin_id for checkin_id, pairing_id, cycle in written}
         bulk.update_by_id(session, Pairing, moved)
         rows: list[tuple[Any, ...]] = []
         for i, pair, scheduled_for in nudges:
             checkin = checkins[i]
-            checkin_id = ids[(pair.id, checkin["cycle"])]
+            checkin_id = ids[(pair.id, checkin.cycle)]
             rows.extend(_checkin_nudge(pair, checkin_id, checkin, scheduled_for, now, templates))
         added += outbox.enqueue_rows(session, rows)
         last_id = batch[-1].id
@@ -98,7 +112,7 @@ def _plan_pair(
     pair: PlannedPair,
     previous: LatestCheckin | None,
     now: datetime,
-    checkins: list[dict[str, Any]],
+    checkins: list[NewCheckin],
     nudges: list[tuple[int, PlannedPair, date | None]],
 ) -> datetime | None:
     """Add the pair's due check-in rows (and the nudges for those not missed); its next check-in after."""
@@ -114,9 +128,7 @@ def _plan_pair(
         status = CheckinStatus.MISSED if due < now - grace else CheckinStatus.PENDING
         if status == CheckinStatus.PENDING:
             nudges.append((len(checkins), pair, scheduled_for))
-        checkins.append(
-            {"team_id": pair.team_id, "pairing_id": pair.id, "cycle": cycle, "due_at": due, "status": status}
-        )
+        checkins.append(NewCheckin(pair.team_id, pair.id, cycle, due, status))
         due = following_checkin_at(pair, cycle + 1, after=due)
         scheduled_for, cycle = None, cycle + 1  # only the first new check-in follows a scheduled meeting
     return due
@@ -132,18 +144,18 @@ _Templates = dict[_Shape, list[Template] | None]
 def _checkin_nudge(
     pair: PlannedPair,
     checkin_id: int,
-    checkin: dict[str, Any],
+    checkin: NewCheckin,
     scheduled_for: date | None,
     now: datetime,
     templates: _Templates,
 ) -> list[tuple[Any, ...]]:
     """The nudge's outbox rows: one, or one per language for a group of two languages that do not fit in
     one message. Built from the pass's template for its shape, filled with this row's ids."""
-    cycle = checkin["cycle"]
+    cycle = checkin.cycle
     organiser = pair.organiser(cycle)
     partner = pair.partner_of(organiser)
     since = local_date(
-        pair.last_met_at or pair.agreed_at or pair.activated_at or checkin["due_at"], organiser.tz
+        pair.last_met_at or pair.agreed_at or pair.activated_at or checkin.due_at, organiser.tz
     )
     in_group = pair.in_group()
     if in_group:
@@ -187,7 +199,7 @@ def _checkin_nudge(
             key=languages.part_key(key, n),
             channel=channel,
             payload_json=payload,
-            due_at=checkin["due_at"],
+            due_at=checkin.due_at,
             now=now,
         )
         for n, payload in enumerate(payloads)

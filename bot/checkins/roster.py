@@ -129,7 +129,8 @@ def read_pairs(
     )
     if lock and session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update(of=Pairing, skip_locked=True)
-    rows = session.execute(query).all()
+    session.flush()  # as the ORM's autoflush would: the rows read see this transaction's changes
+    rows = session.connection().execute(query).all()  # plain rows: no ORM result processing
     programs = {team: program.load(session, team) for team in {row[1] for row in rows}}
     windows = {team: settings.nudge_window() for team, settings in programs.items()}
     found = []
