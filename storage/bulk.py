@@ -139,7 +139,8 @@ def _tuple_insert(
         defaults.append(default.arg)
     given = [*columns, *left_out]
     if dialect.name == "postgresql":
-        arrays = ", ".join(f"%s::{table.c[name].type.compile(dialect)}[]" for name in given)
+        # %b: psycopg sends the arrays in binary, so no element (a JSON text) is quoted and escaped
+        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in given)
         sql = f"INSERT INTO {table.name} ({', '.join(given)}) SELECT * FROM unnest({arrays})"
         if skip_taken:
             sql += f" ON CONFLICT ({skip_taken}) DO NOTHING"
@@ -212,7 +213,7 @@ def _tuple_update(
     quote = dialect.identifier_preparer.quote
     target = quote(table.name)
     if dialect.name == "postgresql":
-        arrays = ", ".join(f"%s::{table.c[name].type.compile(dialect)}[]" for name in ("id", *names))
+        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in ("id", *names))
         given = ", ".join(quote(name) for name in ("id", *names))
         sets = ", ".join(f"{quote(name)} = given.{quote(name)}" for name in names)
         sql = (
