@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -59,6 +59,7 @@ class NewCheckin(NamedTuple):
 
 
 CHECKIN_COLUMNS = NewCheckin._fields
+_DUE = (Pairing.state.in_(MEETING_STATES), Pairing.next_checkin_at <= bindparam("due_before"))
 MAX_CATCH_UP_CYCLES = 60
 MISSED_LOOKBACK = timedelta(days=60)  # how far back a never-sent nudge is still counted as missed
 
@@ -78,11 +79,7 @@ def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
     templates: _Templates = {}
     while True:
         batch = read_pairs(
-            session,
-            Pairing.state.in_(MEETING_STATES),
-            Pairing.next_checkin_at <= now + LOOKAHEAD,
-            after_id=last_id,
-            lock=True,
+            session, *_DUE, params={"due_before": now + LOOKAHEAD}, after_id=last_id, lock=True
         )
         if not batch:
             return added

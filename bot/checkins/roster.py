@@ -8,12 +8,13 @@ pairings costs a few statements per chunk. A ``PlannedPair`` answers the timing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.pair import CHUNK, cadence_of, organiser_is_mentee
@@ -106,9 +107,40 @@ def _agreed(column: Any) -> Any:
     )
 
 
+@functools.cache
+def _pairs_query() -> Select[Any]:
+    """Pairings with both people and their agreed timing terms, id-ordered."""
+    people = member_columns(MENTEE) + member_columns(COPILOT)
+    agreed = [_agreed(Agreement.terms[name].as_string()) for name in TIMING_TERMS]
+    return with_both_people(
+        select(*_PAIRING_COLUMNS, *people, _agreed(Agreement.confirmed_at), *agreed)
+    ).order_by(Pairing.id)
+
+
+# Each caller's statement, built once: a new statement object per pass costs milliseconds even when its
+# SQL is cached (building the joins and subqueries, then matching the cached result columns to the new
+# object's), more than a small pass's whole SQL. Keyed by the criteria objects (kept alive here).
+_STATEMENTS: dict[tuple[Any, ...], tuple[Select[Any], tuple[ColumnElement[bool], ...]]] = {}
+_MAX_STATEMENTS = 64
+
+
+def _statement(criteria: tuple[ColumnElement[bool], ...], limit: int, lock: bool) -> Select[Any]:
+    key = (tuple(map(id, criteria)), limit, lock)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        query = _pairs_query().where(*criteria, Pairing.id > bindparam("after_id")).limit(limit)
+        if lock:
+            query = query.with_for_update(of=Pairing, skip_locked=True)
+        if len(_STATEMENTS) >= _MAX_STATEMENTS:  # a caller building new criteria each time
+            _STATEMENTS.clear()
+        found = _STATEMENTS[key] = (query, criteria)
+    return found[0]
+
+
 def read_pairs(
     session: Session,
     *criteria: ColumnElement[bool],
+    params: Mapping[str, Any] | None = None,
     after_id: int = 0,
     limit: int = CHUNK,
     lock: bool = False,
@@ -116,21 +148,14 @@ def read_pairs(
     """The next chunk (ids above `after_id`) of pairings matching `criteria`, with both people and the
     timing terms of their confirmed agreement, in one query.
 
+    Give the same `criteria` objects every pass (module constants, their changing values as
+    ``bindparam``s filled from `params`): the statement is then built once and reused as it is.
     With `lock`, PostgreSQL locks the pairings it returns and skips those another planner holds, so two
     schedulers plan disjoint pairings. A pairing missing one of its people is left out.
     """
-    people = member_columns(MENTEE) + member_columns(COPILOT)
-    agreed = [_agreed(Agreement.terms[name].as_string()) for name in TIMING_TERMS]
-    query = (
-        with_both_people(select(*_PAIRING_COLUMNS, *people, _agreed(Agreement.confirmed_at), *agreed))
-        .where(*criteria, Pairing.id > after_id)
-        .order_by(Pairing.id)
-        .limit(limit)
-    )
-    if lock and session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update(of=Pairing, skip_locked=True)
+    query = _statement(criteria, limit, lock and session.get_bind().dialect.name != "sqlite")
     session.flush()  # as the ORM's autoflush would: the rows read see this transaction's changes
-    rows = session.connection().execute(query).all()  # plain rows: no ORM result processing
+    rows = session.connection().execute(query, {"after_id": after_id, **(params or {})}).all()
     programs = {team: program.load(session, team) for team in {row[1] for row in rows}}
     windows = {team: settings.nudge_window() for team, settings in programs.items()}
     found = []
