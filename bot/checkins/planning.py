@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.checkins.pair import CheckinStatus, load_pairs, skip_locked
 from bot.checkins.pulses import plan_health_reviews
-from bot.checkins.rhythm import LOOKAHEAD, first_checkin_at, following_checkin_at, send_time_on
+from bot.checkins.rhythm import LOOKAHEAD, first_checkin_at, following_checkin_at, local_day, send_time_on
 from bot.checkins.roster import LatestCheckin, PlannedPair, latest_checkins, read_pairs
 from bot.checkins.stalls import plan_stalled_pairings
 from bot.messages import checkins as views
@@ -41,7 +41,6 @@ from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import resume_pairing
 from bot.people import languages
-from bot.rules.cadence import local_date
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
 from storage import bulk
@@ -151,9 +150,7 @@ def _checkin_nudge(
     cycle = checkin.cycle
     organiser = pair.organiser(cycle)
     partner = pair.partner_of(organiser)
-    since = local_date(
-        pair.last_met_at or pair.agreed_at or pair.activated_at or checkin.due_at, organiser.tz
-    )
+    since = local_day(pair.last_met_at or pair.agreed_at or pair.activated_at or checkin.due_at, organiser.tz)
     in_group = pair.in_group()
     if in_group:
         readers = (pair.language_of(pair.mentee), pair.language_of(pair.copilot))  # pair.members()' order

@@ -160,11 +160,14 @@ def read_pairs(
     windows = {team: settings.nudge_window() for team, settings in programs.items()}
     found = []
     width, n = len(_PAIRING_COLUMNS), MEMBER_WIDTH
+    after_people = width + 2 * n
     for row in rows:
-        after_people = width + 2 * n
-        terms = {
-            name: value for name, value in zip(TIMING_TERMS, row[after_people + 1 :], strict=True) if value
-        }
+        terms = {}
+        cadence, organiser = row[after_people + 1], row[after_people + 2]  # TIMING_TERMS' order
+        if cadence:
+            terms["cadence"] = cadence
+        if organiser:
+            terms["organiser"] = organiser
         found.append(
             PlannedPair(
                 *row[:width],
@@ -179,17 +182,22 @@ def read_pairs(
     return found
 
 
-def latest_checkins(session: Session, pairing_ids: Sequence[int]) -> dict[int, LatestCheckin]:
-    """Each pairing's check-in with the highest cycle."""
+@functools.cache
+def _latest_query() -> Select[Any]:
+    ids = bindparam("pairing_ids", expanding=True)
     newest = (
         select(CheckIn.pairing_id, func.max(CheckIn.cycle).label("cycle"))
-        .where(CheckIn.pairing_id.in_(pairing_ids))
+        .where(CheckIn.pairing_id.in_(ids))
         .group_by(CheckIn.pairing_id)
         .subquery()
     )
-    rows = session.execute(
-        select(CheckIn.pairing_id, CheckIn.cycle, CheckIn.status, CheckIn.scheduled_for).join(
-            newest, (CheckIn.pairing_id == newest.c.pairing_id) & (CheckIn.cycle == newest.c.cycle)
-        )
+    return select(CheckIn.pairing_id, CheckIn.cycle, CheckIn.status, CheckIn.scheduled_for).join(
+        newest, (CheckIn.pairing_id == newest.c.pairing_id) & (CheckIn.cycle == newest.c.cycle)
     )
+
+
+def latest_checkins(session: Session, pairing_ids: Sequence[int]) -> dict[int, LatestCheckin]:
+    """Each pairing's check-in with the highest cycle (one statement, built once)."""
+    session.flush()
+    rows = session.connection().execute(_latest_query(), {"pairing_ids": list(pairing_ids)})
     return {pairing_id: LatestCheckin(cycle, status, until) for pairing_id, cycle, status, until in rows}

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk import WebClient
@@ -42,6 +43,7 @@ _IN_CHUNK = 1000
 _answering: ContextVar[tuple[str, str] | None] = ContextVar("answering", default=None)
 
 
+@lru_cache(maxsize=1024)
 def resolve(choice: str | None, slack_locale: str | None, workspace_language: str | None) -> str:
     """The order, in one place: the person's choice, Slack's locale if we have it, the workspace's
     default language (program settings), English."""
