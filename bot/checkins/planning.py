@@ -19,6 +19,7 @@ multi-row statements: the check-ins, the pairings' next check-in, and the nudges
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -213,18 +214,24 @@ def _resume_ended_pauses(session: Session, now: datetime) -> None:
         p.next_checkin_at = send_time_on(resume_on, tz, pair.window, now)
 
 
-def _mark_missed(session: Session, now: datetime) -> None:
-    """Check-ins whose nudge expired or failed for good: counted as missed (the rhythm has moved on)."""
+@functools.cache
+def _never_nudged() -> Any:
+    """Pending check-ins due by ``now`` (since ``since``) whose nudge will never be sent: built once."""
     never_sent = outbox.rows_about(Kind.CHECKIN_NUDGE, outbox.NEVER_SENT)
-    rows = session.execute(
+    return (
         select(CheckIn.id)
         .join(never_sent, never_sent.c.subject_id == CheckIn.id)
         .where(
             CheckIn.status == CheckinStatus.PENDING,
-            CheckIn.due_at <= now,
-            CheckIn.due_at > now - MISSED_LOOKBACK,
+            CheckIn.due_at <= bindparam("now"),
+            CheckIn.due_at > bindparam("since"),
         )
     )
+
+
+def _mark_missed(session: Session, now: datetime) -> None:
+    """Check-ins whose nudge expired or failed for good: counted as missed (the rhythm has moved on)."""
+    rows = session.execute(_never_nudged(), {"now": now, "since": now - MISSED_LOOKBACK})
     ids = [row.id for row in rows]
     if ids:
         session.execute(update(CheckIn).where(CheckIn.id.in_(ids)).values(status=CheckinStatus.MISSED))
