@@ -7,10 +7,15 @@ object loaded earlier in the same transaction reads the new values instead of st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, column, insert, update, values
+from sqlalchemy import JSON, Table, insert, select, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 CHUNK = 5000  # rows per statement: under every backend's parameter limit for a few columns
@@ -35,39 +40,189 @@ def insert_returning(
     return found
 
 
+def insert_tuples(
+    session: Session,
+    model: Any,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    skip_taken: str | None = None,
+) -> int:
+    """Insert plain tuples (values in `columns` order) without a statement object or a parameter dict per
+    row: SQLite gets one executemany (its driver loops in C), PostgreSQL one ``INSERT ... SELECT FROM
+    unnest(arrays)`` per chunk (a short statement whose parameters are one array per column).
+
+    A JSON column takes its value as JSON text, written as it is; every other value is converted by its
+    column's type once per distinct value (a planner's thousands of rows share a few due times); columns
+    left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
+    are skipped. Returns how many rows were added.
+    """
+    if not rows:
+        return 0
+    session.flush()
+    connection = session.connection()
+    plan = _tuple_insert(model.__table__, tuple(columns), skip_taken, (), connection.dialect)
+    if plan.by_arrays:
+        added = 0
+        for start in range(0, len(rows), ARRAY_CHUNK):
+            result = connection.exec_driver_sql(plan.sql, plan.arrays(rows[start : start + ARRAY_CHUNK]))
+            added += result.rowcount
+        return added
+    return int(connection.exec_driver_sql(plan.sql, plan.parameters(rows)).rowcount)  # type: ignore[arg-type]
+
+
+def insert_tuples_returning(
+    session: Session, model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]], *returned: str
+) -> list[tuple[Any, ...]]:
+    """``insert_tuples`` for rows that are all new; (id, *returned) of each, in no particular order."""
+    if not rows:
+        return []
+    session.flush()
+    connection = session.connection()
+    table = model.__table__
+    plan = _tuple_insert(table, tuple(columns), None, tuple(returned), connection.dialect)
+    if plan.by_arrays:
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(rows), ARRAY_CHUNK):
+            chunk = rows[start : start + ARRAY_CHUNK]
+            found.extend(tuple(r) for r in connection.exec_driver_sql(plan.sql, plan.arrays(chunk)))
+        return found
+    connection.exec_driver_sql(plan.sql, plan.parameters(rows))  # type: ignore[arg-type]
+    # SQLite gives a new row the rowid after the highest there is, and this transaction holds the write
+    # lock from its first insert on: the highest len(rows) ids are the rows just written.
+    newest = select(table.c.id, *(table.c[name] for name in returned)).order_by(table.c.id.desc())
+    return [tuple(r) for r in connection.execute(newest.limit(len(rows)))]
+
+
+ARRAY_CHUNK = 20000  # rows per PostgreSQL unnest insert
+
+
+@dataclass(frozen=True)
+class _TupleInsert:
+    sql: str
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position in a row, its column's conversion)
+    defaults: tuple[Any, ...]  # the left-out columns' values, after the row's own
+    order: Callable[[Sequence[Any]], tuple[Any, ...]] | None  # the statement's order, when it differs
+    by_arrays: bool  # PostgreSQL: one array per column
+
+    def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        converters, defaults, order = self.converters, self.defaults, self.order
+        memos: list[dict[Any, Any]] = [{} for _ in converters]
+        out: list[Sequence[Any]] = []
+        for row in rows:
+            values = [*row, *defaults]
+            for (i, convert), memo in zip(converters, memos, strict=True):
+                values[i] = _memoised(convert, memo, values[i])
+            out.append(order(values) if order else tuple(values))
+        return out
+
+    def arrays(self, rows: Sequence[Sequence[Any]]) -> tuple[list[Any], ...]:
+        given = list(zip(*rows, strict=True))
+        return tuple([*(list(column) for column in given), *([value] * len(rows) for value in self.defaults)])
+
+
+@functools.cache
+def _tuple_insert(
+    table: Table,
+    columns: tuple[str, ...],
+    skip_taken: str | None,
+    returned: tuple[str, ...],
+    dialect: Dialect,
+) -> _TupleInsert:
+    """The driver's SQL for a positional insert of `columns`, and what its values need on the way."""
+    left_out = [c.name for c in table.columns if c.name not in columns and c.default is not None]
+    defaults = []
+    for name in left_out:
+        default = table.c[name].default
+        if not default.is_scalar:
+            raise ValueError(f"{table.name}.{name} has no scalar default: give it a value")
+        defaults.append(default.arg)
+    given = [*columns, *left_out]
+    if dialect.name == "postgresql":
+        # %b: psycopg sends the arrays in binary, so no element (a JSON text) is quoted and escaped
+        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in given)
+        sql = f"INSERT INTO {table.name} ({', '.join(given)}) SELECT * FROM unnest({arrays})"
+        if skip_taken:
+            sql += f" ON CONFLICT ({skip_taken}) DO NOTHING"
+        if returned:
+            sql += f" RETURNING {', '.join(['id', *returned])}"
+        return _TupleInsert(sql, (), tuple(defaults), None, by_arrays=True)
+    statement: Any = sqlite.insert(table)
+    if skip_taken:
+        statement = statement.on_conflict_do_nothing(index_elements=[skip_taken])
+    compiled = statement.compile(dialect=dialect, column_keys=given, for_executemany=True)
+    wanted = list(compiled.positiontup or [])
+    if sorted(wanted) != sorted(given):
+        raise ValueError(f"{table.name}: the statement binds {wanted}, not {given}")
+    order = None if wanted == given else operator.itemgetter(*(given.index(name) for name in wanted))
+    converters = []
+    for i, name in enumerate(given):
+        kind = table.c[name].type
+        convert = None if isinstance(kind, JSON) else kind.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            converters.append((i, convert))
+    return _TupleInsert(str(compiled), tuple(converters), tuple(defaults), order, by_arrays=False)
+
+
 def update_by_id(session: Session, model: Any, changes: Sequence[Mapping[str, Any]]) -> int:
     """Give each row (by ``id``) its own new values; every mapping names the same columns.
 
-    PostgreSQL gets one ``UPDATE ... FROM (VALUES ...)`` per chunk; SQLite one executemany, which its
-    driver runs in C. Returns how many rows were changed.
+    PostgreSQL gets one ``UPDATE ... FROM unnest(arrays)`` per chunk (a short statement, parsed once);
+    SQLite one executemany of plain tuples, which its driver runs in C. Returns how many rows were changed.
     """
     if not changes:
         return 0
     session.flush()
     table = model.__table__
-    names = [name for name in changes[0] if name != "id"]
-    if session.get_bind().dialect.name == "postgresql":
-        for start in range(0, len(changes), CHUNK):
-            chunk = changes[start : start + CHUNK]
-            given = values(
-                column("id", table.c.id.type),
-                *(column(name, table.c[name].type) for name in names),
-                name="given",
-            ).data([tuple(row[name] for name in ["id", *names]) for row in chunk])
-            session.execute(
-                update(table).where(table.c.id == given.c.id).values({name: given.c[name] for name in names})
-            )
+    names = tuple(name for name in changes[0] if name != "id")
+    connection = session.connection()
+    sql, convert, by_arrays = _tuple_update(table, names, connection.dialect)
+    if by_arrays:
+        for start in range(0, len(changes), ARRAY_CHUNK):
+            chunk = changes[start : start + ARRAY_CHUNK]
+            connection.exec_driver_sql(sql, tuple([row[name] for row in chunk] for name in ("id", *names)))
     else:
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({name: bindparam(f"_{name}") for name in names})
-        )
-        session.execute(
-            statement, [{"_id": row["id"], **{f"_{name}": row[name] for name in names}} for row in changes]
-        )
+        memos: list[dict[Any, Any]] = [{} for _ in convert]
+        rows = []
+        for row in changes:
+            values = []
+            for name, processor, memo in zip((*names, "id"), convert, memos, strict=True):
+                values.append(row[name] if processor is None else _memoised(processor, memo, row[name]))
+            rows.append(tuple(values))
+        connection.exec_driver_sql(sql, rows)
     expire_loaded(session, model, (row["id"] for row in changes), names)
     return len(changes)
+
+
+def _memoised(convert: Callable[[Any], Any], memo: dict[Any, Any], value: Any) -> Any:
+    try:
+        return memo[value]
+    except KeyError:
+        memo[value] = found = convert(value)
+        return found
+    except TypeError:  # unhashable (a dict for a JSON column)
+        return convert(value)
+
+
+@functools.cache
+def _tuple_update(
+    table: Table, names: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[Callable[[Any], Any] | None], bool]:
+    """The driver's SQL giving rows (by id) their own values of `names`; for SQLite, each value's
+    conversion (in the order ``*names, id``); whether it takes one array per column (PostgreSQL)."""
+    quote = dialect.identifier_preparer.quote
+    target = quote(table.name)
+    if dialect.name == "postgresql":
+        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in ("id", *names))
+        given = ", ".join(quote(name) for name in ("id", *names))
+        sets = ", ".join(f"{quote(name)} = given.{quote(name)}" for name in names)
+        sql = (
+            f"UPDATE {target} SET {sets} FROM unnest({arrays}) AS given({given}) WHERE {target}.id = given.id"
+        )
+        return sql, [], True
+    sets = ", ".join(f"{quote(name)} = ?" for name in names)
+    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in (*names, "id")]
+    return f"UPDATE {target} SET {sets} WHERE id = ?", convert, False
 
 
 def update_where_ids(session: Session, model: Any, ids: Sequence[int], **new_values: Any) -> int:

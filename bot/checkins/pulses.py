@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -25,16 +25,20 @@ from bot.runtime import Runtime
 from storage import bulk
 from storage.models import Pairing, Pulse
 
+_REVIEWED = (Pairing.state.in_(MEETING_STATES), Pairing.activated_at <= bindparam("activated_before"))
+
 
 def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> int:
     """Every health_review_days since activation, each person gets one pulse question (once per round)."""
-    activated = Pairing.activated_at <= now - timedelta(days=program.LIMITS["health_review_days"][0])
+    activated_before = now - timedelta(days=program.LIMITS["health_review_days"][0])
     added = 0
     last_id = 0
     send_at = send_times_per_zone(now)
 
     while True:
-        batch = read_pairs(session, Pairing.state.in_(MEETING_STATES), activated, after_id=last_id, lock=True)
+        batch = read_pairs(
+            session, *_REVIEWED, params={"activated_before": activated_before}, after_id=last_id, lock=True
+        )
         if not batch:
             return added
         asked = dict(

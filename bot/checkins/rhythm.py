@@ -50,7 +50,13 @@ def _cycle_time(cadence: str, window: NudgeWindow, anchor_day: date, k: int, tz:
 def following_checkin_at(pair: Timed, cycle: int, after: datetime) -> datetime:
     """The nudge for `cycle`: the first cadence step from the anchor on a later local day than `after`."""
     tz = pair.organiser(cycle).tz
-    return _following(local_date(pair.anchor, tz), local_date(after, tz), pair.cadence, tz, pair.window)
+    return _following(local_day(pair.anchor, tz), local_day(after, tz), pair.cadence, tz, pair.window)
+
+
+@lru_cache(maxsize=65536)
+def local_day(moment: datetime, tz: str) -> date:
+    """``local_date``, remembered: a planner's 100,000 pairs share a few thousand (moment, zone)s."""
+    return local_date(moment, tz)
 
 
 @lru_cache(maxsize=65536)

@@ -8,13 +8,13 @@ pairings costs a few statements per chunk. A ``PlannedPair`` answers the timing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.checkins.pair import CHUNK, cadence_of, organiser_is_mentee
 from bot.pairings import COPILOT, MEMBER_WIDTH, MENTEE, Member, member_at, member_columns, with_both_people
@@ -25,8 +25,9 @@ from bot.rules.cadence import NudgeWindow
 from storage.models import Agreement, CheckIn, Pairing
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedPair:
+class PlannedPair(NamedTuple):
+    """One pairing as a planner reads it (a named tuple: cheap to make 100,000 of)."""
+
     id: int
     team_id: str
     state: str
@@ -72,8 +73,7 @@ class PlannedPair:
         return self.program.checkin_delivery == "group"
 
 
-@dataclass(frozen=True, slots=True)
-class LatestCheckin:
+class LatestCheckin(NamedTuple):
     cycle: int
     status: str
     scheduled_for: date | None
@@ -94,10 +94,13 @@ _PAIRING_COLUMNS = (
 TIMING_TERMS = ("cadence", "organiser")
 
 
-def _agreed(column: Any) -> Any:
-    """`column` of the pairing's latest confirmed agreement (an index look-up per pairing, in SQL)."""
+AGREED = aliased(Agreement, name="agreed")
+
+
+def _latest_agreement() -> Any:
+    """The id of the pairing's latest confirmed agreement (an index look-up per pairing, in SQL)."""
     return (
-        select(column)
+        select(Agreement.id)
         .where(Agreement.pairing_id == Pairing.id, Agreement.status == "confirmed")
         .order_by(Agreement.version.desc())
         .limit(1)
@@ -106,9 +109,43 @@ def _agreed(column: Any) -> Any:
     )
 
 
+@functools.cache
+def _pairs_query() -> Select[Any]:
+    """Pairings with both people and their agreed timing terms, id-ordered: the agreement joined once
+    (one look-up per pairing, where a subquery per column made three)."""
+    people = member_columns(MENTEE) + member_columns(COPILOT)
+    agreed = [AGREED.terms[name].as_string() for name in TIMING_TERMS]
+    return (
+        with_both_people(select(*_PAIRING_COLUMNS, *people, AGREED.confirmed_at, *agreed))
+        .outerjoin(AGREED, AGREED.id == _latest_agreement())
+        .order_by(Pairing.id)
+    )
+
+
+# Each caller's statement, built once: a new statement object per pass costs milliseconds even when its
+# SQL is cached (building the joins and subqueries, then matching the cached result columns to the new
+# object's), more than a small pass's whole SQL. Keyed by the criteria objects (kept alive here).
+_STATEMENTS: dict[tuple[Any, ...], tuple[Select[Any], tuple[ColumnElement[bool], ...]]] = {}
+_MAX_STATEMENTS = 64
+
+
+def _statement(criteria: tuple[ColumnElement[bool], ...], limit: int, lock: bool) -> Select[Any]:
+    key = (tuple(map(id, criteria)), limit, lock)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        query = _pairs_query().where(*criteria, Pairing.id > bindparam("after_id")).limit(limit)
+        if lock:
+            query = query.with_for_update(of=Pairing, skip_locked=True)
+        if len(_STATEMENTS) >= _MAX_STATEMENTS:  # a caller building new criteria each time
+            _STATEMENTS.clear()
+        found = _STATEMENTS[key] = (query, criteria)
+    return found[0]
+
+
 def read_pairs(
     session: Session,
     *criteria: ColumnElement[bool],
+    params: Mapping[str, Any] | None = None,
     after_id: int = 0,
     limit: int = CHUNK,
     lock: bool = False,
@@ -116,29 +153,26 @@ def read_pairs(
     """The next chunk (ids above `after_id`) of pairings matching `criteria`, with both people and the
     timing terms of their confirmed agreement, in one query.
 
+    Give the same `criteria` objects every pass (module constants, their changing values as
+    ``bindparam``s filled from `params`): the statement is then built once and reused as it is.
     With `lock`, PostgreSQL locks the pairings it returns and skips those another planner holds, so two
     schedulers plan disjoint pairings. A pairing missing one of its people is left out.
     """
-    people = member_columns(MENTEE) + member_columns(COPILOT)
-    agreed = [_agreed(Agreement.terms[name].as_string()) for name in TIMING_TERMS]
-    query = (
-        with_both_people(select(*_PAIRING_COLUMNS, *people, _agreed(Agreement.confirmed_at), *agreed))
-        .where(*criteria, Pairing.id > after_id)
-        .order_by(Pairing.id)
-        .limit(limit)
-    )
-    if lock and session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update(of=Pairing, skip_locked=True)
-    rows = session.execute(query).all()
+    query = _statement(criteria, limit, lock and session.get_bind().dialect.name != "sqlite")
+    session.flush()  # as the ORM's autoflush would: the rows read see this transaction's changes
+    rows = session.connection().execute(query, {"after_id": after_id, **(params or {})}).all()
     programs = {team: program.load(session, team) for team in {row[1] for row in rows}}
     windows = {team: settings.nudge_window() for team, settings in programs.items()}
     found = []
     width, n = len(_PAIRING_COLUMNS), MEMBER_WIDTH
+    after_people = width + 2 * n
     for row in rows:
-        after_people = width + 2 * n
-        terms = {
-            name: value for name, value in zip(TIMING_TERMS, row[after_people + 1 :], strict=True) if value
-        }
+        terms = {}
+        cadence, organiser = row[after_people + 1], row[after_people + 2]  # TIMING_TERMS' order
+        if cadence:
+            terms["cadence"] = cadence
+        if organiser:
+            terms["organiser"] = organiser
         found.append(
             PlannedPair(
                 *row[:width],
@@ -153,17 +187,22 @@ def read_pairs(
     return found
 
 
-def latest_checkins(session: Session, pairing_ids: Sequence[int]) -> dict[int, LatestCheckin]:
-    """Each pairing's check-in with the highest cycle."""
+@functools.cache
+def _latest_query() -> Select[Any]:
+    ids = bindparam("pairing_ids", expanding=True)
     newest = (
         select(CheckIn.pairing_id, func.max(CheckIn.cycle).label("cycle"))
-        .where(CheckIn.pairing_id.in_(pairing_ids))
+        .where(CheckIn.pairing_id.in_(ids))
         .group_by(CheckIn.pairing_id)
         .subquery()
     )
-    rows = session.execute(
-        select(CheckIn.pairing_id, CheckIn.cycle, CheckIn.status, CheckIn.scheduled_for).join(
-            newest, (CheckIn.pairing_id == newest.c.pairing_id) & (CheckIn.cycle == newest.c.cycle)
-        )
+    return select(CheckIn.pairing_id, CheckIn.cycle, CheckIn.status, CheckIn.scheduled_for).join(
+        newest, (CheckIn.pairing_id == newest.c.pairing_id) & (CheckIn.cycle == newest.c.cycle)
     )
+
+
+def latest_checkins(session: Session, pairing_ids: Sequence[int]) -> dict[int, LatestCheckin]:
+    """Each pairing's check-in with the highest cycle (one statement, built once)."""
+    session.flush()
+    rows = session.connection().execute(_latest_query(), {"pairing_ids": list(pairing_ids)})
     return {pairing_id: LatestCheckin(cycle, status, until) for pairing_id, cycle, status, until in rows}

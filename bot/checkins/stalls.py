@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -32,19 +32,23 @@ from storage.models import CheckIn, Pairing
 
 STALL_NUDGE_CYCLES = 2
 STALLED_CYCLES = 3
+_QUIET = (
+    Pairing.state.in_(MEETING_STATES),
+    func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= bindparam("quiet_before"),
+)
 
 
 def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> int:
     """Two cycles without a meeting: a gentle nudge to both (once per episode). Three: stalled."""
     shortest = min(CADENCE_DAYS.values()) * STALL_NUDGE_CYCLES - 1
-    quiet_since = func.coalesce(Pairing.last_met_at, Pairing.activated_at) <= now - timedelta(days=shortest)
+    quiet_before = now - timedelta(days=shortest)
     added = 0
     last_id = 0
     send_at = send_times_per_zone(now)
 
     while True:
         batch = read_pairs(
-            session, Pairing.state.in_(MEETING_STATES), quiet_since, after_id=last_id, lock=True
+            session, *_QUIET, params={"quiet_before": quiet_before}, after_id=last_id, lock=True
         )
         if not batch:
             return added

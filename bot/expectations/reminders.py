@@ -5,11 +5,12 @@ unfinished revisit is withdrawn (the agreement in force stays). A planner the sc
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -42,6 +43,32 @@ LAPSE_AFTER = timedelta(days=10)
 CHUNK = 1000  # rounds per pass of the reminder planner's queries
 
 
+@functools.cache
+def _unfinished_rounds() -> Any:
+    """The next chunk of unfinished expectation rounds with both people: built once, not every pass."""
+    return (
+        with_both_people(
+            select(
+                Agreement.id,
+                Agreement.version,
+                Agreement.status,
+                Agreement.created_at,
+                Pairing.id,
+                Pairing.team_id,
+                *member_columns(MENTEE),
+                *member_columns(COPILOT),
+            ).join(Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id))
+        )
+        .where(
+            Agreement.status.in_(UNFINISHED),
+            Pairing.state.in_(OPEN_STATES),
+            Agreement.id > bindparam("after_id"),
+        )
+        .order_by(Agreement.id)
+        .limit(CHUNK)
+    )
+
+
 def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime) -> int:
     """Remind whoever hasn't answered at 2 and 5 working days; lapse (or withdraw a revisit) at 10 days.
 
@@ -54,25 +81,7 @@ def plan_expectation_reminders(runtime: Runtime, session: Session, now: datetime
     windows: dict[str, NudgeWindow] = {}
     spoken: dict[str, str] = {}  # each workspace's default language
     while True:
-        rows = session.execute(
-            with_both_people(
-                select(
-                    Agreement.id,
-                    Agreement.version,
-                    Agreement.status,
-                    Agreement.created_at,
-                    Pairing.id,
-                    Pairing.team_id,
-                    *member_columns(MENTEE),
-                    *member_columns(COPILOT),
-                ).join(
-                    Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id)
-                )
-            )
-            .where(Agreement.status.in_(UNFINISHED), Pairing.state.in_(OPEN_STATES), Agreement.id > last_id)
-            .order_by(Agreement.id)
-            .limit(CHUNK)
-        ).all()
+        rows = session.execute(_unfinished_rounds(), {"after_id": last_id}).all()
         if not rows:
             return added
         last_id = rows[-1][0]

@@ -5,9 +5,11 @@ and the clicks).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
@@ -56,6 +58,37 @@ CHUNK = 1000  # pairings per pass of the term-end planner's queries
 TERM_END_CHOICES = ("renew", "networking", "close")
 
 
+@functools.cache
+def _open_terms() -> Any:
+    """The next chunk of active pairings with a confirmed term, their latest agreement's length and
+    term-end choices, and the mentee's zone: built once, the chunk's start as a parameter."""
+    newer = aliased(Agreement)
+    latest_version = (
+        select(func.max(newer.version)).where(newer.pairing_id == Agreement.pairing_id).scalar_subquery()
+    )
+    return (
+        select(
+            Pairing.id,
+            Pairing.team_id,
+            Agreement.version,
+            Agreement.terms["length"],
+            Agreement.proposals["term_end"],
+            MENTEE.tz,
+        )
+        .join(Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id))
+        .join(MENTEE, (MENTEE.id == Pairing.mentee_id) & (MENTEE.team_id == Pairing.team_id))
+        .where(
+            Agreement.version == latest_version,
+            Agreement.status == AgreementStatus.CONFIRMED,
+            Agreement.terms["length"].as_string().is_not(None),  # an open-ended term never ends
+            Pairing.state == PairingState.ACTIVE,
+            Pairing.id > bindparam("after_id"),
+        )
+        .order_by(Pairing.id)
+        .limit(CHUNK)
+    )
+
+
 def plan_term_end(runtime: Runtime, session: Session, now: datetime) -> int:
     """Ask both people in an active pairing whose agreed term is over: renew, keep in touch, or close.
 
@@ -65,32 +98,8 @@ def plan_term_end(runtime: Runtime, session: Session, now: datetime) -> int:
     """
     added = 0
     last_id = 0
-    newer = aliased(Agreement)
-    latest_version = (
-        select(func.max(newer.version)).where(newer.pairing_id == Agreement.pairing_id).scalar_subquery()
-    )
     while True:
-        rows = session.execute(
-            select(
-                Pairing.id,
-                Pairing.team_id,
-                Agreement.version,
-                Agreement.terms["length"],
-                Agreement.proposals["term_end"],
-                MENTEE.tz,
-            )
-            .join(Agreement, (Pairing.id == Agreement.pairing_id) & (Pairing.team_id == Agreement.team_id))
-            .join(MENTEE, (MENTEE.id == Pairing.mentee_id) & (MENTEE.team_id == Pairing.team_id))
-            .where(
-                Agreement.version == latest_version,
-                Agreement.status == AgreementStatus.CONFIRMED,
-                Agreement.terms["length"].as_string().is_not(None),  # an open-ended term never ends
-                Pairing.state == PairingState.ACTIVE,
-                Pairing.id > last_id,
-            )
-            .order_by(Pairing.id)
-            .limit(CHUNK)
-        ).all()
+        rows = session.execute(_open_terms(), {"after_id": last_id}).all()
         if not rows:
             return added
         last_id = rows[-1][0]

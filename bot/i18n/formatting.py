@@ -8,6 +8,7 @@ locale). Times are 24-hour in both languages, as the program has always written 
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
+from functools import lru_cache
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
@@ -18,7 +19,13 @@ from bot.i18n.catalogs import current_locale
 
 def format_date(day: date, *, year: bool = False) -> str:
     """A day as people read it: "Thu 19 Mar" / "jeu. 19 mars", with ``year`` "Thu 19 Mar 2026"."""
-    return babel_date(day, "EEE d MMM y" if year else "EEE d MMM", locale=current_locale())
+    return _day(day if type(day) is date else date(day.year, day.month, day.day), year, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, year: bool, locale: str) -> str:
+    # A planner writes the same few days into thousands of nudges: Babel formats each once per language.
+    return babel_date(day, "EEE d MMM y" if year else "EEE d MMM", locale=locale)
 
 
 def format_time(moment: time | datetime) -> str:

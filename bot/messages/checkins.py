@@ -45,7 +45,7 @@ PULSE_QUESTION = N_("How useful is this relationship for you?")
 PULSE_LABELS = {1: N_("1 Not at all"), 2: "2", 3: "3", 4: "4", 5: N_("5 Very")}
 
 
-def checkin_block_id(checkin_id: int) -> str:
+def checkin_block_id(checkin_id: int | str) -> str:
     return f"{CHECKIN_BLOCK_PREFIX}{checkin_id}"
 
 
@@ -57,7 +57,7 @@ def checkin_id_from_block(block_id: str) -> int | None:
 
 def checkin_message(
     *,
-    checkin_id: int,
+    checkin_id: int | str,
     organiser_user_id: str,
     partner_user_id: str,
     since: date,

@@ -7,10 +7,12 @@ later. Only the introduced person may answer or report.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import outbox
@@ -31,14 +33,14 @@ from storage.models import Introduction, Person
 SECOND_ASK_DAYS = 7
 
 
-def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> int:
-    """Ask the introduced person whether they met: after intro_follow_up_days, and once more a week
-    after a "Not yet". Set-based: the candidates and all three people in one query, then one update and
-    one multi-row insert."""
+@functools.cache
+def _candidates() -> Any:
+    """Introductions whose follow-up may be due, with their three people: built once (its aliased joins
+    cost more to build than the query costs to run on a small workspace), the moments as parameters."""
     introduced, contact, introducer = (
         aliased(Person, name=name) for name in ("introduced", "contact", "introducer")
     )
-    candidates = session.execute(
+    return (
         select(
             Introduction.id,
             Introduction.team_id,
@@ -58,14 +60,24 @@ def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> 
             or_(
                 (Introduction.status == IntroStatus.MADE)
                 & (Introduction.follow_ups_sent == 0)
-                & (Introduction.created_at <= now - timedelta(days=1)),
+                & (Introduction.created_at <= bindparam("made_before")),
                 (Introduction.status == IntroStatus.NOT_YET)
                 & (Introduction.follow_ups_sent == 1)
-                & (Introduction.resolved_at <= now - timedelta(days=SECOND_ASK_DAYS - 1)),
+                & (Introduction.resolved_at <= bindparam("asked_before")),
             ),
             introduced.is_deleted.is_(False),
         )
         .order_by(Introduction.id)
+    )
+
+
+def plan_intro_follow_ups(runtime: Runtime, session: Session, now: datetime) -> int:
+    """Ask the introduced person whether they met: after intro_follow_up_days, and once more a week
+    after a "Not yet". Set-based: the candidates and all three people in one query, then one update and
+    one multi-row insert."""
+    candidates = session.execute(
+        _candidates(),
+        {"made_before": now - timedelta(days=1), "asked_before": now - timedelta(days=SECOND_ASK_DAYS - 1)},
     ).all()
     settings_of = {team: program.load(session, team) for team in {row[1] for row in candidates}}
     asked: list[int] = []

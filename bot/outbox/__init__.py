@@ -3,7 +3,8 @@
 Owns the `outbox` table and everything that reads or writes it. Services use only this interface:
 
 * enqueue: ``send_dm``, ``send_group``, ``send_file`` (one row), or ``dm``/``group``/``file`` rows given
-  to ``enqueue_many`` (a planner's one multi-row insert); each row names its ``Kind`` (kinds.py), its
+  to ``enqueue_many`` (a planner's one multi-row insert), or ``queued`` tuples with JSON text payloads
+  to ``enqueue_rows`` (a planner filling one message template for thousands); each row names its ``Kind`` (kinds.py), its
   subject (the record it is about, or ``Subject.X.ref(...)``: its ids) and a dedupe key from ``keys`` (a key is enqueued at most once);
 * withdraw and move: ``cancel`` and ``reschedule`` by kind and subject, ``cancel_for_pairing``;
 * read: ``rows_about`` (to join a service's subjects to their rows), ``existing_keys``, ``due_rows``,
@@ -40,11 +41,13 @@ from bot.outbox.queue import (
     due_rows,
     enqueue,
     enqueue_many,
+    enqueue_rows,
     existing_keys,
     file,
     forget_recipient,
     group,
     group_channel,
+    queued,
     reschedule,
     rows_about,
     send_dm,
@@ -80,12 +83,14 @@ __all__ = [
     "due_rows",
     "enqueue",
     "enqueue_many",
+    "enqueue_rows",
     "existing_keys",
     "file",
     "forget_recipient",
     "group",
     "group_channel",
     "keys",
+    "queued",
     "reschedule",
     "rows_about",
     "send_dm",

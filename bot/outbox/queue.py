@@ -21,6 +21,7 @@ from sqlalchemy.sql import Subquery, Update
 
 from bot.messages.message import FileUpload, Message
 from bot.outbox.kinds import Kind, SubjectRef
+from storage import bulk
 from storage.models import OutboxMessage
 
 # pending → sending → sent, or failed (for good) / expired (missed its grace period) / cancelled
@@ -73,6 +74,63 @@ class Outgoing:
             "due_at": self.due_at,  # status and attempts: the model's defaults (pending, 0)
             "created_at": self.now,
         }
+
+    def row(self) -> tuple[Any, ...]:
+        """The row as ``enqueue_rows`` takes it (its payload as JSON text)."""
+        return (
+            self.team_id,
+            self.key,
+            self.kind.value,
+            self.subject_id,
+            self.channel,
+            json.dumps(self.payload),
+            self.pairing_id,
+            self.due_at,
+            self.now,
+        )
+
+
+# The columns of an ``enqueue_rows`` row, in order.
+ROW_COLUMNS = (
+    "team_id",
+    "dedupe_key",
+    "kind",
+    "subject_id",
+    "channel",
+    "payload",
+    "pairing_id",
+    "due_at",
+    "created_at",
+)
+
+
+def queued(
+    kind: Kind,
+    subject: SubjectRef,
+    *,
+    key: str,
+    channel: str,
+    payload_json: str,
+    due_at: datetime,
+    now: datetime,
+) -> tuple[Any, ...]:
+    """A row for ``enqueue_rows`` whose payload is JSON text already (a filled
+    ``bot.messages.templates.Template``): what a planner writing thousands of one nudge builds per row."""
+    if subject.subject is not kind.subject:
+        raise TypeError(
+            f"a {kind.value} message is about a {kind.subject.label}, not a {subject.subject.label}"
+        )
+    return (
+        subject.team_id,
+        key,
+        kind.value,
+        subject.id,
+        channel,
+        payload_json,
+        subject.pairing_id,
+        due_at,
+        now,
+    )
 
 
 def _row(
@@ -213,15 +271,14 @@ def enqueue_many(session: Session, rows: Sequence[Outgoing]) -> int:
     Returns how many were added. A row's subject may be a record or ``Subject.ref(...)`` (ids only), so a
     planner that wrote its subjects with Core never builds ORM objects for them.
     """
-    if not rows:
-        return 0
-    session.flush()  # the subjects a pending ORM change adds go in first
-    statement = _insert_once(session.get_bind().dialect.name)
-    added = 0
-    for start in range(0, len(rows), CHUNK * 5):
-        result = session.execute(statement, [r.values() for r in rows[start : start + CHUNK * 5]])
-        added += len(result.all())
-    return added
+    return enqueue_rows(session, [r.row() for r in rows])
+
+
+def enqueue_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> int:
+    """``enqueue_many`` for rows already as tuples (``Outgoing.row()`` or ``queued``): one executemany,
+    the rows bound as they are. Rows whose key is taken are skipped; returns how many were added."""
+    # The subjects a pending ORM change adds go in first (insert_tuples flushes).
+    return bulk.insert_tuples(session, OutboxMessage, ROW_COLUMNS, rows, skip_taken="dedupe_key")
 
 
 @functools.cache

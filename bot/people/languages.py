@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk import WebClient
@@ -42,6 +43,7 @@ _IN_CHUNK = 1000
 _answering: ContextVar[tuple[str, str] | None] = ContextVar("answering", default=None)
 
 
+@lru_cache(maxsize=1024)
 def resolve(choice: str | None, slack_locale: str | None, workspace_language: str | None) -> str:
     """The order, in one place: the person's choice, Slack's locale if we have it, the workspace's
     default language (program settings), English."""
@@ -221,7 +223,7 @@ def group(
             members=members,
             kind=kind,
             subject=subject,
-            key=key if n == 0 else f"{key}#{n + 1}",
+            key=part_key(key, n),
             message=message,
             due_at=due_at,
             now=now,
@@ -229,6 +231,11 @@ def group(
         )
         for n, message in enumerate(messages)
     ]
+
+
+def part_key(key: str, n: int) -> str:
+    """The dedupe key of the `n`-th message (from 0) of a group message sent as several."""
+    return key if n == 0 else f"{key}#{n + 1}"
 
 
 def send_group(

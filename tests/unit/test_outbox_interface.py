@@ -362,3 +362,39 @@ def test_forgetting_a_recipient_searches_a_files_own_content_unfolded(db: Databa
             {"text": "(removed)", "blocks": []},
         )
         assert "file" in rows["other"].payload
+
+
+def test_a_planners_tuple_row_is_stored_as_a_row_built_the_ordinary_way(db: Database, clock: FixedClock):
+    """enqueue_rows (a planner's tuples, the payload as JSON text) writes what enqueue does: the same
+    timestamps (SQLite compares them as text, so the format must match), payload, status and attempts."""
+    with db.transaction() as session:
+        pairing = _pair(session, clock)
+        one, two = (_checkin(session, pairing, cycle, clock) for cycle in (1, 2))
+        due = clock.now() + timedelta(minutes=5)
+        ordinary = outbox.dm(
+            to="U1", kind=Kind.CHECKIN_NUDGE, subject=one, key="ordinary", message=HELLO, due_at=due, now=due
+        )
+        assert outbox.enqueue(session, ordinary)
+        subject = outbox.Subject.CHECKIN.ref(team_id=two.team_id, id=two.id, pairing_id=pairing.id)
+        planned = outbox.queued(
+            Kind.CHECKIN_NUDGE,
+            subject,
+            key="planned",
+            channel="U1",
+            payload_json='{"text": "hello", "blocks": []}',
+            due_at=due,
+            now=due,
+        )
+        assert outbox.enqueue_rows(session, [planned, planned]) == 1  # the second has a taken key
+        rows = _rows(session)
+        assert rows["planned"].payload == rows["ordinary"].payload == {"text": "hello", "blocks": []}
+        for name in ("due_at", "created_at", "status", "attempts", "team_id", "pairing_id", "kind"):
+            assert getattr(rows["planned"], name) == getattr(rows["ordinary"], name), name
+        found = session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.due_at >= due, OutboxMessage.due_at <= due)
+        )
+        assert sorted(found) == ["ordinary", "planned"]
+        with pytest.raises(TypeError):
+            outbox.queued(
+                Kind.INTRO_FOLLOW_UP, subject, key="k", channel="U1", payload_json="{}", due_at=due, now=due
+            )
