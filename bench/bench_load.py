@@ -195,6 +195,11 @@ def main() -> int:
         "--workers", type=int, default=1, help="web worker processes (more than 1: PostgreSQL)"
     )
     parser.add_argument("--repeat", type=int, default=1, help="play the rates this many times")
+    parser.add_argument(
+        "--known",
+        action="store_true",
+        help="first let every user be met once at 50 req/s (as after the daily people sync), then measure",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, SlackStandIn() as slack:
@@ -239,6 +244,8 @@ def main() -> int:
             print("| target req/s | sent | acked 2xx | acks/s | p50 ms | p99 ms | max ms | errors |")
             print("|---:|---:|---:|---:|---:|---:|---:|---:|")
             sent_total = 0
+            if args.known:
+                sent_total += len(run_load(port, 50, len(USERS) / 50, slack, sent_total))
             rates = [int(r) for r in args.rates.split(",")] * args.repeat
             for rate in rates:
                 t0 = time.perf_counter()
