@@ -19,7 +19,7 @@ from bot.outbox import Kind
 from bot.outbox import keys as outbox_keys
 from bot.people import program_settings as program
 from bot.people.languages import writing_for
-from bot.people.standing import match_rules, workspace_org_chart
+from bot.people.standing import as_mentee_facts, match_rules, workspace_org_chart
 from bot.rules.buddies import END_LEFT, END_TERM, FINDING_STATES, BuddyCandidate, BuddyState, rank_buddies
 from bot.rules.cadence import add_working_days, awake_at, local_date
 from bot.rules.lifecycle import OfferState
@@ -48,15 +48,8 @@ def buddy_loads(session: Session, team_id: str) -> Counter[int]:
 
 
 def new_hire_facts(person: Person) -> MenteeFacts:
-    return MenteeFacts(
-        request_id=0,
-        person_id=person.id,
-        topics=frozenset(),
-        team=person.org_team,
-        level=person.level,
-        utc_offset_minutes=person.tz_offset // 60,
-        is_guest=person.is_guest,
-    )
+    """A new hire as the hard rules see a mentee: no topics, a buddy is about the organization."""
+    return as_mentee_facts(person)
 
 
 def buddy_facts(person: Person, profile: CopilotProfile, load: int, now: datetime) -> CopilotFacts:

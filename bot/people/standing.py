@@ -66,7 +66,8 @@ def tombstones_among(session: Session, team_id: str, person_ids: Iterable[int | 
     )
 
 
-def _as_mentee(person: Person) -> MenteeFacts:
+def as_mentee_facts(person: Person) -> MenteeFacts:
+    """A person as the hard rules see a mentee, from their people row alone (no request, no topics)."""
     return MenteeFacts(
         request_id=0,
         person_id=person.id,
@@ -105,4 +106,4 @@ def standing_block(
     """The lifetime rule a pairing (or pending offer) of these two now breaks, or None when it may go on."""
     org = org if org is not None else workspace_org_chart(session, mentee.team_id)
     rules = rules if rules is not None else match_rules(program.load(session, mentee.team_id))
-    return standing_reason(_as_mentee(mentee), _as_copilot(copilot), org, rules)
+    return standing_reason(as_mentee_facts(mentee), _as_copilot(copilot), org, rules)
