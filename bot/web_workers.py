@@ -14,15 +14,12 @@ The master restarts a worker that dies and stops them all on SIGTERM, as a platf
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from bot.web import MAX_BODY_BYTES, WSGIApp
-
-log = logging.getLogger(__name__)
+from bot.web import WSGIApp
 
 THREADS_PER_WORKER = 16
 
@@ -42,7 +39,7 @@ class WebWorkers(BaseApplication):  # type: ignore[misc]  # gunicorn's API is th
             "graceful_timeout": 10,
             "keepalive": 5,
             "limit_request_field_size": 8190,
-            # bot/web.py refuses bodies over MAX_BODY_BYTES itself; gunicorn bounds the header lines.
+            # bot/web.py refuses bodies over its MAX_BODY_BYTES itself; gunicorn bounds the header lines.
             "limit_request_line": 8190,
             "accesslog": None,  # bot/web.py writes the access log (method, path, status, time; no bodies)
             "errorlog": "-",
@@ -50,7 +47,6 @@ class WebWorkers(BaseApplication):  # type: ignore[misc]  # gunicorn's API is th
             "proc_name": "mentor-bot-web",
             "preload_app": False,
         }
-        assert MAX_BODY_BYTES > 0
         super().__init__()
 
     def load_config(self) -> None:
