@@ -13,11 +13,11 @@ import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import select
 
-from bot.demo.slack_standin import Call
 from bot.expectations.kickoff import start_expectations
 from bot.messages.expectations import ids
 from bot.outbox import FileUpload
 from storage.models import OutboxMessage, Pairing
+from tests.flows.answers import buttons, field
 from tests.harness import TEAM_ID, RunningBot
 from tests.worlds import make
 
@@ -59,15 +59,6 @@ def deliver(bot: RunningBot) -> None:
     bot.tick(bot.clock.advance(minutes=2))
 
 
-def buttons(call: Call) -> list[dict[str, Any]]:
-    found = []
-    for block in call.args.get("blocks") or []:
-        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
-        if block.get("accessory", {}).get("type") == "button":
-            found.append(block["accessory"])
-    return found
-
-
 def button_value(bot: RunningBot, action_id: str) -> str:
     call = [
         c
@@ -75,20 +66,6 @@ def button_value(bot: RunningBot, action_id: str) -> str:
         if any(b["action_id"] == action_id for b in buttons(c))
     ][-1]
     return next(b["value"] for b in buttons(call) if b["action_id"] == action_id)
-
-
-def field(kind: str, value: Any) -> dict[str, Any]:
-    if kind == "radio":
-        return {"type": "radio_buttons", "selected_option": {"value": str(value)} if value else None}
-    if kind == "number":
-        return {"type": "number_input", "value": value}
-    if kind == "date":
-        return {"type": "datepicker", "selected_date": value}
-    if kind == "time":
-        return {"type": "timepicker", "selected_time": value}
-    if kind == "checks":
-        return {"type": "checkboxes", "selected_options": [{"value": str(v)} for v in value]}
-    return {"type": "plain_text_input", "value": value}
 
 
 def answers(role: str, cadence: str) -> dict[str, Any]:

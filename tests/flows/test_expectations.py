@@ -27,6 +27,7 @@ from storage.models import (
     Pairing,
     Reflection,
 )
+from tests.flows.answers import buttons, field
 from tests.harness import TEAM_ID, RunningBot
 from tests.worlds import make
 
@@ -61,15 +62,6 @@ def posts(bot: RunningBot) -> list[Call]:
     return bot.slack.calls_to("chat.postMessage")
 
 
-def buttons(call: Call) -> list[dict[str, Any]]:
-    found = []
-    for block in call.args.get("blocks") or []:
-        found += [e for e in block.get("elements", []) if e.get("type") == "button"]
-        if block.get("accessory", {}).get("type") == "button":
-            found.append(block["accessory"])
-    return found
-
-
 def all_text(call: Call) -> str:
     return str(call.args.get("text", "")) + str(call.args.get("blocks", ""))
 
@@ -80,20 +72,6 @@ def open_form(bot: RunningBot, user: str, action: str, value: str) -> dict[str, 
     opened = bot.slack.wait_for("views.open", 1)[-1]
     assert opened.args["view"]["blocks"][0]["text"]["text"].startswith(":hourglass")  # placeholder first
     return bot.slack.wait_for("views.update", before + 1)[-1].args["view"]
-
-
-def field(kind: str, value: Any) -> dict[str, Any]:
-    if kind == "radio":
-        return {"type": "radio_buttons", "selected_option": {"value": str(value)} if value else None}
-    if kind == "number":
-        return {"type": "number_input", "value": value}
-    if kind == "date":
-        return {"type": "datepicker", "selected_date": value}
-    if kind == "time":
-        return {"type": "timepicker", "selected_time": value}
-    if kind == "checks":
-        return {"type": "checkboxes", "selected_options": [{"value": str(v)} for v in value]}
-    return {"type": "plain_text_input", "value": value}
 
 
 def answers(role: str, **changes: Any) -> dict[str, Any]:
