@@ -36,6 +36,9 @@ from bot.demo.slack_standin import SlackStandIn
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, sign
 
 USERS = [f"U{n:04d}" for n in range(200)]
+# Event ids are unique per run: the bot drops an event_id it has handled before (Slack's retries), so ids
+# reused from an earlier run against the same database would skip every App Home build and flatter it.
+RUN = f"{os.getpid():x}{int(time.time()):x}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def request_for(n: int, slack: SlackStandIn) -> tuple[str, bytes, str]:
             "type": "event_callback",
             "team_id": "T0001",
             "api_app_id": "A0001",
-            "event_id": f"EvLoad{n}",
+            "event_id": f"EvLoad{RUN}x{n}",
             "event_time": int(time.time()),
             "event": {"type": "app_home_opened", "user": user, "tab": "home"},
         }

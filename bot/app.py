@@ -78,7 +78,7 @@ from handlers import (
     volunteering,
 )
 from handlers.errors import friendly_error
-from handlers.home import Home
+from handlers.home import Home, Painter
 from handlers.registry import MentorApp
 from storage.db import Database, connect
 from storage.models import HandledEvent
@@ -219,7 +219,8 @@ def build_app(runtime: Runtime, mode: Mode, *, token_verification: bool = True) 
             request_verification_enabled=mode is not Mode.SOCKET,
         )
     app.middleware(bolt_request_id)
-    app.middleware(_provide(runtime, HOME, app))
+    home_page = HOME.painted_by(Painter(lambda: app.listener_runner.listener_executor))
+    app.middleware(_provide(runtime, home_page, app))
     app.middleware(_members_only)
     app.middleware(_once_per_event(runtime))
     app.middleware(_in_the_readers_language(runtime))

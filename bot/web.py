@@ -18,6 +18,7 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from waitress.server import BaseWSGIServer, MultiSocketServer
@@ -38,6 +39,9 @@ REPLAY_WINDOW_SECONDS = 5 * 60
 MAX_BODY_BYTES = 1024 * 1024
 
 
+_REMEMBER = insert(SeenSignature.__table__)
+
+
 class ReplayGuard:
     """Verified signatures, remembered in the database until Slack's window has passed, so a replay to any
     process sharing the database is refused. Only verified signatures are stored: junk evicts nothing.
@@ -56,11 +60,10 @@ class ReplayGuard:
         # Slack's check accepts `timestamp` until timestamp + window; keep it a minute longer than that.
         expires_at = timestamp + self.window + 60
         try:
-            with self.db.transaction() as session:
-                session.add(
-                    SeenSignature(
-                        signature=signature[:80], expires_at=datetime.fromtimestamp(expires_at, UTC)
-                    )
+            with self.db.engine.begin() as connection:  # Core, not the ORM: this runs on every request
+                connection.execute(
+                    _REMEMBER,
+                    {"signature": signature[:80], "expires_at": datetime.fromtimestamp(expires_at, UTC)},
                 )
         except IntegrityError:
             return False

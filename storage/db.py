@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from storage.urls import database_url, sqlite_file
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# The session `Database.one_transaction` shares with every `transaction()` opened inside it, on this thread.
+_sharing: ContextVar[tuple[Database, Session] | None] = ContextVar("shared_transaction", default=None)
+
+
 @dataclass(frozen=True)
 class Database:
     engine: Engine
@@ -31,9 +36,27 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on any error."""
+        """One unit of work: commit on success, roll back on any error. Inside `one_transaction`, the
+        session of that one."""
+        shared = _sharing.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]
+            return
         with self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[Session]:
+        """One transaction for everything inside, however many `transaction()` blocks it opens: for a
+        page of reads (App Home), which then costs one pool checkout and one BEGIN/COMMIT instead of one
+        per section, and reads one consistent snapshot. Nothing inside may count on an inner block having
+        committed on its own."""
+        with self.sessions.begin() as session:
+            token = _sharing.set((self, session))
+            try:
+                yield session
+            finally:
+                _sharing.reset(token)
 
     def ping(self) -> bool:
         return self.unreachable_because() is None

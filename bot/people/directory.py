@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -143,8 +143,14 @@ def _insert(
     return person
 
 
+# Built once: nearly every request looks someone up, and building the statement cost more than running it.
+_PERSON = select(Person).where(
+    Person.team_id == bindparam("team_id"), Person.slack_user_id == bindparam("user_id")
+)
+
+
 def find_person(session: Session, team_id: str, user_id: str) -> Person | None:
-    return session.scalar(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id))
+    return session.scalar(_PERSON, {"team_id": team_id, "user_id": user_id})
 
 
 def find_by_handle(session: Session, team_id: str, handle: str) -> Person | None:

@@ -28,7 +28,8 @@ class _Client:
         self.view = kwargs["view"]
 
 
-def _statements_per_page(db: Database, pairings: int) -> dict[str, int]:
+def _statements_per_page(db: Database, pairings: int) -> dict[str, tuple[int, int]]:
+    """(statements, pool checkouts) per page, for the admin and for the lead."""
     with db.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -42,21 +43,26 @@ def _statements_per_page(db: Database, pairings: int) -> dict[str, int]:
     assert mentee and lead
     settings = Settings(slack_bot_token="xoxb-test", admin_user_ids=(mentee,))
     runtime = build_runtime(settings, clock=FixedClock(NOW), db=db)
-    counts: dict[str, int] = {}
+    counts: dict[str, tuple[int, int]] = {}
     for who, user_id in (("admin", mentee), ("lead", lead)):
-        seen = [0]
+        seen = [0, 0]
 
         def count(*_args: Any, seen: list[int] = seen) -> None:
             seen[0] += 1
 
+        def checkout(*_args: Any, seen: list[int] = seen) -> None:
+            seen[1] += 1
+
         client = _Client()
         event.listen(db.engine, "before_cursor_execute", count)
+        event.listen(db.engine, "checkout", checkout)
         try:
             HOME.publish(runtime, client, TEAM_ID, user_id)  # type: ignore[arg-type]
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
+            event.remove(db.engine, "checkout", checkout)
         assert client.view["blocks"], f"the {who}'s page is empty"
-        counts[who] = seen[0]
+        counts[who] = (seen[0], seen[1])
     return counts
 
 
@@ -64,4 +70,10 @@ def test_an_app_home_page_issues_as_many_statements_for_200_pairings_as_for_10(d
     small = _statements_per_page(db, 10)
     large = _statements_per_page(db, 200)
     assert large == small, f"statements per page grew with the program (10 → 200 pairings): {small} → {large}"
-    assert max(large.values()) <= CEILING, large
+    assert max(statements for statements, _ in large.values()) <= CEILING, large
+
+
+def test_an_app_home_page_is_one_transaction(db: Database):
+    """Its sections only read: one pool checkout, one BEGIN/COMMIT and one snapshot for the whole page."""
+    pages = _statements_per_page(db, 10)
+    assert {who: checkouts for who, (_, checkouts) in pages.items()} == {"admin": 1, "lead": 1}
