@@ -264,6 +264,9 @@ def cancel_request(runtime: Runtime, team_id: str, user_id: str, request_id: int
             )
             .values(status=RequestState.CANCELLED, closed_at=now)
             .returning(MentoringRequest.id)
+            # Nothing is loaded yet in this session, so there is nothing to keep in step; the default
+            # ("evaluate") compiled the criteria into Python on every click.
+            .execution_options(synchronize_session=False)
         ).first()
         request = session.get(MentoringRequest, request_id)
         if request is None or request.team_id != team_id:
