@@ -18,6 +18,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from storage.base import JSONText
+
 CHUNK = 5000  # rows per statement: under every backend's parameter limit for a few columns
 
 
@@ -52,7 +54,7 @@ def insert_tuples(
     row: SQLite gets one executemany (its driver loops in C), PostgreSQL one ``INSERT ... SELECT FROM
     unnest(arrays)`` per chunk (a short statement whose parameters are one array per column).
 
-    A JSON column takes its value as JSON text, written as it is; every other value is converted by its
+    A JSON (or ``JSONText``) column takes its value as JSON text, written as it is; every other value is converted by its
     column's type once per distinct value (a planner's thousands of rows share a few due times); columns
     left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
     are skipped. Returns how many rows were added.
@@ -158,7 +160,8 @@ def _tuple_insert(
     converters = []
     for i, name in enumerate(given):
         kind = table.c[name].type
-        convert = None if isinstance(kind, JSON) else kind.dialect_impl(dialect).bind_processor(dialect)
+        as_given = isinstance(kind, JSON | JSONText)
+        convert = None if as_given else kind.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters.append((i, convert))
     return _TupleInsert(str(compiled), tuple(converters), tuple(defaults), order, by_arrays=False)
