@@ -52,11 +52,12 @@ def insert_tuples(
 ) -> int:
     """Insert plain tuples (values in `columns` order) without a statement object or a parameter dict per
     row: SQLite gets one executemany (its driver loops in C), PostgreSQL one ``INSERT ... SELECT FROM
-    unnest(arrays)`` per chunk (a short statement whose parameters are one array per column).
+    unnest(arrays)`` per chunk (a short statement whose parameters are one array per column, or one value
+    for a column every row of the chunk shares).
 
-    A JSON (or ``JSONText``) column takes its value as JSON text, written as it is; every other value is converted by its
-    column's type once per distinct value (a planner's thousands of rows share a few due times); columns
-    left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
+    A JSON (or ``JSONText``) column takes its value as JSON text, written as it is; every other value is
+    converted by its column's type once per distinct value (a planner's thousands of rows share a few due
+    times); columns left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
     are skipped. Returns how many rows were added.
     """
     if not rows:
