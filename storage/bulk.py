@@ -18,6 +18,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from storage.base import JSONText
+
 CHUNK = 5000  # rows per statement: under every backend's parameter limit for a few columns
 
 
@@ -50,11 +52,12 @@ def insert_tuples(
 ) -> int:
     """Insert plain tuples (values in `columns` order) without a statement object or a parameter dict per
     row: SQLite gets one executemany (its driver loops in C), PostgreSQL one ``INSERT ... SELECT FROM
-    unnest(arrays)`` per chunk (a short statement whose parameters are one array per column).
+    unnest(arrays)`` per chunk (a short statement whose parameters are one array per column, or one value
+    for a column every row of the chunk shares).
 
-    A JSON column takes its value as JSON text, written as it is; every other value is converted by its
-    column's type once per distinct value (a planner's thousands of rows share a few due times); columns
-    left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
+    A JSON (or ``JSONText``) column takes its value as JSON text, written as it is; every other value is
+    converted by its column's type once per distinct value (a planner's thousands of rows share a few due
+    times); columns left out get their scalar defaults. With `skip_taken` (a unique column), rows whose value is taken
     are skipped. Returns how many rows were added.
     """
     if not rows:
@@ -65,7 +68,7 @@ def insert_tuples(
     if plan.by_arrays:
         added = 0
         for start in range(0, len(rows), ARRAY_CHUNK):
-            result = connection.exec_driver_sql(plan.sql, plan.arrays(rows[start : start + ARRAY_CHUNK]))
+            result = connection.exec_driver_sql(*plan.arrays(rows[start : start + ARRAY_CHUNK]))
             added += result.rowcount
         return added
     return int(connection.exec_driver_sql(plan.sql, plan.parameters(rows)).rowcount)  # type: ignore[arg-type]
@@ -85,7 +88,7 @@ def insert_tuples_returning(
         found: list[tuple[Any, ...]] = []
         for start in range(0, len(rows), ARRAY_CHUNK):
             chunk = rows[start : start + ARRAY_CHUNK]
-            found.extend(tuple(r) for r in connection.exec_driver_sql(plan.sql, plan.arrays(chunk)))
+            found.extend(tuple(r) for r in connection.exec_driver_sql(*plan.arrays(chunk)).all())
         return found
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))  # type: ignore[arg-type]
     # SQLite gives a new row the rowid after the highest there is, and this transaction holds the write
@@ -99,11 +102,13 @@ ARRAY_CHUNK = 20000  # rows per PostgreSQL unnest insert
 
 @dataclass(frozen=True)
 class _TupleInsert:
-    sql: str
+    sql: str  # SQLite's statement; PostgreSQL's is made per chunk by ``arrays``
     converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position in a row, its column's conversion)
     defaults: tuple[Any, ...]  # the left-out columns' values, after the row's own
     order: Callable[[Sequence[Any]], tuple[Any, ...]] | None  # the statement's order, when it differs
     by_arrays: bool  # PostgreSQL: one array per column
+    columns: tuple[tuple[str, str], ...] = ()  # PostgreSQL: (quoted name, SQL type) of every column written
+    tail: str = ""  # PostgreSQL: ON CONFLICT and RETURNING
 
     def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
         converters, defaults, order = self.converters, self.defaults, self.order
@@ -116,9 +121,33 @@ class _TupleInsert:
             out.append(order(values) if order else tuple(values))
         return out
 
-    def arrays(self, rows: Sequence[Sequence[Any]]) -> tuple[list[Any], ...]:
-        given = list(zip(*rows, strict=True))
-        return tuple([*(list(column) for column in given), *([value] * len(rows) for value in self.defaults)])
+    def arrays(self, rows: Sequence[Sequence[Any]]) -> tuple[str, tuple[Any, ...]]:
+        """PostgreSQL's statement and parameters for these rows: one array per column whose values
+        differ, one value for a column they all share (the left-out columns', a pass's team or time), so
+        the driver encodes and the server unnests a few columns instead of every one."""
+        given = [list(column) for column in zip(*rows, strict=True)]
+        shared = [len(column) > 1 and column.count(column[0]) == len(column) for column in given]
+        if all(shared):
+            shared[0] = False  # unnest needs one array to give the rows
+        values = [column[0] for column, same in zip(given, shared, strict=True) if same]
+        arrays = [column for column, same in zip(given, shared, strict=True) if not same]
+        sql = _array_insert(self.sql, self.columns, (*shared, *(True for _ in self.defaults)), self.tail)
+        return sql, (*values, *self.defaults, *arrays)
+
+
+@functools.cache
+def _array_insert(
+    table: str, columns: tuple[tuple[str, str], ...], shared: tuple[bool, ...], tail: str
+) -> str:
+    # %b: psycopg sends values and arrays in binary, so no element (a JSON text) is quoted and escaped
+    picked = ", ".join(
+        f"%b::{kind}" if same else f"given.{name}" for (name, kind), same in zip(columns, shared, strict=True)
+    )
+    unnested = [(name, kind) for (name, kind), same in zip(columns, shared, strict=True) if not same]
+    arrays = ", ".join(f"%b::{kind}[]" for _, kind in unnested)
+    names = ", ".join(name for name, _ in unnested)
+    every = ", ".join(name for name, _ in columns)
+    return f"INSERT INTO {table} ({every}) SELECT {picked} FROM unnest({arrays}) AS given({names}){tail}"
 
 
 @functools.cache
@@ -139,14 +168,12 @@ def _tuple_insert(
         defaults.append(default.arg)
     given = [*columns, *left_out]
     if dialect.name == "postgresql":
-        # %b: psycopg sends the arrays in binary, so no element (a JSON text) is quoted and escaped
-        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in given)
-        sql = f"INSERT INTO {table.name} ({', '.join(given)}) SELECT * FROM unnest({arrays})"
-        if skip_taken:
-            sql += f" ON CONFLICT ({skip_taken}) DO NOTHING"
+        quote = dialect.identifier_preparer.quote
+        tail = f" ON CONFLICT ({quote(skip_taken)}) DO NOTHING" if skip_taken else ""
         if returned:
-            sql += f" RETURNING {', '.join(['id', *returned])}"
-        return _TupleInsert(sql, (), tuple(defaults), None, by_arrays=True)
+            tail += f" RETURNING {', '.join(quote(name) for name in ('id', *returned))}"
+        columns = tuple((quote(name), table.c[name].type.compile(dialect)) for name in given)
+        return _TupleInsert(quote(table.name), (), tuple(defaults), None, True, columns, tail)
     statement: Any = sqlite.insert(table)
     if skip_taken:
         statement = statement.on_conflict_do_nothing(index_elements=[skip_taken])
@@ -158,7 +185,8 @@ def _tuple_insert(
     converters = []
     for i, name in enumerate(given):
         kind = table.c[name].type
-        convert = None if isinstance(kind, JSON) else kind.dialect_impl(dialect).bind_processor(dialect)
+        as_given = isinstance(kind, JSON | JSONText)
+        convert = None if as_given else kind.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters.append((i, convert))
     return _TupleInsert(str(compiled), tuple(converters), tuple(defaults), order, by_arrays=False)

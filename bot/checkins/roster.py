@@ -189,6 +189,8 @@ def read_pairs(
 
 @functools.cache
 def _latest_query() -> Select[Any]:
+    """SQLite's: each pairing's highest cycle, joined back to its row (both sides read by the unique
+    (pairing_id, cycle) index, so a chunk costs its own check-ins, never the whole table)."""
     ids = bindparam("pairing_ids", expanding=True)
     newest = (
         select(CheckIn.pairing_id, func.max(CheckIn.cycle).label("cycle"))
@@ -201,8 +203,20 @@ def _latest_query() -> Select[Any]:
     )
 
 
+# PostgreSQL's: one array parameter (a 1,000-id IN list is a 20 kB statement the driver parses on every
+# chunk) and DISTINCT ON, an index scan of the chunk's check-ins (the join above hashed the whole table).
+_LATEST_SQL = (
+    "SELECT DISTINCT ON (pairing_id) pairing_id, cycle, status, scheduled_for FROM checkins"
+    " WHERE pairing_id = ANY(%b::integer[]) ORDER BY pairing_id, cycle DESC"
+)
+
+
 def latest_checkins(session: Session, pairing_ids: Sequence[int]) -> dict[int, LatestCheckin]:
     """Each pairing's check-in with the highest cycle (one statement, built once)."""
     session.flush()
-    rows = session.connection().execute(_latest_query(), {"pairing_ids": list(pairing_ids)})
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(_LATEST_SQL, (list(pairing_ids),)).all()
+    else:
+        rows = connection.execute(_latest_query(), {"pairing_ids": list(pairing_ids)}).all()
     return {pairing_id: LatestCheckin(cycle, status, until) for pairing_id, cycle, status, until in rows}
