@@ -146,7 +146,13 @@ def _solver_order(pairs: Pairs, round_input: RoundInput) -> Pairs:
 
 def _best_per_copilot(pairs: Pairs, rank_key: np.ndarray, per_copilot: np.ndarray) -> np.ndarray:
     """Indices of each copilot's best ``per_copilot`` pairs by ``rank_key`` (higher first)."""
-    order = np.lexsort((-rank_key, pairs.copilot_rows))
+    # The same order as np.lexsort((-rank_key, copilot_rows)), in half the time: both sorts are stable,
+    # and the second, on copilot rows that fit 16 bits, is NumPy's radix sort.
+    order = np.argsort(-rank_key, kind="stable")
+    copilots = pairs.copilot_rows[order]
+    if copilots.size and int(copilots.max()) < 1 << 16:
+        copilots = copilots.astype(np.uint16)
+    order = order[np.argsort(copilots, kind="stable")]
     ranked = pairs.copilot_rows[order]
     rank = np.arange(ranked.size) - np.searchsorted(ranked, ranked)
     return np.sort(order[rank < per_copilot[ranked]])
