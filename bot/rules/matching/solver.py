@@ -29,7 +29,8 @@ HiGHS dual simplex on the LP (``linprog``) 71; OR-Tools' assignment solver on ex
 slower already at 10,000 x 2,000. Neither OR-Tools nor SciPy can start from a previous answer, and
 feeding the flow reduced costs from the last prices (2.4), costs divided by 10 or 100 (2.2, 2.1: the
 cost range is not what it spends on) or the network turned round (copilots supply, 3.9) did not
-make it faster. The rounds are very degenerate (320,000 of the 424,000 edges are tight at the
+make it faster; nor did an exact compiled auction (``bench/compare_auction.py``: 3.0 from scratch,
+2.5 repairing the answer from its own prices). The rounds are very degenerate (320,000 of the 424,000 edges are tight at the
 optimum), so a re-solve cannot be made local: everything is within zero reduced cost of a new
 pair. Rebuilding the prices costs a few hundredths of a second, against seconds for the flow itself.
 """
