@@ -1,7 +1,7 @@
 """Benchmark: one pass of every planner the scheduler runs, over N active pairings.
 
     python bench/bench_planner.py [--pairings 100000] [--runs 3] [--planner plan_checkins ...]
-                                  [--database-url postgresql+psycopg://...]
+                                  [--database-url postgresql+psycopg://...] [--lanes N]
 
 The world (`tests/planner_world.py`, seeded once with Core inserts; a PostgreSQL URL's public schema is
 wiped!): N active pairings due a check-in, a stall nudge and a health review, N/10 pairings whose
@@ -10,9 +10,10 @@ whose weekly digest is due.
 
 Each planner runs in its own transaction, which is rolled back, so every run sees the same world: "due" is
 the pass that plans everything, "idle" a second pass in the same transaction that finds nothing new (the
-scheduler runs every planner every minute, so this is what it costs most of the time). Times are medians of
-`--runs`; "peak" is the Python heap peak during one more, untimed, pass (tracemalloc), and the process's
-peak RSS is printed at the end.
+scheduler runs every planner every minute, so this is what it costs most of the time). On PostgreSQL the
+planners that share a pass run in the scheduler's lanes (``--lanes 1``: one transaction, as on SQLite).
+Times are medians of `--runs`; "peak" is the Python heap peak during one more, untimed, pass
+(tracemalloc), and the process's peak RSS is printed at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from bot.app import planners
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.scheduler import lanes_for
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.planner_world import seed_world
@@ -59,24 +62,38 @@ def seed(db: Database, count: int) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def one_pass(db: Database, runtime: Runtime, planner: Planner) -> tuple[float, float, int, float]:
+def one_pass(
+    db: Database, runtime: Runtime, planner: Planner, lanes: int = 1
+) -> tuple[float, float, int, float]:
     """(seconds for the due pass, for an idle pass after it, rows added, this process's CPU seconds for
-    the due pass), rolled back."""
-    session = db.sessions()
+    the due pass), rolled back. With several lanes, each is a transaction of its own on a thread, as the
+    scheduler runs them (bot.scheduler.plan_in_lanes), all rolled back at the end."""
+    sessions = [db.sessions() for _ in range(lanes)]
+
+    def run_lanes() -> int:
+        def lane(session: Session) -> int:
+            added = planner(runtime, session, NOW)
+            session.flush()
+            return added
+
+        if lanes == 1:
+            return lane(sessions[0])
+        with ThreadPoolExecutor(max_workers=lanes) as pool:
+            return sum(pool.map(lane, sessions))
+
     try:
         started, cpu = time.perf_counter(), time.process_time()
-        added = planner(runtime, session, NOW)
-        session.flush()
+        added = run_lanes()
         due, cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
-        again = planner(runtime, session, NOW)
-        session.flush()
+        again = run_lanes()
         idle = time.perf_counter() - started
         assert again == 0, f"{planner.__name__} queued {again} more on a second pass"
         return due, idle, added, cpu
     finally:
-        session.rollback()
-        session.close()
+        for session in sessions:
+            session.rollback()
+            session.close()
 
 
 def heap_peak(db: Database, runtime: Runtime, planner: Planner) -> int:
@@ -118,6 +135,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--planner", action="append", help="only this planner (repeatable)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument(
+        "--lanes", type=int, help="transactions sharing a shareable planner's pass (default: the scheduler's)"
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is wiped!); default SQLite")
     args = parser.parse_args()
     db, url = fresh_database(args.database_url)
@@ -138,14 +158,16 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|")
     total_due = total_idle = 0.0
     for planner in chosen(args.planner):
-        runs = [one_pass(db, runtime, planner) for _ in range(args.runs)]
+        lanes = lanes_for(runtime, planner)
+        lanes = args.lanes if args.lanes and lanes > 1 else lanes  # only a planner that shares its pass
+        runs = [one_pass(db, runtime, planner, lanes) for _ in range(args.runs)]
         due = statistics.median(r[0] for r in runs)
         idle = statistics.median(r[1] for r in runs)
         cpu = statistics.median(r[3] for r in runs)
         total_due, total_idle = total_due + due, total_idle + idle
         peak = "" if args.no_memory else f"{heap_peak(db, runtime, planner) / 2**20:,.0f} MB"
         print(
-            f"| {planner.__name__} | {due:.2f} s | {cpu:.2f} s | {idle:.2f} s | {runs[0][2]:,} | {peak} |",
+            f"| {planner.__name__} ({lanes} lane{'s' if lanes > 1 else ''}) | {due:.2f} s | {cpu:.2f} s | {idle:.2f} s | {runs[0][2]:,} | {peak} |",
             flush=True,
         )
     print(f"| all planners | {total_due:.2f} s | | {total_idle:.2f} s | | |")

@@ -1,7 +1,8 @@
 """The check-in planner: the database says what is due, the planner turns it into check-in rows and their
 nudges, so a nudge is never lost and never sent twice.
 
-Run by the scheduler every minute (and by `mentor-bot tick`). Each pass, in one transaction:
+Run by the scheduler every minute (and by `mentor-bot tick`). Each pass, in one transaction (on
+PostgreSQL, in the scheduler's lanes: a few transactions at once, each planning the pairings it locked):
 
 1. pauses whose end date has come resume, with a check-in on that day;
 2. pending check-ins whose nudge expired or failed for good are counted as missed;
@@ -15,6 +16,8 @@ Planning is set-based, so 100,000 pairings plan in seconds: ``plan_checkins`` re
 chunks with their people and agreements as plain rows (`bot.checkins.roster`), works out every chunk's
 check-ins in Python (the DST-safe timing rules in `bot.checkins.rhythm`), and writes them with a few
 multi-row statements: the check-ins, the pairings' next check-in, and the nudges (``outbox.enqueue_many``).
+Every read that claims work skips what another transaction holds (``lock=True``, ``skip_locked``), so two
+lanes or two schedulers divide a pass instead of waiting for each other.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from bot.pairings import resume_pairing
 from bot.people import languages
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
+from bot.scheduler import shares_its_pass
 from storage import bulk
 from storage.models import CheckIn, Pairing
 
@@ -69,6 +73,7 @@ def checkin_planners() -> list[Callable[[Runtime, Session, datetime], int]]:
     return [plan_checkins, plan_stalled_pairings, plan_health_reviews]
 
 
+@shares_its_pass
 def plan_checkins(runtime: Runtime, session: Session, now: datetime) -> int:
     """Plan every check-in due within a day; resume pauses that ended; mark nudges that never went out."""
     _resume_ended_pauses(session, now)
@@ -226,6 +231,8 @@ def _never_nudged() -> Any:
             CheckIn.due_at <= bindparam("now"),
             CheckIn.due_at > bindparam("since"),
         )
+        # another scheduler (or lane) marking the same check-ins: leave them to it rather than wait
+        .with_for_update(of=CheckIn, skip_locked=True)
     )
 
 
