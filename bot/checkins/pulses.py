@@ -4,8 +4,9 @@ question ("How useful is this relationship for you?", 1 to 5) and may add a priv
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,8 @@ from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
 from bot.i18n import reading_in
 from bot.messages import checkins as views
+from bot.messages.message import Message
+from bot.messages.templates import Template, filled
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import Member, NotInPairing
@@ -22,18 +25,21 @@ from bot.people import program_settings as program
 from bot.people.directory import find_person
 from bot.rules.lifecycle import MEETING_STATES
 from bot.runtime import Runtime
+from bot.scheduler import shares_its_pass
 from storage import bulk
 from storage.models import Pairing, Pulse
 
 _REVIEWED = (Pairing.state.in_(MEETING_STATES), Pairing.activated_at <= bindparam("activated_before"))
 
 
+@shares_its_pass
 def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> int:
     """Every health_review_days since activation, each person gets one pulse question (once per round)."""
     activated_before = now - timedelta(days=program.LIMITS["health_review_days"][0])
     added = 0
     last_id = 0
     send_at = send_times_per_zone(now)
+    templates: dict[Hashable, Template | None] = {}
 
     while True:
         batch = read_pairs(
@@ -48,7 +54,7 @@ def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> in
                 .group_by(Pulse.pairing_id)
             ).all()
         )
-        pulses: list[dict[str, Any]] = []
+        pulses: list[NewPulse] = []
         asking: list[tuple[PlannedPair, Member]] = []
         for pair in batch:
             assert pair.activated_at is not None
@@ -58,37 +64,48 @@ def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> in
                 continue
             for person in (pair.mentee, pair.copilot):
                 asking.append((pair, person))
-                pulses.append(
-                    {
-                        "team_id": pair.team_id,
-                        "pairing_id": pair.id,
-                        "person_id": person.id,
-                        "round": review_round,
-                        "asked_at": now,
-                    }
-                )
-        written = bulk.insert_returning(session, Pulse, pulses, "pairing_id", "person_id")
+                pulses.append(NewPulse(pair.team_id, pair.id, person.id, review_round, now))
+        written = bulk.insert_tuples_returning(
+            session, Pulse, NewPulse._fields, pulses, "pairing_id", "person_id"
+        )
         ids = {(pairing_id, person_id): pulse_id for pulse_id, pairing_id, person_id in written}
         rows = []
         for (pair, person), pulse in zip(asking, pulses, strict=True):
             pulse_id = ids[(pair.id, person.id)]
-            with reading_in(pair.language_of(person)):
-                message = views.pulse_message(
-                    pulse_id=pulse_id, partner_user_id=pair.partner_of(person).slack_user_id
-                )
+            values = {"pulse": str(pulse_id), "partner": pair.partner_of(person).slack_user_id}
             rows.append(
-                outbox.dm(
-                    to=person.slack_user_id,
-                    kind=Kind.PULSE,
-                    subject=Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
-                    key=outbox_keys.pulse(pair.id, pulse["round"], person.id),
-                    message=message,
+                outbox.queued(
+                    Kind.PULSE,
+                    Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
+                    key=outbox_keys.pulse(pair.id, pulse.round, person.id),
+                    channel=person.slack_user_id,
+                    payload_json=_question(pair.language_of(person), values, templates),
                     due_at=send_at(person.tz, pair.window),
                     now=now,
                 )
             )
-        added += outbox.enqueue_many(session, rows)
+        added += outbox.enqueue_rows(session, rows)
         last_id = batch[-1].id
+
+
+class NewPulse(NamedTuple):
+    """A pulse row as the planner writes it."""
+
+    team_id: str
+    pairing_id: int
+    person_id: int
+    round: int
+    asked_at: datetime
+
+
+def _question(language: str, values: Mapping[str, str], templates: dict[Hashable, Template | None]) -> str:
+    """The pulse question's payload in `language`, from one template per language and pass."""
+
+    def build(given: Mapping[str, str]) -> Message:
+        with reading_in(language):
+            return views.pulse_message(pulse_id=given["pulse"], partner_user_id=given["partner"])
+
+    return filled(templates, language, build, values)
 
 
 def _pulse_for(session: Session, team_id: str, user_id: str, pulse_id: int) -> Pulse:

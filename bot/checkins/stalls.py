@@ -5,6 +5,7 @@ count.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, select
@@ -16,6 +17,8 @@ from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
 from bot.i18n import reading_in
 from bot.messages import checkins as views
+from bot.messages.message import Message
+from bot.messages.templates import Template, filled
 from bot.outbox import Kind, Subject
 from bot.outbox import keys as outbox_keys
 from bot.pairings import Member
@@ -27,6 +30,7 @@ from bot.rules.cadence import (
 )
 from bot.rules.lifecycle import MEETING_STATES, PairingState
 from bot.runtime import Runtime
+from bot.scheduler import shares_its_pass
 from storage import bulk
 from storage.models import CheckIn, Pairing
 
@@ -38,6 +42,7 @@ _QUIET = (
 )
 
 
+@shares_its_pass
 def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> int:
     """Two cycles without a meeting: a gentle nudge to both (once per episode). Three: stalled."""
     shortest = min(CADENCE_DAYS.values()) * STALL_NUDGE_CYCLES - 1
@@ -45,6 +50,7 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
     added = 0
     last_id = 0
     send_at = send_times_per_zone(now)
+    templates: dict[Hashable, Template | None] = {}
 
     while True:
         batch = read_pairs(
@@ -73,23 +79,32 @@ def plan_stalled_pairings(runtime: Runtime, session: Session, now: datetime) -> 
         for pair, key, person in nudges:
             if key in sent:
                 continue
-            with reading_in(pair.language_of(person)):
-                message = views.stall_message(
-                    partner_user_id=pair.partner_of(person).slack_user_id, cadence=pair.cadence
-                )
+            values = {"partner": pair.partner_of(person).slack_user_id}
             rows.append(
-                outbox.dm(
-                    to=person.slack_user_id,
-                    kind=Kind.STALL_NUDGE,
-                    subject=Subject.PAIRING.ref(team_id=pair.team_id, id=pair.id),
+                outbox.queued(
+                    Kind.STALL_NUDGE,
+                    Subject.PAIRING.ref(team_id=pair.team_id, id=pair.id),
                     key=key,
-                    message=message,
+                    channel=person.slack_user_id,
+                    payload_json=_stall_nudge(pair.language_of(person), pair.cadence, values, templates),
                     due_at=send_at(person.tz, pair.window),
                     now=now,
                 )
             )
-        added += outbox.enqueue_many(session, rows)
+        added += outbox.enqueue_rows(session, rows)
         last_id = batch[-1].id
+
+
+def _stall_nudge(
+    language: str, cadence: str, values: Mapping[str, str], templates: dict[Hashable, Template | None]
+) -> str:
+    """The stall nudge's payload, from one template per language and cadence per pass."""
+
+    def build(given: Mapping[str, str]) -> Message:
+        with reading_in(language):
+            return views.stall_message(partner_user_id=given["partner"], cadence=cadence)
+
+    return filled(templates, (language, cadence), build, values)
 
 
 def _stall_anchor(pair: PlannedPair, pause_ended: date | None) -> datetime:

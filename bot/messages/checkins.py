@@ -266,7 +266,7 @@ def stall_message(*, partner_user_id: str, cadence: str) -> Message:
     return Message(_("It's been a while since you and {partner} last met", partner=partner), [section(text)])
 
 
-def pulse_message(*, pulse_id: int, partner_user_id: str) -> Message:
+def pulse_message(*, pulse_id: int | str, partner_user_id: str) -> Message:
     return Message(
         _(PULSE_QUESTION),
         [

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 from bot.messages.message import Message
@@ -53,3 +53,18 @@ class Template:
         """The message's payload as JSON text, each field replaced by its value."""
         parts = self.parts
         return "".join([part if n % 2 == 0 else _json_text(values[part]) for n, part in enumerate(parts)])
+
+
+def filled(
+    templates: dict[Hashable, Template | None],
+    shape: Hashable,
+    build: Callable[[Mapping[str, str]], Message],
+    values: Mapping[str, str],
+) -> str:
+    """`build`'s payload for `values` as JSON text, from the template kept in `templates` under `shape`
+    (everything else the message depends on, e.g. its language), made the first time a shape is seen.
+    A message that cannot be templated is built the ordinary way each time."""
+    if shape not in templates:
+        templates[shape] = Template.of(build, values)
+    template = templates[shape]
+    return template.fill(values) if template is not None else json.dumps(build(values).payload())
