@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import fcntl
 import logging
 import os
@@ -19,7 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from bot.logs import new_request_id, request_scope
+from bot.logs import current_request_id, new_request_id, request_scope
 from bot.outbox import Dispatcher, DispatchReport, due_rows
 from bot.runtime import Runtime
 
@@ -82,9 +81,16 @@ def plan_in_lanes(runtime: Runtime, planner: Planner, now: datetime, lanes: int)
 
     if lanes == 1:
         return [lane()]
+    tick = current_request_id.get() or new_request_id("tick-")
+
+    def own_lane() -> int:
+        # Only the tick's request id goes with a lane (for its log lines), never the caller's other
+        # context: each lane must open a transaction of its own.
+        with request_scope(tick):
+            return lane()
+
     with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix=planner.__name__) as pool:
-        # each lane keeps the tick's log context (its request id)
-        running = [pool.submit(contextvars.copy_context().run, lane) for _ in range(lanes)]
+        running = [pool.submit(own_lane) for _ in range(lanes)]
         return [done.result() for done in running]
 
 

@@ -20,6 +20,7 @@ from bot.checkins.planning import plan_checkins
 from bot.checkins.pulses import plan_health_reviews
 from bot.checkins.stalls import plan_stalled_pairings
 from bot.clock import FixedClock
+from bot.logs import current_request_id, request_scope
 from bot.runtime import Runtime
 from storage.db import Database
 from storage.models import Base, CheckIn, OutboxMessage
@@ -108,3 +109,20 @@ def test_lanes_share_the_check_ins_and_plan_each_pairing_once(db: Database, runt
             select(func.count(func.distinct(CheckIn.pairing_id))).where(CheckIn.due_at >= NOW.replace(hour=0))
         )
     assert new_checkins == planned_pairings == PAIRINGS
+
+
+@on_postgres
+def test_each_lane_has_a_transaction_of_its_own_and_the_ticks_request_id(db: Database, runtime: Runtime):
+    seen: list[tuple[int, str | None]] = []
+    both_started = threading.Barrier(2)
+
+    def note_lane(runtime: Runtime, session, now: datetime) -> int:
+        both_started.wait(timeout=30)
+        seen.append((id(session), current_request_id.get()))
+        return 0
+
+    with request_scope("tick-lanes"), db.one_transaction() as outer:
+        scheduler.plan_in_lanes(runtime, note_lane, NOW, 2)
+    sessions = {session for session, _ in seen}
+    assert len(sessions) == 2 and id(outer) not in sessions  # not the caller's shared transaction
+    assert {request_id for _, request_id in seen} == {"tick-lanes"}
