@@ -4,14 +4,16 @@ question ("How useful is this relationship for you?", 1 to 5) and may add a priv
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import functools
+from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.checkins.pair import CHUNK
 from bot.checkins.rhythm import send_times_per_zone
 from bot.checkins.roster import PlannedPair, read_pairs
 from bot.i18n import reading_in
@@ -23,6 +25,7 @@ from bot.outbox import keys as outbox_keys
 from bot.pairings import Member, NotInPairing
 from bot.people import program_settings as program
 from bot.people.directory import find_person
+from bot.rules.cadence import NudgeWindow
 from bot.rules.lifecycle import MEETING_STATES
 from bot.runtime import Runtime
 from bot.scheduler import shares_its_pass
@@ -30,6 +33,9 @@ from storage import bulk
 from storage.models import Pairing, Pulse
 
 _REVIEWED = (Pairing.state.in_(MEETING_STATES), Pairing.activated_at <= bindparam("activated_before"))
+_THROUGH = Pairing.id <= bindparam("through_id")
+_LISTED = Pairing.id.in_(bindparam("listed", expanding=True))
+DENSE_SPAN = 2  # due ids spanning at most this many ids each are read as a range, not as a list
 
 
 @shares_its_pass
@@ -37,55 +43,107 @@ def plan_health_reviews(runtime: Runtime, session: Session, now: datetime) -> in
     """Every health_review_days since activation, each person gets one pulse question (once per round)."""
     activated_before = now - timedelta(days=program.LIMITS["health_review_days"][0])
     added = 0
-    last_id = 0
     send_at = send_times_per_zone(now)
     templates: dict[Hashable, Template | None] = {}
 
-    while True:
-        batch = read_pairs(
-            session, *_REVIEWED, params={"activated_before": activated_before}, after_id=last_id, lock=True
-        )
-        if not batch:
-            return added
-        asked = dict(
-            session.execute(
-                select(Pulse.pairing_id, func.max(Pulse.round))
-                .where(Pulse.pairing_id.in_([pair.id for pair in batch]))
-                .group_by(Pulse.pairing_id)
-            ).all()
-        )
-        pulses: list[NewPulse] = []
-        asking: list[tuple[PlannedPair, Member]] = []
-        for pair in batch:
-            assert pair.activated_at is not None
-            days = (now.date() - pair.activated_at.date()).days
-            review_round = days // pair.program.health_review_days
-            if review_round < 1 or review_round <= (asked.get(pair.id) or 0):
-                continue
-            for person in (pair.mentee, pair.copilot):
-                asking.append((pair, person))
-                pulses.append(NewPulse(pair.team_id, pair.id, person.id, review_round, now))
-        written = bulk.insert_tuples_returning(
-            session, Pulse, NewPulse._fields, pulses, "pairing_id", "person_id"
-        )
-        ids = {(pairing_id, person_id): pulse_id for pulse_id, pairing_id, person_id in written}
-        rows = []
-        for (pair, person), pulse in zip(asking, pulses, strict=True):
-            pulse_id = ids[(pair.id, person.id)]
-            values = {"pulse": str(pulse_id), "partner": pair.partner_of(person).slack_user_id}
-            rows.append(
-                outbox.queued(
-                    Kind.PULSE,
-                    Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
-                    key=outbox_keys.pulse(pair.id, pulse.round, person.id),
-                    channel=person.slack_user_id,
-                    payload_json=_question(pair.language_of(person), values, templates),
-                    due_at=send_at(person.tz, pair.window),
-                    now=now,
-                )
+    due = _up_for_review(session, now, activated_before)
+    for start in range(0, len(due), CHUNK):
+        chunk = due[start : start + CHUNK]
+        params = {"activated_before": activated_before, "through_id": chunk[-1], "listed": chunk}
+        if chunk[-1] - chunk[0] >= DENSE_SPAN * len(chunk):  # scattered: read just these
+            batch = read_pairs(session, *_REVIEWED, _LISTED, params=params, lock=True)
+            added += _ask(session, batch, now, send_at, templates)
+            continue
+        # Close together (a whole cohort's round, a new program): from the first to the last in id
+        # order, which reads faster than a list of ids; the others in the range are skipped in _ask.
+        after = chunk[0] - 1
+        while batch := read_pairs(session, *_REVIEWED, _THROUGH, params=params, after_id=after, lock=True):
+            added += _ask(session, batch, now, send_at, templates)
+            after = batch[-1].id
+    return added
+
+
+def _ask(
+    session: Session,
+    batch: list[PlannedPair],
+    now: datetime,
+    send_at: Callable[[str, NudgeWindow], datetime],
+    templates: dict[Hashable, Template | None],
+) -> int:
+    """Ask both people of each pairing in `batch` whose round has come; how many questions were queued."""
+    if not batch:
+        return 0  # another lane or scheduler holds them
+    # asked again under the lock: what another transaction asked since is not asked twice
+    asked = dict(
+        session.execute(
+            select(Pulse.pairing_id, func.max(Pulse.round))
+            .where(Pulse.pairing_id.in_([pair.id for pair in batch]))
+            .group_by(Pulse.pairing_id)
+        ).all()
+    )
+    pulses: list[NewPulse] = []
+    asking: list[tuple[PlannedPair, Member]] = []
+    for pair in batch:
+        assert pair.activated_at is not None
+        review_round = _review_round(now, pair.activated_at, pair.program.health_review_days)
+        if review_round < 1 or review_round <= (asked.get(pair.id) or 0):
+            continue
+        for person in (pair.mentee, pair.copilot):
+            asking.append((pair, person))
+            pulses.append(NewPulse(pair.team_id, pair.id, person.id, review_round, now))
+    written = bulk.insert_tuples_returning(
+        session, Pulse, NewPulse._fields, pulses, "pairing_id", "person_id"
+    )
+    ids = {(pairing_id, person_id): pulse_id for pulse_id, pairing_id, person_id in written}
+    rows = []
+    for (pair, person), pulse in zip(asking, pulses, strict=True):
+        pulse_id = ids[(pair.id, person.id)]
+        values = {"pulse": str(pulse_id), "partner": pair.partner_of(person).slack_user_id}
+        rows.append(
+            outbox.queued(
+                Kind.PULSE,
+                Subject.PULSE.ref(team_id=pair.team_id, id=pulse_id, pairing_id=pair.id),
+                key=outbox_keys.pulse(pair.id, pulse.round, person.id),
+                channel=person.slack_user_id,
+                payload_json=_question(pair.language_of(person), values, templates),
+                due_at=send_at(person.tz, pair.window),
+                now=now,
             )
-        added += outbox.enqueue_rows(session, rows)
-        last_id = batch[-1].id
+        )
+    return outbox.enqueue_rows(session, rows)
+
+
+@functools.cache
+def _rounds_asked() -> Any:
+    """Each pairing that could be up for review, with its activation and the last round it was asked:
+    one light query (the people and agreements are read only for those really due)."""
+    last_round = (
+        select(func.max(Pulse.round))
+        .where(Pulse.pairing_id == Pairing.id)
+        .correlate(Pairing)
+        .scalar_subquery()
+    )
+    return select(Pairing.id, Pairing.team_id, Pairing.activated_at, last_round).where(*_REVIEWED)
+
+
+def _up_for_review(session: Session, now: datetime, activated_before: datetime) -> list[int]:
+    """The ids of the pairings whose review round has come and not been asked, in id order. A pass that
+    finds none (most minutes) costs this query, not a read of every pairing with its people."""
+    every_days: dict[str, int] = {}
+    due = []
+    for pairing_id, team_id, activated_at, last_round in session.execute(
+        _rounds_asked(), {"activated_before": activated_before}
+    ):
+        if team_id not in every_days:
+            every_days[team_id] = program.load(session, team_id).health_review_days
+        if _review_round(now, activated_at, every_days[team_id]) > (last_round or 0):
+            due.append(pairing_id)
+    return sorted(due)
+
+
+def _review_round(now: datetime, activated_at: datetime, every_days: int) -> int:
+    """Which review a pairing activated at `activated_at` is up to (0: none yet)."""
+    return (now.date() - activated_at.date()).days // every_days
 
 
 class NewPulse(NamedTuple):
