@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import JSON, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -95,6 +95,14 @@ def insert_tuples_returning(
     # lock from its first insert on: the highest len(rows) ids are the rows just written.
     newest = select(table.c.id, *(table.c[name] for name in returned)).order_by(table.c.id.desc())
     return [tuple(r) for r in connection.execute(newest.limit(len(rows)))]
+
+
+def one_of(column: Any, name: str, dialect: str) -> Any:
+    """`column` is in the list bound as `name`: one array parameter on PostgreSQL (``= ANY``: the same
+    short SQL whatever the list's length), an expanding IN elsewhere. For statements built once."""
+    if dialect == "postgresql":
+        return column == func.any(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 ARRAY_CHUNK = 20000  # rows per PostgreSQL unnest insert

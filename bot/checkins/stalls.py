@@ -5,8 +5,10 @@ count.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -117,9 +119,17 @@ def _stall_anchor(pair: PlannedPair, pause_ended: date | None) -> datetime:
 
 
 def _last_pause_ends(session: Session, pairing_ids: list[int]) -> dict[int, date]:
-    rows = session.execute(
+    session.flush()
+    connection = session.connection()
+    rows = connection.execute(_pause_ends(connection.dialect.name), {"ids": pairing_ids})
+    return {pairing_id: until for pairing_id, until in rows if until is not None}
+
+
+@functools.cache
+def _pause_ends(dialect: str) -> Any:
+    """Each pairing's last pause end, for a chunk of pairings: built once (see ``bulk.one_of``)."""
+    return (
         select(CheckIn.pairing_id, func.max(CheckIn.scheduled_for))
-        .where(CheckIn.pairing_id.in_(pairing_ids), CheckIn.status == CheckinStatus.PAUSED)
+        .where(bulk.one_of(CheckIn.pairing_id, "ids", dialect), CheckIn.status == CheckinStatus.PAUSED)
         .group_by(CheckIn.pairing_id)
     )
-    return {pairing_id: until for pairing_id, until in rows if until is not None}
