@@ -54,8 +54,9 @@ P = TypeVar("P", bound=Planner)
 
 def shares_its_pass(planner: P) -> P:
     """Mark a planner whose pass several transactions may share: it reads pairings in chunks with
-    ``lock=True`` (SKIP LOCKED), so each lane plans the pairings it locked and skips the others', and what
-    it writes is unique per pairing and cycle, so a pairing is planned once whichever lane takes it."""
+    ``lock=True`` (SKIP LOCKED), so each lane plans the pairings it locked and skips the others', and all
+    it writes has a unique key (a check-in per pairing and cycle, a message per dedupe key), so a pairing
+    is planned once whichever lane takes it."""
     setattr(planner, _SHARED, True)
     return planner
 
