@@ -13,6 +13,8 @@ Modules:
 - `summaries`: what `/mentor summary` and App Home show someone (`VisibleSummary`), their own status, and
   their digest switch.
 - `digests`: the weekly digest planner: Monday 09:00 in each lead's time zone, text and chart queued.
+- `lead_facts`: a lead's cut of the workspace's facts, indexed once per digest pass (so a pass is linear in
+  the workspace, not leads × pairings).
 - `chart`: the digest's PNG of pairings by health over the last weeks.
 - `export`: the CSV of every pairing in a workspace, and uploading it into an admin's DM.
 """

@@ -22,6 +22,7 @@ from bot.messages.summaries import chart_title, digest_blocks, digest_text
 from bot.outbox import FileUpload, Kind, Message, Subject
 from bot.outbox import keys as outbox_keys
 from bot.oversight.chart import health_chart
+from bot.oversight.lead_facts import LeadFacts
 from bot.oversight.program_facts import leads_of_team, program_facts, teams_with_people, usergroup_assignments
 from bot.people import program_settings as program
 from bot.people.directory import display_name
@@ -69,7 +70,7 @@ def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
 
     Set-based over the leads: which digests exist, last week's figures, the org chart and the user groups
     are read once per workspace (not once per lead); each digest's figures come from one load of the
-    workspace's program facts.
+    workspace's program facts, cut per lead from one index (`bot.oversight.lead_facts`).
     """
     added = 0
     for team_id in teams_with_people(session):
@@ -103,17 +104,17 @@ def plan_digests(runtime: Runtime, session: Session, now: datetime) -> int:
         taken = outbox.existing_keys(session, [outbox_keys.digest(lead.id, week) for lead, _, week in due])
         due = [(lead, at, week) for lead, at, week in due if outbox_keys.digest(lead.id, week) not in taken]
         scopes = _lead_scopes(session, team_id, [lead for lead, _, _ in due])
-        facts: ProgramFacts | None = None
+        facts: LeadFacts | None = None
         drafts = []
         for lead, at, week in due:
             scope = scopes.get(lead.id)
             if scope is None:
                 continue
-            facts = facts or program_facts(session, team_id, now)
+            facts = facts or LeadFacts.of(program_facts(session, team_id, now))
             earlier = [w for w in weeks.get(lead.id, {}) if w < week]
             previous = weeks[lead.id][max(earlier)] if earlier else None
             with reading_in(person_language(lead, settings.language)):  # the lead's digest, in their language
-                drafts.append(_draft(lead, at, week, facts, scope, previous, now))
+                drafts.append(_draft(lead, at, week, facts.for_scope(scope), scope, previous, now))
         added += _queue_digests(session, drafts, now)
     return added
 
