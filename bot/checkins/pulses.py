@@ -74,13 +74,10 @@ def _ask(
     if not batch:
         return 0  # another lane or scheduler holds them
     # asked again under the lock: what another transaction asked since is not asked twice
-    asked = dict(
-        session.execute(
-            select(Pulse.pairing_id, func.max(Pulse.round))
-            .where(Pulse.pairing_id.in_([pair.id for pair in batch]))
-            .group_by(Pulse.pairing_id)
-        ).all()
-    )
+    session.flush()
+    connection = session.connection()
+    pairing_ids = [pair.id for pair in batch]
+    asked = dict(connection.execute(_last_rounds(connection.dialect.name), {"ids": pairing_ids}).all())
     pulses: list[NewPulse] = []
     asking: list[tuple[PlannedPair, Member]] = []
     for pair in batch:
@@ -111,6 +108,16 @@ def _ask(
             )
         )
     return outbox.enqueue_rows(session, rows)
+
+
+@functools.cache
+def _last_rounds(dialect: str) -> Any:
+    """Each pairing's last round asked, for a chunk of pairings: built once (see ``bulk.one_of``)."""
+    return (
+        select(Pulse.pairing_id, func.max(Pulse.round))
+        .where(bulk.one_of(Pulse.pairing_id, "ids", dialect))
+        .group_by(Pulse.pairing_id)
+    )
 
 
 @functools.cache
