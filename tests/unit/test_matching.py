@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from bot.rules.matching import repair
 from bot.rules.matching.columns import CopilotPool
 from bot.rules.matching.facts import (
     LIFETIME_RULES,
@@ -847,6 +848,23 @@ def test_a_round_proven_by_repricing_equals_an_exact_solve() -> None:
     timings: dict[str, float] = {}
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
     assert timings["repriced"] >= 1
+    _check_round(world, rules, result)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+
+
+@pytest.mark.parametrize(("requests", "volunteers", "seed"), [(1200, 300, 2), (2000, 600, 4), (3000, 700, 5)])
+def test_a_round_mended_near_its_new_pairs_equals_an_exact_solve(
+    requests: int, volunteers: int, seed: int, monkeypatch
+) -> None:
+    # Rounds this small reach most of their graph from the new pairs, so the repair is left to large
+    # ones; let it try every pass here, and the round must still be the optimum.
+    monkeypatch.setattr(repair, "MAX_SHARE", 1.0)
+    world = build_world(requests, volunteers, seed=seed, max_capacity=4)
+    rules = MatchRules(seed=seed)
+    timings: dict[str, float] = {}
+    result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
+    assert timings["repaired"] >= 1
     _check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
     assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
