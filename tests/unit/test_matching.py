@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from bot.rules.matching import repair
-from bot.rules.matching.columns import CopilotPool
+from bot.rules.matching.columns import CopilotPool, MenteeTable, history_keys
+from bot.rules.matching.explanations import explained_scores
 from bot.rules.matching.facts import (
     LIFETIME_RULES,
     BlockReason,
@@ -523,6 +524,40 @@ def test_a_perfect_match_scores_the_maximum_and_explains_every_part() -> None:
     assert score.part("topics").reason == "You both care about code review and public speaking."
     assert score.part("working_hours").reason == "Your working days line up completely (8 hours)."
     assert score.part("new_pair").reason == "You haven't been paired before."
+
+
+def test_many_pairs_explained_at_once_read_as_each_pair_alone() -> None:
+    # explained_scores puts each distinct part into words once for a whole round; every pair must
+    # still read exactly as score_match words it alone. Unknown teams and levels, loads and
+    # capacities vary, so pairs that differ only in one of them sit side by side.
+    world = build_world(300, 80, seed=11)
+    rng = np.random.default_rng(11)
+    mentees = [
+        replace(m, team=None if rng.random() < 0.2 else m.team, level=None if rng.random() < 0.2 else m.level)
+        for m in world.mentees
+    ]
+    volunteers = [
+        replace(
+            v,
+            team=None if rng.random() < 0.2 else v.team,
+            level=None if rng.random() < 0.1 else v.level,
+            capacity=int(rng.integers(0, 4)),
+            current_load=int(rng.integers(0, 3)),
+        )
+        for v in world.volunteers
+    ]
+    pool = CopilotPool.build(volunteers)
+    table = MenteeTable.build(mentees, pool)
+    m = np.repeat(np.arange(len(mentees)), len(volunteers))
+    v = np.tile(np.arange(len(volunteers)), len(mentees))
+    past = history_keys(world.history.past_pairs, table, pool)
+    together = explained_scores(table, m, pool, v, past, RULES)
+    assert len({id(score) for score in together}) < len(together) // 2  # shared, not one per pair
+    for i in rng.choice(m.size, size=1500, replace=False).tolist():
+        alone = score_match(mentees[m[i]], volunteers[v[i]], world.history, RULES)
+        assert together[i] == alone
+        assert type(together[i].total) is float
+        assert all(type(part.points) is float for part in together[i].parts)
 
 
 def test_score_parts_follow_the_facts() -> None:

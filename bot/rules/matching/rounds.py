@@ -49,9 +49,12 @@ copilot's list is cut, and every array handed to the solver is in a fixed order.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,6 +62,7 @@ from bot.rules.matching.candidates import NO_THRESHOLD, Scan, choose_thresholds,
 from bot.rules.matching.explanations import explained_scores
 from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, MenteeFacts, OrgChart
 from bot.rules.matching.pricing import price_out
+from bot.rules.matching.regions import REGIONAL_REQUESTS, regional_prices, second_core, time_zone_regions
 from bot.rules.matching.repair import repair_near
 from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.scoring import MATCH_BONUS, TIE_BITS, MatchScore, tie_break_key
@@ -88,12 +92,15 @@ IDLE_PER_COPILOT = 2
 # Before a re-solve, new prices for the same answer on the grown graph are sought for at most this many
 # rounds of solver.dual_prices (see solve_optimally).
 REPRICE_ROUNDS = 60
+# Rounds with at least this many open copilots list them on two threads.
+_THREADED_LISTS = 4096
 # Bits of a listing key (see _listing_key) that count a request's other listers.
 _LISTER_BITS = 20
 
 
-@dataclass(frozen=True)
-class ProposedPair:
+class ProposedPair(NamedTuple):
+    # A named tuple, not a frozen dataclass: a large round makes 44,000 of them, and the dataclass's
+    # __init__ took 0.19 s of it (as for scoring.ScorePart).
     request_id: int
     mentee_id: int
     volunteer_id: int
@@ -173,6 +180,35 @@ def _list(
     round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
 ) -> tuple[Pairs, np.ndarray]:
     """Scan open copilots ``bounds.copilots[who]`` (and ``team_rows`` by team) for ``wanted`` requests each."""
+    if who.size < _THREADED_LISTS:
+        return _list_part(round_input, wanted, who, team_rows)
+    # Two halves on two threads: the work is NumPy's, which lets go of the interpreter lock.
+    halves = [
+        (who[: who.size // 2], team_rows[: team_rows.size // 2]),
+        (who[who.size // 2 :], team_rows[team_rows.size // 2 :]),
+    ]
+    with ThreadPoolExecutor(2) as threads:
+        (first, first_cut), (second, second_cut) = threads.map(
+            lambda half: _list_part(round_input, wanted, *half), halves
+        )
+    # In (request, copilot) order, as one call would give them (ties keep that order downstream).
+    both = Pairs(
+        *(
+            np.concatenate([a, b])
+            for a, b in zip(
+                (first.mentee_rows, first.copilot_rows, first.values),
+                (second.mentee_rows, second.copilot_rows, second.values),
+                strict=True,
+            )
+        )
+    )
+    order = np.argsort(both.mentee_rows * len(round_input.pool) + both.copilot_rows, kind="stable")
+    return both.subset(order), np.concatenate([first_cut, second_cut])
+
+
+def _list_part(
+    round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
+) -> tuple[Pairs, np.ndarray]:
     pool, groups, bounds = round_input.pool, round_input.groups, round_input.bounds
     open_thresholds = choose_thresholds(groups, bounds, pool, wanted, who)
     listed, cut = scan(
@@ -309,12 +345,33 @@ def _repair(
     return graph, answer, prices
 
 
+def _priced(
+    round_input: RoundInput,
+    thresholds: np.ndarray,
+    known: Pairs,
+    duals: Duals,
+    per_copilot: np.ndarray,
+    shallow: np.ndarray,
+    timings: MutableMapping[str, float],
+) -> tuple[Pairs, np.ndarray, np.ndarray]:
+    """``known`` with what pricing scanned at these prices, every pair's reduced cost, and the improving ones."""
+    scanned = Pairs(
+        *round_input.evaluate_scan(price_out(round_input, thresholds, duals, per_copilot, shallow))
+    )
+    known = known.merge(scanned, len(round_input.pool))
+    reduced = known.values - duals.request[known.mentee_rows] - duals.copilot[known.copilot_rows]
+    timings["scored_by_pricing"] = timings.get("scored_by_pricing", 0) + scanned.values.size
+    return known, reduced, np.flatnonzero(reduced > 0)
+
+
 def solve_optimally(
     round_input: RoundInput,
     candidates: Candidates,
     timings: MutableMapping[str, float] | None = None,
     per_seat: int = CANDIDATES_PER_SEAT,
     extra: int = EXTRA_CANDIDATES,
+    regions: tuple[np.ndarray, np.ndarray] | None = None,
+    core: subprocess.Popen[bytes] | None = None,
 ) -> OptimalRound:
     """Solve, price out, add what could improve, repeat: returns only a round proven optimal.
 
@@ -340,6 +397,28 @@ def solve_optimally(
     )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
     passes, best_value, repriced = 0, -1, None
+    if regions is not None:
+        # A first pass by time-zone region: its prices only choose the pairs the first solve sees.
+        start = time.perf_counter()
+        duals = regional_prices(
+            graph.mentee_rows,
+            graph.copilot_rows,
+            graph.values,
+            *regions,
+            len(round_input.table.profiles),
+            remaining,
+            core,
+        )
+        middle = time.perf_counter()
+        known, reduced, better = _priced(
+            round_input, candidates.thresholds, known, duals, per_copilot, shallow, timings
+        )
+        pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
+        graph = graph.merge(known.subset(pick), len(pool))
+        solving = _solver_order(graph, round_input)
+        timings["solve"] = timings.get("solve", 0.0) + middle - start
+        timings["pricing"] = timings.get("pricing", 0.0) + time.perf_counter() - middle
+        timings["regions"] = int(regions[1].max()) + 1
     while True:
         start = time.perf_counter()
         if repriced is None:
@@ -358,17 +437,11 @@ def solve_optimally(
             timings["repriced"] = timings.get("repriced", 0) + 1
         check_duals(solving.mentee_rows, solving.copilot_rows, solving.values, chosen, duals, remaining)
         middle = time.perf_counter()
-        scanned = Pairs(
-            *round_input.evaluate_scan(
-                price_out(round_input, candidates.thresholds, duals, per_copilot, shallow)
-            )
+        known, reduced, better = _priced(
+            round_input, candidates.thresholds, known, duals, per_copilot, shallow, timings
         )
-        known = known.merge(scanned, len(pool))
-        reduced = known.values - duals.request[known.mentee_rows] - duals.copilot[known.copilot_rows]
-        better = np.flatnonzero(reduced > 0)
         timings["solve"] = timings.get("solve", 0.0) + middle - start
         timings["pricing"] = timings.get("pricing", 0.0) + time.perf_counter() - middle
-        timings["scored_by_pricing"] = timings.get("scored_by_pricing", 0) + scanned.values.size
         if better.size == 0:
             timings["passes"] = passes
             timings["final_graph_edges"] = solving.values.size
@@ -424,12 +497,15 @@ def assign_round(
     and the number of solver passes.
     """
     timings = timings if timings is not None else {}
-    start = time.perf_counter()
-    round_input = RoundInput.build(mentees, volunteers, org, history, rules)
-    candidates = candidate_graph(round_input)
-    timings["candidates"] = time.perf_counter() - start
-    timings["graph_edges"] = candidates.graph.values.size
-    best = solve_optimally(round_input, candidates, timings)
+    large = len(mentees) >= REGIONAL_REQUESTS
+    with second_core(large) as core:
+        start = time.perf_counter()
+        round_input = RoundInput.build(mentees, volunteers, org, history, rules)
+        candidates = candidate_graph(round_input)
+        timings["candidates"] = time.perf_counter() - start
+        timings["graph_edges"] = candidates.graph.values.size
+        regions = time_zone_regions(round_input.table.offset, round_input.pool.offset) if large else None
+        best = solve_optimally(round_input, candidates, timings, regions=regions, core=core)
     start = time.perf_counter()
     result = _round_result(
         round_input, best.graph.mentee_rows[best.chosen], best.graph.copilot_rows[best.chosen]
