@@ -47,8 +47,8 @@ except ImportError:  # pragma: no cover - an on-demand benchmark
     sys.exit("bench/compare_auction.py needs numba: pip install numba")
 
 from bot.rules.matching.facts import MatchRules
+from bot.rules.matching.listing import candidate_graph
 from bot.rules.matching.round_input import RoundInput
-from bot.rules.matching.rounds import candidate_graph
 from bot.rules.matching.solver import NotOptimal, best_assignment, check_duals, dual_prices
 from tests.matching_worlds import build_world
 

@@ -6,11 +6,23 @@ Shared by the matching tests (exactness against an independent solver) and bench
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.rules.matching.facts import CopilotFacts, MatchHistory, MenteeFacts, OrgChart
+from bot.rules.matching.facts import (
+    CopilotFacts,
+    MatchHistory,
+    MatchRules,
+    MenteeFacts,
+    OrgChart,
+    blocking_reason,
+)
+from bot.rules.matching.pairs import Pairs
+from bot.rules.matching.ranking import score_match
+from bot.rules.matching.round_input import RoundInput
+from bot.rules.matching.rounds import RoundResult
 
 TOPIC_COUNT = 200
 TOPIC_SKEW = 1.0  # Zipf exponent: the most popular topic is ~17% of all topic picks
@@ -129,3 +141,43 @@ def build_world(n_mentees: int, n_volunteers: int, seed: int = 7, max_capacity: 
         past_pairs=frozenset(pairs),
     )
     return World(mentees, volunteers, OrgChart(managers), history)
+
+
+# --- The exact reference the round is held to -------------------------------------------------
+
+
+def all_allowed_pairs(round_input: RoundInput) -> Pairs:
+    """Every allowed (request, copilot) pair with its value, by brute force over the cross product."""
+    n_m, n_v = len(round_input.table.profiles), len(round_input.pool)
+    m = np.repeat(np.arange(n_m), n_v)
+    v = np.tile(np.arange(n_v), n_m)
+    return Pairs(*round_input.evaluate(m, v))
+
+
+def exact_objective(round_input: RoundInput, pairs: Pairs) -> int:
+    """linear_sum_assignment on one column per free seat plus one 'no copilot' column per request."""
+    from scipy.optimize import linear_sum_assignment  # a test dependency; the benchmark needs only the worlds
+
+    remaining = round_input.pool.remaining
+    seat_start = np.concatenate([[0], np.cumsum(remaining)])
+    n_m, n_seats = len(round_input.table.profiles), int(seat_start[-1])
+    value = np.full((n_m, n_seats + n_m), -1e12)
+    value[np.arange(n_m), n_seats + np.arange(n_m)] = 0.0
+    for seat in range(int(remaining.max(initial=0))):
+        has = remaining[pairs.copilot_rows] > seat
+        value[pairs.mentee_rows[has], seat_start[pairs.copilot_rows[has]] + seat] = pairs.values[has]
+    rows, cols = linear_sum_assignment(value, maximize=True)
+    return round(value[rows, cols].sum())
+
+
+def check_round(world: World, rules: MatchRules, result: RoundResult) -> None:
+    """No hard rule or capacity broken, every score as score_match words it, every request accounted for."""
+    by_request = {m.request_id: m for m in world.mentees}
+    by_person = {v.person_id: v for v in world.volunteers}
+    for pair in result.pairs:
+        m, v = by_request[pair.request_id], by_person[pair.volunteer_id]
+        assert blocking_reason(m, v, world.org, world.history, rules) is None
+        assert pair.score == score_match(m, v, world.history, rules)
+    taken = Counter(p.volunteer_id for p in result.pairs)
+    assert all(count <= by_person[v].remaining_capacity for v, count in taken.items())
+    assert sorted([p.request_id for p in result.pairs] + list(result.unmatched)) == sorted(by_request)

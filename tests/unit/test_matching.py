@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -28,20 +27,14 @@ from bot.rules.matching.facts import (
     in_reporting_line,
     standing_reason,
 )
+from bot.rules.matching.listing import candidate_graph
+from bot.rules.matching.pairs import Pairs
 from bot.rules.matching.ranking import rank_candidates, score_match
-from bot.rules.matching.rounds import (
-    Pairs,
-    RoundInput,
-    RoundResult,
-    assign_round,
-    candidate_graph,
-    greedy_round,
-    reprice,
-    solve_optimally,
-)
+from bot.rules.matching.round_input import RoundInput
+from bot.rules.matching.rounds import RoundResult, assign_round, greedy_round, reprice, solve_optimally
 from bot.rules.matching.scoring import MATCH_BONUS, MAX_SCORE
 from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
-from tests.matching_worlds import World, build_world
+from tests.matching_worlds import all_allowed_pairs, build_world, check_round, exact_objective
 
 NO_HISTORY = MatchHistory()
 RULES = MatchRules()
@@ -812,41 +805,6 @@ def test_round_properties(world) -> None:
 # --- Exactness at scale: against an independent assignment solver --------------------------------
 
 
-def _all_allowed_pairs(round_input: RoundInput) -> Pairs:
-    """Every allowed (request, copilot) pair with its value, by brute force over the cross product."""
-    n_m, n_v = len(round_input.table.profiles), len(round_input.pool)
-    m = np.repeat(np.arange(n_m), n_v)
-    v = np.tile(np.arange(n_v), n_m)
-    return Pairs(*round_input.evaluate(m, v))
-
-
-def _exact_objective(round_input: RoundInput, pairs: Pairs) -> int:
-    """linear_sum_assignment on one column per free seat plus one 'no copilot' column per request."""
-    remaining = round_input.pool.remaining
-    seat_start = np.concatenate([[0], np.cumsum(remaining)])
-    n_m, n_seats = len(round_input.table.profiles), int(seat_start[-1])
-    value = np.full((n_m, n_seats + n_m), -1e12)
-    value[np.arange(n_m), n_seats + np.arange(n_m)] = 0.0
-    for seat in range(int(remaining.max(initial=0))):
-        has = remaining[pairs.copilot_rows] > seat
-        value[pairs.mentee_rows[has], seat_start[pairs.copilot_rows[has]] + seat] = pairs.values[has]
-    rows, cols = linear_sum_assignment(value, maximize=True)
-    return round(value[rows, cols].sum())
-
-
-def _check_round(world: World, rules: MatchRules, result: RoundResult) -> None:
-    """No hard rule or capacity broken, every score as score_match words it, every request accounted for."""
-    by_request = {m.request_id: m for m in world.mentees}
-    by_person = {v.person_id: v for v in world.volunteers}
-    for pair in result.pairs:
-        m, v = by_request[pair.request_id], by_person[pair.volunteer_id]
-        assert blocking_reason(m, v, world.org, world.history, rules) is None
-        assert pair.score == score_match(m, v, world.history, rules)
-    taken = Counter(p.volunteer_id for p in result.pairs)
-    assert all(count <= by_person[v].remaining_capacity for v, count in taken.items())
-    assert sorted([p.request_id for p in result.pairs] + list(result.unmatched)) == sorted(by_request)
-
-
 @pytest.mark.parametrize(
     ("requests", "volunteers", "seed", "max_capacity", "rules"),
     [
@@ -861,9 +819,9 @@ def test_round_equals_an_exact_solve_of_every_allowed_pairing(
 ) -> None:
     world = build_world(requests, volunteers, seed=seed, max_capacity=max_capacity)
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
-    _check_round(world, rules, result)
+    check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    everything = _all_allowed_pairs(round_input)
+    everything = all_allowed_pairs(round_input)
     # The brute-force pair list agrees with the one-pair rules on a sample.
     sample = np.random.default_rng(seed).choice(everything.values.size, size=300, replace=False)
     for i in sample.tolist():
@@ -871,7 +829,7 @@ def test_round_equals_an_exact_solve_of_every_allowed_pairing(
         v = world.volunteers[int(everything.copilot_rows[i])]
         assert blocking_reason(m, v, world.org, world.history, rules) is None
         assert everything.values[i] == round(score_match(m, v, world.history, rules).total * 100) + 10_000
-    assert round(result.objective * 100) == _exact_objective(round_input, everything)
+    assert round(result.objective * 100) == exact_objective(round_input, everything)
     assert result == assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 
@@ -883,9 +841,9 @@ def test_a_round_proven_by_repricing_equals_an_exact_solve() -> None:
     timings: dict[str, float] = {}
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
     assert timings["repriced"] >= 1
-    _check_round(world, rules, result)
+    check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
 
 
 @pytest.mark.parametrize(("requests", "volunteers", "seed"), [(1200, 300, 2), (2000, 600, 4), (3000, 700, 5)])
@@ -900,17 +858,17 @@ def test_a_round_mended_near_its_new_pairs_equals_an_exact_solve(
     timings: dict[str, float] = {}
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
     assert timings["repaired"] >= 1
-    _check_round(world, rules, result)
+    check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
 
 
 def test_the_certificate_finds_what_a_pruned_graph_misses() -> None:
     world = build_world(600, 150, seed=5, max_capacity=3)
     rules = MatchRules()
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    everything = _all_allowed_pairs(round_input)
-    exact = _exact_objective(round_input, everything)
+    everything = all_allowed_pairs(round_input)
+    exact = exact_objective(round_input, everything)
     # One request per copilot: the pruned graph alone is well short of the optimum ...
     pruned = candidate_graph(round_input, per_seat=0, extra=1)
     remaining = round_input.pool.remaining

@@ -7,11 +7,11 @@ import pytest
 
 from bot.rules.matching import far_solve, regions, rounds
 from bot.rules.matching.facts import MatchRules
+from bot.rules.matching.listing import candidate_graph
 from bot.rules.matching.regions import regional_prices, second_core, time_zone_regions
 from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.solver import best_assignment, dual_prices
-from tests.matching_worlds import ZONES, build_world
-from tests.unit.test_matching import _all_allowed_pairs, _check_round, _exact_objective
+from tests.matching_worlds import ZONES, all_allowed_pairs, build_world, check_round, exact_objective
 
 
 def test_the_clock_is_cut_at_its_widest_gaps_of_four_hours_or_more() -> None:
@@ -46,7 +46,7 @@ def test_people_spread_without_two_seams_make_one_region(offsets: list[int]) -> 
 def _regional_world():
     world = build_world(3000, 700, seed=5, max_capacity=4)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, MatchRules())
-    graph = rounds.candidate_graph(round_input).graph
+    graph = candidate_graph(round_input).graph
     split = time_zone_regions(round_input.table.offset, round_input.pool.offset)
     assert split is not None
     return round_input, graph, split
@@ -132,9 +132,9 @@ def test_a_round_priced_by_region_first_equals_an_exact_solve(
         world.mentees, world.volunteers, world.org, world.history, rules, timings=timings
     )
     assert timings["regions"] == 3
-    _check_round(world, rules, result)
+    check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == _exact_objective(round_input, _all_allowed_pairs(round_input))
+    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
     assert result == rounds.assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 

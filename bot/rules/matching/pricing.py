@@ -25,11 +25,16 @@ that pass with the dual check is the certificate that the round is optimal over 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from bot.rules.matching.candidates import Scan, choose_thresholds, scan, team_scan
 from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.solver import Duals
+
+# Pricing passes with at least this many copilots to scan run on two threads.
+_THREADED_PRICING = 2048
 
 
 def price_out(
@@ -60,12 +65,45 @@ def price_out(
         )
     shallow = np.maximum(price, shallow_thresholds[who])
     rows = round_input.available_rows
-    first, cut = scan(
+    teams = team_scan(groups, pool, rows[p[rows] < thresholds[rows]])
+    # Who already has an improving pair among those they may have for team reasons.
+    m, v, values = round_input.evaluate_scan(teams)
+    improving = np.zeros(len(pool), dtype=bool)
+    improving[v[values - u[m] - p[v] > 0]] = True
+    if who.size < _THREADED_PRICING:
+        return Scan.join(
+            [teams, _price_part(round_input, duals, entries, who, price, shallow, per_copilot, improving)]
+        )
+    # Two halves on two threads: the work is NumPy's, which lets go of the interpreter lock.
+    half = who.size // 2
+    parts = [(who[:half], price[:half], shallow[:half]), (who[half:], price[half:], shallow[half:])]
+    with ThreadPoolExecutor(2) as threads:
+        found = list(
+            threads.map(
+                lambda part: _price_part(round_input, duals, entries, *part, per_copilot, improving), parts
+            )
+        )
+    return Scan.join([teams, *found])
+
+
+def _price_part(
+    round_input: RoundInput,
+    duals: Duals,
+    entries: tuple[np.ndarray, np.ndarray],
+    who: np.ndarray,
+    price: np.ndarray,
+    shallow: np.ndarray,
+    per_copilot: np.ndarray,
+    improving_by_team: np.ndarray,
+) -> Scan:
+    """The shallow scan of copilots ``bounds.copilots[who]``, and the deep one of those it found nothing for."""
+    p, u = duals.copilot, duals.request
+    groups, bounds, pool = round_input.groups, round_input.bounds, round_input.pool
+    found, cut = scan(
         groups, bounds, pool, who, shallow, entries=entries, cap=per_copilot[bounds.copilots[who]]
     )
-    found = Scan.join([first, team_scan(groups, pool, rows[p[rows] < thresholds[rows]])])
     m, v, values = round_input.evaluate_scan(found)
-    improving = np.zeros(len(pool), dtype=bool)
+    improving = improving_by_team.copy()
     improving[v[values - u[m] - p[v] > 0]] = True
     deep = ((shallow > price) | (cut > price)) & ~improving[bounds.copilots[who]]
     if not deep.any():

@@ -52,20 +52,27 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from bot.rules.matching.candidates import NO_THRESHOLD, Scan, choose_thresholds, scan, team_scan
+from bot.rules.matching.candidates import choose_thresholds
 from bot.rules.matching.explanations import explained_scores
 from bot.rules.matching.facts import CopilotFacts, MatchHistory, MatchRules, MenteeFacts, OrgChart
+from bot.rules.matching.listing import (
+    CANDIDATES_PER_SEAT,
+    EXTRA_CANDIDATES,
+    Candidates,
+    candidate_graph,
+    solver_order,
+)
+from bot.rules.matching.pairs import Pairs, best_per_copilot
 from bot.rules.matching.pricing import price_out
 from bot.rules.matching.regions import REGIONAL_REQUESTS, regional_prices, second_core, time_zone_regions
 from bot.rules.matching.repair import repair_near
 from bot.rules.matching.round_input import RoundInput
-from bot.rules.matching.scoring import MATCH_BONUS, TIE_BITS, MatchScore, tie_break_key
+from bot.rules.matching.scoring import MATCH_BONUS, MatchScore
 from bot.rules.matching.solver import (
     Duals,
     NotOptimal,
@@ -75,10 +82,6 @@ from bot.rules.matching.solver import (
     proves_optimal,
 )
 
-# Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
-# means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
-CANDIDATES_PER_SEAT = 6
-EXTRA_CANDIDATES = 10
 # Each pricing pass adds to the graph up to this many times a copilot's list length of its most
 # improving pairs (partial pricing: see pricing.price_out).
 ADD_FACTOR = 4
@@ -92,10 +95,6 @@ IDLE_PER_COPILOT = 2
 # Before a re-solve, new prices for the same answer on the grown graph are sought for at most this many
 # rounds of solver.dual_prices (see solve_optimally).
 REPRICE_ROUNDS = 60
-# Rounds with at least this many open copilots list them on two threads.
-_THREADED_LISTS = 4096
-# Bits of a listing key (see _listing_key) that count a request's other listers.
-_LISTER_BITS = 20
 
 
 class ProposedPair(NamedTuple):
@@ -120,138 +119,6 @@ class RoundResult:
     def objective(self) -> float:
         """What assign_round maximises: total score plus MATCH_BONUS per pair."""
         return round(self.total_score + MATCH_BONUS * len(self.pairs), 2)
-
-
-@dataclass(frozen=True, eq=False)
-class Pairs:
-    """Scored allowed pairs as arrays (request row, copilot row, value = centipoints + match bonus)."""
-
-    mentee_rows: np.ndarray
-    copilot_rows: np.ndarray
-    values: np.ndarray
-
-    def subset(self, index: np.ndarray) -> Pairs:
-        return Pairs(self.mentee_rows[index], self.copilot_rows[index], self.values[index])
-
-    def merge(self, other: Pairs, n_copilots: int) -> Pairs:
-        """Both, once each, sorted by (request, copilot)."""
-        m = np.concatenate([self.mentee_rows, other.mentee_rows])
-        v = np.concatenate([self.copilot_rows, other.copilot_rows])
-        keys = m * n_copilots + v
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        first = order[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else order
-        return Pairs(m[first], v[first], np.concatenate([self.values, other.values])[first])
-
-
-@dataclass(frozen=True, eq=False)
-class Candidates:
-    graph: Pairs  # what the first solve sees, in the solver's order (see _solver_order)
-    known: Pairs  # every pair scored while listing: the graph and what was cut from it
-    thresholds: np.ndarray  # per copilot row: every allowed pair not in ``known`` is worth at most this
-
-
-def _solver_order(pairs: Pairs, round_input: RoundInput) -> Pairs:
-    """By request row, then best first with seeded ties: a fixed order, so a fixed answer."""
-    keys = tie_break_key(
-        round_input.rules.seed,
-        round_input.table.person_ids[pairs.mentee_rows],
-        round_input.pool.person_ids[pairs.copilot_rows],
-        pairs.values,
-    )
-    return pairs.subset(np.lexsort((-keys, pairs.mentee_rows)))
-
-
-def _best_per_copilot(pairs: Pairs, rank_key: np.ndarray, per_copilot: np.ndarray) -> np.ndarray:
-    """Indices of each copilot's best ``per_copilot`` pairs by ``rank_key`` (higher first)."""
-    # The same order as np.lexsort((-rank_key, copilot_rows)), in half the time: both sorts are stable,
-    # and the second, on copilot rows that fit 16 bits, is NumPy's radix sort.
-    order = np.argsort(-rank_key, kind="stable")
-    copilots = pairs.copilot_rows[order]
-    if copilots.size and int(copilots.max()) < 1 << 16:
-        copilots = copilots.astype(np.uint16)
-    order = order[np.argsort(copilots, kind="stable")]
-    ranked = pairs.copilot_rows[order]
-    rank = np.arange(ranked.size) - np.searchsorted(ranked, ranked)
-    return np.sort(order[rank < per_copilot[ranked]])
-
-
-def _list(
-    round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
-) -> tuple[Pairs, np.ndarray]:
-    """Scan open copilots ``bounds.copilots[who]`` (and ``team_rows`` by team) for ``wanted`` requests each."""
-    if who.size < _THREADED_LISTS:
-        return _list_part(round_input, wanted, who, team_rows)
-    # Two halves on two threads: the work is NumPy's, which lets go of the interpreter lock.
-    halves = [
-        (who[: who.size // 2], team_rows[: team_rows.size // 2]),
-        (who[who.size // 2 :], team_rows[team_rows.size // 2 :]),
-    ]
-    with ThreadPoolExecutor(2) as threads:
-        (first, first_cut), (second, second_cut) = threads.map(
-            lambda half: _list_part(round_input, wanted, *half), halves
-        )
-    # In (request, copilot) order, as one call would give them (ties keep that order downstream).
-    both = Pairs(
-        *(
-            np.concatenate([a, b])
-            for a, b in zip(
-                (first.mentee_rows, first.copilot_rows, first.values),
-                (second.mentee_rows, second.copilot_rows, second.values),
-                strict=True,
-            )
-        )
-    )
-    order = np.argsort(both.mentee_rows * len(round_input.pool) + both.copilot_rows, kind="stable")
-    return both.subset(order), np.concatenate([first_cut, second_cut])
-
-
-def _list_part(
-    round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
-) -> tuple[Pairs, np.ndarray]:
-    pool, groups, bounds = round_input.pool, round_input.groups, round_input.bounds
-    open_thresholds = choose_thresholds(groups, bounds, pool, wanted, who)
-    listed, cut = scan(
-        groups, bounds, pool, who, open_thresholds, round_input.rules.seed, cap=wanted[bounds.copilots[who]]
-    )
-    found = Scan.join([listed, team_scan(groups, pool, team_rows)])
-    return Pairs(*round_input.evaluate_scan(found)), np.maximum(open_thresholds, cut)
-
-
-def candidate_graph(
-    round_input: RoundInput, per_seat: int = CANDIDATES_PER_SEAT, extra: int = EXTRA_CANDIDATES
-) -> Candidates:
-    """Each copilot's best ``per_seat`` x free seats + ``extra`` listed requests."""
-    pool, bounds = round_input.pool, round_input.bounds
-    wanted = per_seat * pool.remaining + extra
-    known, open_thresholds = _list(
-        round_input, wanted, np.arange(bounds.copilots.size), round_input.available_rows
-    )
-    thresholds = np.full(len(pool), NO_THRESHOLD, dtype=np.int64)
-    thresholds[bounds.copilots] = open_thresholds
-    graph = known.subset(_best_per_copilot(known, _listing_key(round_input, known), wanted))
-    return Candidates(_solver_order(graph, round_input), known, thresholds)
-
-
-def _listing_key(round_input: RoundInput, known: Pairs) -> np.ndarray:
-    """Per pair, how a copilot ranks it for its list: value, then fewer other listers, then a seeded hash.
-
-    Scores tie a lot, so a copilot often cuts its list inside a crowd of equally good requests.
-    Those that many copilots listed are likely to be matched elsewhere; a copilot that kept only
-    those ends up with a worse mentee and a low price, and pricing then finds the requests it
-    should have listed (at 100,000 requests: 55,600 improving pairs after the first solve when
-    ties were cut by hash alone, 2,900 with this order).
-    """
-    listers = np.bincount(known.mentee_rows, minlength=len(round_input.table.profiles))
-    keys = tie_break_key(
-        round_input.rules.seed,
-        round_input.table.person_ids[known.mentee_rows],
-        round_input.pool.person_ids[known.copilot_rows],
-        known.values,
-    )
-    hashed = (keys & ((1 << TIE_BITS) - 1)) >> _LISTER_BITS
-    fewer = (1 << _LISTER_BITS) - 1 - np.minimum(listers[known.mentee_rows], (1 << _LISTER_BITS) - 1)
-    return (known.values.astype(np.int64) << TIE_BITS) | (fewer << (TIE_BITS - _LISTER_BITS)) | hashed
 
 
 def _round_result(round_input: RoundInput, m: np.ndarray, v: np.ndarray) -> RoundResult:
@@ -413,9 +280,9 @@ def solve_optimally(
         known, reduced, better = _priced(
             round_input, candidates.thresholds, known, duals, per_copilot, shallow, timings
         )
-        pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
+        pick = better[best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
         graph = graph.merge(known.subset(pick), len(pool))
-        solving = _solver_order(graph, round_input)
+        solving = solver_order(graph, round_input)
         timings["solve"] = timings.get("solve", 0.0) + middle - start
         timings["pricing"] = timings.get("pricing", 0.0) + time.perf_counter() - middle
         timings["regions"] = int(regions[1].max()) + 1
@@ -446,7 +313,7 @@ def solve_optimally(
             timings["passes"] = passes
             timings["final_graph_edges"] = solving.values.size
             return OptimalRound(solving, chosen, passes)
-        pick = better[_best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
+        pick = better[best_per_copilot(known.subset(better), reduced[better], ADD_FACTOR * per_copilot)]
         added = known.subset(pick)
         graph = graph.merge(added, len(pool))
         start = time.perf_counter()
@@ -465,7 +332,7 @@ def solve_optimally(
             continue
         value = int(solving.values[chosen].sum())
         if value <= best_value:
-            solving = _solver_order(graph, round_input)  # no progress near the answer: solve everything
+            solving = solver_order(graph, round_input)  # no progress near the answer: solve everything
         else:
             # Keep the edges near the answer and let pricing catch the rest.
             slack = duals.request[graph.mentee_rows] + duals.copilot[graph.copilot_rows] - graph.values
@@ -475,11 +342,9 @@ def solve_optimally(
             matched = np.zeros(len(round_input.table.profiles), dtype=bool)
             matched[solving.mentee_rows[chosen]] = True
             idle = close[~matched[graph.mentee_rows[close]]]
-            keep_idle = idle[
-                _best_per_copilot(graph.subset(idle), -slack[idle], remaining + IDLE_PER_COPILOT)
-            ]
+            keep_idle = idle[best_per_copilot(graph.subset(idle), -slack[idle], remaining + IDLE_PER_COPILOT)]
             near = graph.subset(np.union1d(close[matched[graph.mentee_rows[close]]], keep_idle))
-            solving = _solver_order(near.merge(solving.subset(chosen), len(pool)), round_input)
+            solving = solver_order(near.merge(solving.subset(chosen), len(pool)), round_input)
         best_value = max(best_value, value)
 
 
