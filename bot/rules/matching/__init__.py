@@ -10,7 +10,10 @@ that owns a name:
 * ``explanations``: every part of a score in plain words.
 * ``ranking``: ``score_match`` and ``rank_candidates`` for one request.
 * ``rounds``: ``assign_round`` (every open request at once, provably optimal) and the ``greedy_round``
-  baseline, built from ``candidates`` (bounded groups of requests per copilot), ``solver`` (OR-Tools
-  min-cost flow and its dual prices) and ``pricing`` (the optimality certificate).
+  baseline, built from ``listing`` (each copilot's list: the first graph), ``candidates`` (bounded
+  groups of requests per copilot), ``regions`` (a large round's first prices, by time-zone region,
+  with ``far_solve`` on a second core), ``solver`` (OR-Tools min-cost flow and its dual prices),
+  ``pricing`` (the optimality certificate) and ``repair`` (mending a round near its new pairs);
+  ``pairs`` holds the pair arrays they pass around.
 * ``columns``: the profiles as NumPy columns, shared by the modules above.
 """

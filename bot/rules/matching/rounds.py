@@ -4,46 +4,45 @@
 one copilot, a copilot takes at most ``capacity - current_load`` new mentees, and no hard rule is
 broken. It works by column generation:
 
-1. **Candidates** (``candidates``): each copilot lists the requests in its best-bounded groups until
-   it has CANDIDATES_PER_SEAT per free seat (+ EXTRA_CANDIDATES), scores them exactly and keeps the
-   best; what it did not list is known to be worth at most its threshold.
-2. **Solve** (``solver``): OR-Tools min-cost flow on that graph, then dual prices rebuilt from the
-   flow and checked exactly.
-3. **Price** (``pricing``): any allowed pair that could still improve the round is found, exactly
-   for pairs already scored and by bounding whole groups of requests per copilot for the rest. If
-   there are any they join the graph, and first ``reprice`` looks for other prices proving the same
-   answer on the grown graph (scores tie so much that one answer has many optimal prices, and the
-   last pairs found often beat only the prices, not the answer): if it finds them, step 3 runs again
-   without a solve; if not, step 2 runs again on the part of the graph near the current answer. The
-   last pass finding none, with prices checked exactly on every graph edge, is the certificate.
+1. **Candidates** (``listing``): each copilot lists the requests in its best-bounded groups until it
+   has CANDIDATES_PER_SEAT per free seat (+ EXTRA_CANDIDATES), scores them exactly and keeps the best,
+   the less-listed first among equals; what it did not list is known to be worth at most its threshold.
+2. **First prices by region** (``regions``, rounds of 20,000 requests and more whose people sit in
+   two or more time-zone regions): each region is solved on its own edges, the largest in a second
+   process, and pricing at those prices adds the pairs the first solve should see.
+3. **Solve** (``solver``): OR-Tools min-cost flow on the graph, then dual prices rebuilt from the flow
+   and checked exactly.
+4. **Price** (``pricing``): any allowed pair that could still improve the round is found, exactly for
+   pairs already scored and by bounding whole groups of requests per copilot for the rest. If there
+   are any they join the graph, and the cheapest of three ways settles the grown graph:
+   ``reprice`` looks for other prices proving the same answer (scores tie so much that one answer has
+   many optimal prices, and the pairs found often beat only the prices); else ``repair`` solves the
+   part of the graph near the new pairs and proves the result on the whole graph; else step 3 runs
+   again on the part of the graph near the current answer. The last pass finding none, with prices
+   checked exactly on every graph edge, is the certificate.
 
-Measured (bench/bench_matching.py, shared 2-core machine; old and new code interleaved, medians):
-10,000 requests x 2,000 volunteers in 0.79 s wall / 0.75 s CPU (0.84 / 0.80 before); 100,000 x 20,000
-in 19.5 s wall / 14.1 s CPU (23.9 / 16.1 before), 577 MB peak, four solves and one re-pricing instead of
-five solves. The 5 s target at that size is not met: each solve costs about 2 CPU-seconds in
-SimpleMinCostFlow (424,000 then ~350,000 edges), and it cannot be warm-started. What was measured
-and did not help is listed in ``solver``; the way forward is a solver that repairs the previous
-answer from its prices (OR-Tools returns a different one of the many equal optima each time, moving
-~26,000 of 44,000 requests, where the pairs that forced the re-solve touched 611 and then 81), and
-moves many prices at once (auction or cost scaling from the last prices at a small epsilon): one
-augmenting path at a time would search nearly the whole graph, as in a simulated pass (2% of the first
-graph held back) new pairs reach 96,500 of the 100,000 requests within 30 centipoints of reduced cost.
-That repair was then built and measured (``bench/compare_auction.py``, numba, on demand): an exact
-forward auction on the problem made square (each seat has a "room" bidder, so no seat ends empty at a
-positive price), certified by ``check_duals`` every time, but on the 424,000-edge first graph it takes
-3.0 CPU-s from scratch and 2.5 as a repair from its own prices with 2% of the edges held back,
-against the flow's 1.9 (10,000: 0.13 and 0.10 against 0.08). With 320,000 tight edges a repair moves
-prices almost everywhere, so starting from the last prices saves little. It is not used; numba is not
-a dependency. A quiet-machine run of this code after that: 10.6 s wall / 10.6 s CPU (median of 3),
-solve 6.7 s of it.
-Tried at 100,000 without gain (still four or five solves, or more): adding every improving pair,
-pricing every copilot down to its price, also growing the graph by near-improving pairs (within 1
-or 3 points: a graph twice the size), also each request's best 1 or 2 known pairs in the first
-graph, at most 2 or 3 edges per request in re-solves (21 and 12 smaller solves), a RESOLVE_SLACK_CAP
-of 30 or 100; at 10,000, CANDIDATES_PER_SEAT/EXTRA_CANDIDATES 3/5, 10/20, 16/30.
+Measured at 100,000 requests x 20,000 volunteers (bench/bench_matching.py, README "Benchmarks"): the
+round went from four whole solves (10.6 s on a quiet machine) to one, plus three regional ones and a
+repair. What each step bought, on one quiet-machine series: listing the less-listed of equal requests
+first cut the improving pairs after the first solve from 55,600 to 2,900 and the solves from four to
+two; repairing near the 120 pairs of the second pricing pass replaced a third solve (0.15 s against
+1.5 s); first prices by region replaced the first whole solve (about 0.6 s on two cores against 1.7 s);
+putting each distinct part of a score into words once cut the explanations from 0.55 s to 0.2 s.
+Tried and not kept: exact top-k lists (each copilot scanning down to its true best scores) made
+the first graph less diverse and the first solve worse (objective 8,512,300 against 8,671,473); a
+longer reach for the repair after the first solve (its 2,900 pairs touch half the graph within two
+steps); regions solved again after the whole solve (the regions' answer held 303 pairs across seams
+fixed and fell short); a slack-limited first whole solve after the regions (more passes); OR-Tools
+with ties perturbed away (slower: 2.3 against 1.8 s), or with one sink per region (no change). The
+solver holds the interpreter lock, and its time grows faster than the size of one connected problem:
+the first graph's edges within each of the seven UTC offsets take 2.7 s in one call and 0.84 s as
+seven. An exact compiled auction that repairs the previous answer from its prices
+(``bench/compare_auction.py``, numba, on demand) was measured earlier and was slower than the flow
+(2.55 against 1.87 CPU-s on the first graph), because 320,000 of its 424,000 edges are tight.
 
 Deterministic for a given input and rules.seed: equal values are ordered by a seeded hash when a
-copilot's list is cut, and every array handed to the solver is in a fixed order.
+copilot's list is cut, every array handed to the solver is in a fixed order, and the second process
+runs the same solver on the same arrays as this one would.
 ``greedy_round`` is the first-come-first-served baseline it is benchmarked against.
 """
 
@@ -362,14 +361,19 @@ def assign_round(
     and the number of solver passes.
     """
     timings = timings if timings is not None else {}
-    large = len(mentees) >= REGIONAL_REQUESTS
-    with second_core(large) as core:
-        start = time.perf_counter()
+    start = time.perf_counter()
+    regions = None
+    if len(mentees) >= REGIONAL_REQUESTS:
+        # Rows in the order of the profiles, as the round's table and pool have them.
+        regions = time_zone_regions(
+            np.fromiter((m.utc_offset_minutes for m in mentees), dtype=np.int64, count=len(mentees)),
+            np.fromiter((v.utc_offset_minutes for v in volunteers), dtype=np.int64, count=len(volunteers)),
+        )
+    with second_core(regions is not None) as core:
         round_input = RoundInput.build(mentees, volunteers, org, history, rules)
         candidates = candidate_graph(round_input)
         timings["candidates"] = time.perf_counter() - start
         timings["graph_edges"] = candidates.graph.values.size
-        regions = time_zone_regions(round_input.table.offset, round_input.pool.offset) if large else None
         best = solve_optimally(round_input, candidates, timings, regions=regions, core=core)
     start = time.perf_counter()
     result = _round_result(
