@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from bot.rules.matching import repair
+from bot.rules.matching import listing, pricing, repair
+from bot.rules.matching.candidates import choose_thresholds
 from bot.rules.matching.columns import CopilotPool, MenteeTable, history_keys
 from bot.rules.matching.explanations import explained_scores
 from bot.rules.matching.facts import (
@@ -861,6 +862,30 @@ def test_a_round_mended_near_its_new_pairs_equals_an_exact_solve(
     check_round(world, rules, result)
     round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
     assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
+
+
+def test_lists_and_pricing_on_two_threads_are_those_of_one(monkeypatch) -> None:
+    world = build_world(3000, 700, seed=5, max_capacity=4)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, RULES)
+    monkeypatch.setattr(listing, "_THREADED_LISTS", 10**9)
+    monkeypatch.setattr(pricing, "_THREADED_PRICING", 10**9)
+    one = candidate_graph(round_input)
+    one_round = solve_optimally(round_input, one)
+    monkeypatch.setattr(listing, "_THREADED_LISTS", 8)
+    monkeypatch.setattr(pricing, "_THREADED_PRICING", 8)
+    two = candidate_graph(round_input)
+    for a, b in ((one.graph, two.graph), (one.known, two.known)):
+        assert a.mentee_rows.tolist() == b.mentee_rows.tolist()
+        assert a.copilot_rows.tolist() == b.copilot_rows.tolist()
+        assert a.values.tolist() == b.values.tolist()
+    assert one.thresholds.tolist() == two.thresholds.tolist()
+    # The thresholds the listing chose are the ones pricing's shallow scans would choose.
+    everyone = np.arange(round_input.bounds.copilots.size)
+    chosen = choose_thresholds(round_input.groups, round_input.bounds, round_input.pool, one.wanted, everyone)
+    assert two.shallow.tolist() == chosen.tolist()
+    two_round = solve_optimally(round_input, two)
+    assert two_round.graph.values.tolist() == one_round.graph.values.tolist()
+    assert two_round.chosen.tolist() == one_round.chosen.tolist()
 
 
 def test_the_certificate_finds_what_a_pruned_graph_misses() -> None:

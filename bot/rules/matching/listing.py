@@ -27,6 +27,10 @@ class Candidates:
     graph: Pairs  # what the first solve sees, in the solver's order (see solver_order)
     known: Pairs  # every pair scored while listing: the graph and what was cut from it
     thresholds: np.ndarray  # per copilot row: every allowed pair not in ``known`` is worth at most this
+    wanted: np.ndarray  # per copilot row: how many requests its list holds at most
+    # per open copilot (bounds.copilots): the threshold whose better-bounded groups hold ``wanted``
+    # requests (candidates.choose_thresholds), which pricing's shallow scans use again
+    shallow: np.ndarray
 
 
 def solver_order(pairs: Pairs, round_input: RoundInput) -> Pairs:
@@ -42,7 +46,7 @@ def solver_order(pairs: Pairs, round_input: RoundInput) -> Pairs:
 
 def _list(
     round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
-) -> tuple[Pairs, np.ndarray]:
+) -> tuple[Pairs, np.ndarray, np.ndarray]:
     """Scan open copilots ``bounds.copilots[who]`` (and ``team_rows`` by team) for ``wanted`` requests each."""
     if who.size < _THREADED_LISTS:
         return _list_part(round_input, wanted, who, team_rows)
@@ -52,7 +56,7 @@ def _list(
         (who[who.size // 2 :], team_rows[team_rows.size // 2 :]),
     ]
     with ThreadPoolExecutor(2) as threads:
-        (first, first_cut), (second, second_cut) = threads.map(
+        (first, first_cut, first_shallow), (second, second_cut, second_shallow) = threads.map(
             lambda half: _list_part(round_input, wanted, *half), halves
         )
     # In (request, copilot) order, as one call would give them (ties keep that order downstream).
@@ -67,19 +71,23 @@ def _list(
         )
     )
     order = np.argsort(both.mentee_rows * len(round_input.pool) + both.copilot_rows, kind="stable")
-    return both.subset(order), np.concatenate([first_cut, second_cut])
+    return (
+        both.subset(order),
+        np.concatenate([first_cut, second_cut]),
+        np.concatenate([first_shallow, second_shallow]),
+    )
 
 
 def _list_part(
     round_input: RoundInput, wanted: np.ndarray, who: np.ndarray, team_rows: np.ndarray
-) -> tuple[Pairs, np.ndarray]:
+) -> tuple[Pairs, np.ndarray, np.ndarray]:
     pool, groups, bounds = round_input.pool, round_input.groups, round_input.bounds
     open_thresholds = choose_thresholds(groups, bounds, pool, wanted, who)
     listed, cut = scan(
         groups, bounds, pool, who, open_thresholds, round_input.rules.seed, cap=wanted[bounds.copilots[who]]
     )
     found = Scan.join([listed, team_scan(groups, pool, team_rows)])
-    return Pairs(*round_input.evaluate_scan(found)), np.maximum(open_thresholds, cut)
+    return Pairs(*round_input.evaluate_scan(found)), np.maximum(open_thresholds, cut), open_thresholds
 
 
 def candidate_graph(
@@ -88,13 +96,13 @@ def candidate_graph(
     """Each copilot's best ``per_seat`` x free seats + ``extra`` listed requests."""
     pool, bounds = round_input.pool, round_input.bounds
     wanted = per_seat * pool.remaining + extra
-    known, open_thresholds = _list(
+    known, open_thresholds, shallow = _list(
         round_input, wanted, np.arange(bounds.copilots.size), round_input.available_rows
     )
     thresholds = np.full(len(pool), NO_THRESHOLD, dtype=np.int64)
     thresholds[bounds.copilots] = open_thresholds
     graph = known.subset(best_per_copilot(known, _listing_key(round_input, known), wanted))
-    return Candidates(solver_order(graph, round_input), known, thresholds)
+    return Candidates(solver_order(graph, round_input), known, thresholds, wanted, shallow)
 
 
 def _listing_key(round_input: RoundInput, known: Pairs) -> np.ndarray:

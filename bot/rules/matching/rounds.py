@@ -257,10 +257,14 @@ def solve_optimally(
     per_copilot = per_seat * remaining + extra
     graph, known = candidates.graph, candidates.known
     bounds = round_input.bounds
-    # Each copilot's shallow pricing threshold depends only on per_copilot: computed once, not per pass.
-    shallow = choose_thresholds(
-        round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
-    )
+    # Each copilot's shallow pricing threshold depends only on per_copilot: computed once, not per
+    # pass, and already by the listing when it listed as many.
+    if np.array_equal(candidates.wanted, per_copilot):
+        shallow = candidates.shallow
+    else:
+        shallow = choose_thresholds(
+            round_input.groups, bounds, pool, per_copilot, np.arange(bounds.copilots.size)
+        )
     solving = graph  # what the solver sees: the whole graph, or after the first pass its part near the answer
     passes, best_value, repriced = 0, -1, None
     if regions is not None:
