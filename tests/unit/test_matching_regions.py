@@ -77,14 +77,14 @@ def test_the_second_process_prices_exactly_as_this_one() -> None:
     remaining, n = round_input.pool.remaining, len(round_input.table.profiles)
     args = (graph.mentee_rows, graph.copilot_rows, graph.values, by_request, by_copilot, n, remaining)
     here = regional_prices(*args)
-    with second_core(True) as core:
-        assert core is not None
-        far = regional_prices(*args, core=core)
-        assert core.poll() == 0  # it solved its region and left
+    core = far_solve.start()
+    assert core is not None
+    far = regional_prices(*args, core=core)
+    assert core.wait(timeout=30) == 0  # it solved its region and left
     assert (far.request == here.request).all() and (far.copilot == here.copilot).all()
 
 
-def test_a_second_process_that_dies_or_talks_nonsense_costs_time_not_the_round(monkeypatch) -> None:
+def test_a_second_process_that_dies_or_talks_nonsense_costs_time_not_the_round(monkeypatch, caplog) -> None:
     round_input, graph, (by_request, by_copilot) = _regional_world()
     remaining, n = round_input.pool.remaining, len(round_input.table.profiles)
     args = (graph.mentee_rows, graph.copilot_rows, graph.values, by_request, by_copilot, n, remaining)
@@ -96,9 +96,16 @@ def test_a_second_process_that_dies_or_talks_nonsense_costs_time_not_the_round(m
     after_death = regional_prices(*args, core=dead)
     assert (after_death.request == here.request).all() and (after_death.copilot == here.copilot).all()
     monkeypatch.setattr(far_solve, "answer", lambda process: np.array([10**9]))
-    with second_core(True) as core:
-        nonsense = regional_prices(*args, core=core)
+    talker = far_solve.start()
+    try:
+        nonsense = regional_prices(*args, core=talker)
+    finally:
+        far_solve.stop(talker)
     assert (nonsense.request == here.request).all() and (nonsense.copilot == here.copilot).all()
+    assert [r.getMessage() for r in caplog.records if r.name == regions.__name__] == [
+        "the second process is gone; its region is solved here",
+        "the second process failed; its region is solved here",
+    ]
 
 
 def test_far_solve_answers_as_the_solver_does() -> None:
@@ -114,9 +121,16 @@ def test_far_solve_answers_as_the_solver_does() -> None:
     assert far_solve.answer(process).tolist() == best_assignment(m, v, values, remaining).tolist()
 
 
-def test_no_second_process_unless_wanted() -> None:
+def test_a_second_process_only_when_wanted_and_there_is_a_second_core(monkeypatch) -> None:
     with second_core(False) as core:
         assert core is None
+    monkeypatch.setattr(regions.os, "cpu_count", lambda: 1)
+    with second_core(True) as core:
+        assert core is None
+    monkeypatch.setattr(regions.os, "cpu_count", lambda: 2)
+    with second_core(True) as core:
+        assert core is not None and core.poll() is None
+    assert core.poll() is not None  # stopped when the round is over
 
 
 @pytest.mark.parametrize(("requests", "volunteers", "seed"), [(1200, 300, 2), (3000, 700, 5)])

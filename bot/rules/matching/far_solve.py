@@ -22,8 +22,7 @@ def start() -> subprocess.Popen[bytes] | None:
         return subprocess.Popen(
             [sys.executable, "-m", __name__],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,  # its stderr is ours: a failure's traceback reaches the log
         )
     except OSError:
         return None

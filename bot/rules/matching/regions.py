@@ -21,6 +21,7 @@ is solved as one problem, as before.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ import numpy as np
 from bot.rules.matching import far_solve
 from bot.rules.matching.facts import MINUTES_PER_DAY
 from bot.rules.matching.solver import Duals, best_assignment, dual_prices
+
+log = logging.getLogger(__name__)
 
 SEAM_MINUTES = 4 * 60
 MAX_REGIONS = 3
@@ -101,6 +104,7 @@ def regional_prices(
     if far is not None:
         edges = parts[0]
         if not far_solve.send(far, mentee_rows[edges], copilot_rows[edges], values[edges], remaining):
+            log.warning("the second process is gone; its region is solved here")
             far = None
     for k, edges in enumerate(parts):
         if k > 0 or far is None:
@@ -112,6 +116,7 @@ def regional_prices(
         if valid:
             answers[0] = chosen
         else:
+            log.warning("the second process failed; its region is solved here")
             edges = parts[0]
             answers[0] = best_assignment(mentee_rows[edges], copilot_rows[edges], values[edges], remaining)
     for k, edges in enumerate(parts):
