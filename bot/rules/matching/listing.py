@@ -15,7 +15,7 @@ from bot.rules.matching.scoring import TIE_BITS, tie_break_key
 # Each copilot lists this many requests per free seat, plus EXTRA_CANDIDATES, before solving. More
 # means fewer pricing passes but a bigger graph for the solver (see bench/bench_matching.py).
 CANDIDATES_PER_SEAT = 6
-EXTRA_CANDIDATES = 10
+EXTRA_CANDIDATES = 8
 # Rounds with at least this many open copilots list them on two threads.
 _THREADED_LISTS = 4096
 # Bits of a listing key (see _listing_key) that count a request's other listers.
