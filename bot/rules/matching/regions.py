@@ -1,7 +1,7 @@
 """A large round's first prices, found one time-zone region at a time, on both cores.
 
 OR-Tools' min-cost flow takes far longer than linearly in the size of one connected problem. At
-100,000 requests the 424,000-edge first graph takes 1.8 s as one problem and 1.15 s as its three
+100,000 requests a 424,000-edge first graph takes 1.8 s as one problem and 1.15 s as its three
 time-zone regions solved one after the other, or 0.64 s with the largest region solved in a
 second process meanwhile (``far_solve``: the solver holds the interpreter lock, so a thread
 would not help).

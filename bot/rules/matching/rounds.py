@@ -22,12 +22,14 @@ broken. It works by column generation:
    checked exactly on every graph edge, is the certificate.
 
 Measured at 100,000 requests x 20,000 volunteers (bench/bench_matching.py, README "Benchmarks"): the
-round went from four whole solves (10.6 s on a quiet machine) to one, plus three regional ones and a
-repair. What each step bought, on one quiet-machine series: listing the less-listed of equal requests
-first cut the improving pairs after the first solve from 55,600 to 2,900 and the solves from four to
-two; repairing near the 120 pairs of the second pricing pass replaced a third solve (0.15 s against
-1.5 s); first prices by region replaced the first whole solve (about 0.6 s on two cores against 1.7 s);
-putting each distinct part of a score into words once cut the explanations from 0.55 s to 0.2 s.
+round went from four whole solves (10.4-10.6 s) to one, plus three regional solves and a repair (4.4-4.7 s,
+2.3x, same objective). What each step bought, on one quiet-machine series: listing the less-listed of
+equal requests first cut the improving pairs after the first solve from 55,600 to 2,900 and the solves
+from four to two; repairing near the 120 pairs of the second pricing pass replaced a third solve
+(0.15 s against 1.5 s); first prices by region replaced the first whole solve (about 0.6 s on two cores
+against 1.7 s); putting each distinct part of a score into words once cut the explanations from 0.55 s
+to 0.2 s; with the regions' prices, 8 extra candidates per copilot instead of 10 made a smaller graph
+that needs no more passes (0.4 s; at 4 a second whole solve comes back).
 Tried and not kept: exact top-k lists (each copilot scanning down to its true best scores) made
 the first graph less diverse and the first solve worse (objective 8,512,300 against 8,671,473); a
 longer reach for the repair after the first solve (its 2,900 pairs touch half the graph within two
