@@ -181,3 +181,10 @@ def check_round(world: World, rules: MatchRules, result: RoundResult) -> None:
     taken = Counter(p.volunteer_id for p in result.pairs)
     assert all(count <= by_person[v].remaining_capacity for v, count in taken.items())
     assert sorted([p.request_id for p in result.pairs] + list(result.unmatched)) == sorted(by_request)
+
+
+def check_exact_round(world: World, rules: MatchRules, result: RoundResult) -> None:
+    """check_round, and the round's objective is the exact optimum over every allowed pairing."""
+    check_round(world, rules, result)
+    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
+    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))

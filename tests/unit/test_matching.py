@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from bot.rules.matching import listing, pricing, repair
+from bot.rules.matching import listing, pricing, repair, rounds
 from bot.rules.matching.candidates import choose_thresholds
 from bot.rules.matching.columns import CopilotPool, MenteeTable, history_keys
 from bot.rules.matching.explanations import explained_scores
@@ -35,7 +35,13 @@ from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.rounds import RoundResult, assign_round, greedy_round, reprice, solve_optimally
 from bot.rules.matching.scoring import MATCH_BONUS, MAX_SCORE
 from bot.rules.matching.solver import best_assignment, check_duals, dual_prices
-from tests.matching_worlds import all_allowed_pairs, build_world, check_round, exact_objective
+from tests.matching_worlds import (
+    all_allowed_pairs,
+    build_world,
+    check_exact_round,
+    check_round,
+    exact_objective,
+)
 
 NO_HISTORY = MatchHistory()
 RULES = MatchRules()
@@ -842,26 +848,35 @@ def test_a_round_proven_by_repricing_equals_an_exact_solve() -> None:
     timings: dict[str, float] = {}
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
     assert timings["repriced"] >= 1
-    check_round(world, rules, result)
-    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
+    check_exact_round(world, rules, result)
 
 
-@pytest.mark.parametrize(("requests", "volunteers", "seed"), [(1200, 300, 2), (2000, 600, 4), (3000, 700, 5)])
-def test_a_round_mended_near_its_new_pairs_equals_an_exact_solve(
-    requests: int, volunteers: int, seed: int, monkeypatch
+@pytest.mark.parametrize(
+    ("shortcut", "requests", "volunteers", "seed"),
+    [
+        ("repaired", 1200, 300, 2),
+        ("repaired", 2000, 600, 4),
+        ("repaired", 3000, 700, 5),
+        ("regions", 1200, 300, 2),
+        ("regions", 3000, 700, 5),
+    ],
+)
+def test_a_round_taking_a_shortcut_still_equals_an_exact_solve(
+    shortcut: str, requests: int, volunteers: int, seed: int, monkeypatch
 ) -> None:
-    # Rounds this small reach most of their graph from the new pairs, so the repair is left to large
-    # ones; let it try every pass here, and the round must still be the optimum.
-    monkeypatch.setattr(repair, "MAX_SHARE", 1.0)
+    # Rounds this small take neither shortcut on their own: their new pairs reach most of the graph,
+    # and regions wait for 20,000 requests. Here every pass may repair, or every round starts by region.
+    if shortcut == "repaired":
+        monkeypatch.setattr(repair, "MAX_SHARE", 1.0)
+    else:
+        monkeypatch.setattr(rounds, "REGIONAL_REQUESTS", 0)
     world = build_world(requests, volunteers, seed=seed, max_capacity=4)
     rules = MatchRules(seed=seed)
     timings: dict[str, float] = {}
     result = assign_round(world.mentees, world.volunteers, world.org, world.history, rules, timings=timings)
-    assert timings["repaired"] >= 1
-    check_round(world, rules, result)
-    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
+    assert timings[shortcut] >= 1
+    check_exact_round(world, rules, result)
+    assert result == assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 
 def test_lists_and_pricing_on_two_threads_are_those_of_one(monkeypatch) -> None:

@@ -10,8 +10,8 @@ from bot.rules.matching.facts import MatchRules
 from bot.rules.matching.listing import candidate_graph
 from bot.rules.matching.regions import regional_prices, second_core, time_zone_regions
 from bot.rules.matching.round_input import RoundInput
-from bot.rules.matching.solver import best_assignment, dual_prices
-from tests.matching_worlds import ZONES, all_allowed_pairs, build_world, check_round, exact_objective
+from bot.rules.matching.solver import Duals, best_assignment, dual_prices
+from tests.matching_worlds import ZONES, build_world
 
 
 def test_the_clock_is_cut_at_its_widest_gaps_of_four_hours_or_more() -> None:
@@ -72,11 +72,16 @@ def test_each_region_is_priced_as_its_own_round() -> None:
     assert (duals.request[outside_only] == 0).all()
 
 
-def test_the_second_process_prices_exactly_as_this_one() -> None:
+def _priced_here() -> tuple[tuple, Duals]:
+    """regional_prices' arguments for a world of three regions, and its prices solved in this process."""
     round_input, graph, (by_request, by_copilot) = _regional_world()
     remaining, n = round_input.pool.remaining, len(round_input.table.profiles)
     args = (graph.mentee_rows, graph.copilot_rows, graph.values, by_request, by_copilot, n, remaining)
-    here = regional_prices(*args)
+    return args, regional_prices(*args)
+
+
+def test_the_second_process_prices_exactly_as_this_one() -> None:
+    args, here = _priced_here()
     core = far_solve.start()
     assert core is not None
     far = regional_prices(*args, core=core)
@@ -85,10 +90,7 @@ def test_the_second_process_prices_exactly_as_this_one() -> None:
 
 
 def test_a_second_process_that_dies_or_talks_nonsense_costs_time_not_the_round(monkeypatch, caplog) -> None:
-    round_input, graph, (by_request, by_copilot) = _regional_world()
-    remaining, n = round_input.pool.remaining, len(round_input.table.profiles)
-    args = (graph.mentee_rows, graph.copilot_rows, graph.values, by_request, by_copilot, n, remaining)
-    here = regional_prices(*args)
+    args, here = _priced_here()
     dead = far_solve.start()
     assert dead is not None
     dead.kill()
@@ -131,25 +133,6 @@ def test_a_second_process_only_when_wanted_and_there_is_a_second_core(monkeypatc
     with second_core(True) as core:
         assert core is not None and core.poll() is None
     assert core.poll() is not None  # stopped when the round is over
-
-
-@pytest.mark.parametrize(("requests", "volunteers", "seed"), [(1200, 300, 2), (3000, 700, 5)])
-def test_a_round_priced_by_region_first_equals_an_exact_solve(
-    requests: int, volunteers: int, seed: int, monkeypatch
-) -> None:
-    # Regions are for rounds of 20,000 requests and more; here every round starts by region.
-    monkeypatch.setattr(rounds, "REGIONAL_REQUESTS", 0)
-    world = build_world(requests, volunteers, seed=seed, max_capacity=4)
-    rules = MatchRules(seed=seed)
-    timings: dict[str, float] = {}
-    result = rounds.assign_round(
-        world.mentees, world.volunteers, world.org, world.history, rules, timings=timings
-    )
-    assert timings["regions"] == 3
-    check_round(world, rules, result)
-    round_input = RoundInput.build(world.mentees, world.volunteers, world.org, world.history, rules)
-    assert round(result.objective * 100) == exact_objective(round_input, all_allowed_pairs(round_input))
-    assert result == rounds.assign_round(world.mentees, world.volunteers, world.org, world.history, rules)
 
 
 def test_regions_wait_for_a_large_round() -> None:
