@@ -250,8 +250,11 @@ def solve_optimally(
     on one has slack at most the gain of the new edges on it. Whatever such a re-solve leaves out is
     still priced, so correctness never rests on it; and a pass that does not raise the objective
     makes the next one solve the whole graph, so the loop cannot cycle and ends. Before a re-solve,
-    ``reprice`` may prove the same answer on the grown graph instead (the graph still grows, so
-    this too ends). The pass whose pricing finds nothing is the certificate.
+    ``reprice`` may prove the same answer on the grown graph instead, and then ``repair`` a better
+    answer found near the new pairs (the graph still grows, so this too ends). With ``regions``
+    (``regions.time_zone_regions``), a first pass prices the round region by region, the largest on
+    ``core`` (a ``far_solve`` process), before the first whole solve. The pass whose pricing finds
+    nothing is the certificate.
     """
     timings = timings if timings is not None else {}
     pool = round_input.pool
