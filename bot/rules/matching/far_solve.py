@@ -18,6 +18,8 @@ import numpy as np
 
 def start() -> subprocess.Popen[bytes] | None:
     """The second process, loading the solver while the caller goes on; None if it cannot start."""
+    if not sys.executable:  # an embedded interpreter that cannot name itself
+        return None
     try:
         return subprocess.Popen(
             [sys.executable, "-m", __name__],
