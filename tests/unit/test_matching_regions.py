@@ -97,15 +97,18 @@ def test_a_second_process_that_dies_or_talks_nonsense_costs_time_not_the_round(m
     dead.wait()
     after_death = regional_prices(*args, core=dead)
     assert (after_death.request == here.request).all() and (after_death.copilot == here.copilot).all()
-    monkeypatch.setattr(far_solve, "answer", lambda process: np.array([10**9]))
-    talker = far_solve.start()
-    try:
-        nonsense = regional_prices(*args, core=talker)
-    finally:
-        far_solve.stop(talker)
-    assert (nonsense.request == here.request).all() and (nonsense.copilot == here.copilot).all()
+    # Out of range, and in range but not the region's best answer (no prices prove it).
+    for nonsense in (np.array([10**9]), np.array([0])):
+        monkeypatch.setattr(far_solve, "answer", lambda process, said=nonsense: said)
+        talker = far_solve.start()
+        try:
+            priced = regional_prices(*args, core=talker)
+        finally:
+            far_solve.stop(talker)
+        assert (priced.request == here.request).all() and (priced.copilot == here.copilot).all()
     assert [r.getMessage() for r in caplog.records if r.name == regions.__name__] == [
         "the second process is gone; its region is solved here",
+        "the second process failed; its region is solved here",
         "the second process failed; its region is solved here",
     ]
 

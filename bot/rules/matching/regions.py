@@ -31,7 +31,7 @@ import numpy as np
 
 from bot.rules.matching import far_solve
 from bot.rules.matching.facts import MINUTES_PER_DAY
-from bot.rules.matching.solver import Duals, best_assignment, dual_prices
+from bot.rules.matching.solver import Duals, NotOptimal, best_assignment, dual_prices
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,22 @@ def second_core(wanted: bool) -> Iterator[subprocess.Popen[bytes] | None]:
         far_solve.stop(process)
 
 
+def _proven(
+    m: np.ndarray,
+    v: np.ndarray,
+    values: np.ndarray,
+    answer: np.ndarray | None,
+    n_requests: int,
+    remaining: np.ndarray,
+) -> Duals | None:
+    if answer is None:
+        return None
+    try:
+        return dual_prices(m, v, values, answer, n_requests, remaining)
+    except NotOptimal:
+        return None
+
+
 def regional_prices(
     mentee_rows: np.ndarray,
     copilot_rows: np.ndarray,
@@ -111,17 +127,18 @@ def regional_prices(
             answers[k] = best_assignment(mentee_rows[edges], copilot_rows[edges], values[edges], remaining)
     if far is not None:
         chosen = far_solve.answer(far)
-        # A second process that died or answered nonsense costs time, never the round.
         valid = chosen is not None and chosen.ndim == 1 and ((chosen >= 0) & (chosen < parts[0].size)).all()
         if valid:
             answers[0] = chosen
-        else:
-            log.warning("the second process failed; its region is solved here")
-            edges = parts[0]
-            answers[0] = best_assignment(mentee_rows[edges], copilot_rows[edges], values[edges], remaining)
     for k, edges in enumerate(parts):
         m, v = mentee_rows[edges], copilot_rows[edges]
-        prices = dual_prices(m, v, values[edges], answers[k], n_requests, remaining)
+        prices = _proven(m, v, values[edges], answers.get(k), n_requests, remaining)
+        if prices is None:
+            # Only the second process's answer can be missing or wrong: it died or answered nonsense,
+            # which costs time here, never the round.
+            log.warning("the second process failed; its region is solved here")
+            answer = best_assignment(m, v, values[edges], remaining)
+            prices = dual_prices(m, v, values[edges], answer, n_requests, remaining)
         u[m] = prices.request[m]
         p[v] = prices.copilot[v]
     return Duals(u, p)
