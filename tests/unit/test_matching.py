@@ -865,7 +865,7 @@ def test_a_round_taking_a_shortcut_still_equals_an_exact_solve(
     shortcut: str, requests: int, volunteers: int, seed: int, monkeypatch
 ) -> None:
     # Rounds this small take neither shortcut on their own: their new pairs reach most of the graph,
-    # and regions wait for 20,000 requests. Here every pass may repair, or every round starts by region.
+    # and regions wait for 30,000 requests. Here every pass may repair, or every round starts by region.
     if shortcut == "repaired":
         monkeypatch.setattr(repair, "MAX_SHARE", 1.0)
     else:

@@ -139,4 +139,4 @@ def test_a_second_process_only_when_wanted_and_there_is_a_second_core(monkeypatc
 
 
 def test_regions_wait_for_a_large_round() -> None:
-    assert regions.REGIONAL_REQUESTS == rounds.REGIONAL_REQUESTS == 20_000
+    assert regions.REGIONAL_REQUESTS == rounds.REGIONAL_REQUESTS == 30_000

@@ -7,7 +7,7 @@ broken. It works by column generation:
 1. **Candidates** (``listing``): each copilot lists the requests in its best-bounded groups until it
    has CANDIDATES_PER_SEAT per free seat (+ EXTRA_CANDIDATES), scores them exactly and keeps the best,
    the less-listed first among equals; what it did not list is known to be worth at most its threshold.
-2. **First prices by region** (``regions``, rounds of 20,000 requests and more whose people sit in
+2. **First prices by region** (``regions``, rounds of 30,000 requests and more whose people sit in
    two or more time-zone regions): each region is solved on its own edges, the largest in a second
    process, and pricing at those prices adds the pairs the first solve should see.
 3. **Solve** (``solver``): OR-Tools min-cost flow on the graph, then dual prices rebuilt from the flow
