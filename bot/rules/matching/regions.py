@@ -31,7 +31,7 @@ import numpy as np
 
 from bot.rules.matching import far_solve
 from bot.rules.matching.facts import MINUTES_PER_DAY
-from bot.rules.matching.solver import Duals, NotOptimal, best_assignment, dual_prices
+from bot.rules.matching.solver import Duals, best_assignment, dual_prices, proving_prices
 
 log = logging.getLogger(__name__)
 
@@ -78,22 +78,6 @@ def second_core(wanted: bool) -> Iterator[subprocess.Popen[bytes] | None]:
         far_solve.stop(process)
 
 
-def _proven(
-    m: np.ndarray,
-    v: np.ndarray,
-    values: np.ndarray,
-    answer: np.ndarray | None,
-    n_requests: int,
-    remaining: np.ndarray,
-) -> Duals | None:
-    if answer is None:
-        return None
-    try:
-        return dual_prices(m, v, values, answer, n_requests, remaining)
-    except NotOptimal:
-        return None
-
-
 def regional_prices(
     mentee_rows: np.ndarray,
     copilot_rows: np.ndarray,
@@ -134,7 +118,10 @@ def regional_prices(
             answers[0] = chosen
     for k, edges in enumerate(parts):
         m, v = mentee_rows[edges], copilot_rows[edges]
-        prices = _proven(m, v, values[edges], answers.get(k), n_requests, remaining)
+        answer = answers.get(k)
+        prices = (
+            None if answer is None else proving_prices(m, v, values[edges], answer, n_requests, remaining)
+        )
         if prices is None:
             # Only the second process's answer can be missing or wrong: it died or answered nonsense,
             # which costs time here, never the round.

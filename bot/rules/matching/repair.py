@@ -9,7 +9,7 @@ whose slack is at most ``limit``, and the answer's own edges), holds everything 
 and solves that part alone with the seats it has left.
 
 Its answer is used only when dual prices on the whole graph prove it optimal there
-(``solver.dual_prices`` and ``proves_optimal``): a path that leaves the region costs a wasted
+(``solver.proving_prices``): a path that leaves the region costs a wasted
 attempt, never a worse round. A region that would hold more than MAX_SHARE of the graph's requests
 is not tried (the first pass's new pairs usually reach half the graph in two steps), since solving
 most of the graph locally costs as much as solving all of it.
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.rules.matching.solver import Duals, NotOptimal, best_assignment, dual_prices, proves_optimal
+from bot.rules.matching.solver import Duals, best_assignment, proving_prices
 
 # Steps tried in turn, each only if the region it reaches is small enough.
 HOPS = (3, 6)
@@ -90,12 +90,7 @@ def repair_near(
         seats = np.maximum(remaining - np.bincount(graph_v[held], minlength=n_copilots), 0)
         local = best_assignment(graph_m[inside], graph_v[inside], values[inside], seats)
         answer = np.sort(np.concatenate([held, inside[local]]))
-        try:
-            prices = dual_prices(
-                graph_m, graph_v, values, answer, n_requests, remaining, max_rounds=PRICE_ROUNDS
-            )
-        except NotOptimal:
-            continue
-        if proves_optimal(graph_m, graph_v, values, answer, prices, remaining):
+        prices = proving_prices(graph_m, graph_v, values, answer, n_requests, remaining, PRICE_ROUNDS)
+        if prices is not None:
             return answer, prices
     return None

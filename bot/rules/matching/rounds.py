@@ -76,11 +76,10 @@ from bot.rules.matching.round_input import RoundInput
 from bot.rules.matching.scoring import MATCH_BONUS, MatchScore
 from bot.rules.matching.solver import (
     Duals,
-    NotOptimal,
     best_assignment,
     check_duals,
     dual_prices,
-    proves_optimal,
+    proving_prices,
 )
 
 # Each pricing pass adds to the graph up to this many times a copilot's list length of its most
@@ -159,28 +158,26 @@ def reprice(
     on the grown graph then replaces a whole re-solve. None when the answer is not optimal there
     or the prices do not settle within REPRICE_ROUNDS.
     """
-    n_copilots = remaining.size
-    grown = solving.merge(added, n_copilots)
-    keys = grown.mentee_rows * n_copilots + grown.copilot_rows
-    chosen_keys = solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen]
-    grown_chosen = np.searchsorted(keys, chosen_keys)
-    try:
-        duals = dual_prices(
-            grown.mentee_rows,
-            grown.copilot_rows,
-            grown.values,
-            grown_chosen,
-            n_requests,
-            remaining,
-            max_rounds=REPRICE_ROUNDS,
-        )
-    except NotOptimal:
-        return None
-    if not proves_optimal(
-        grown.mentee_rows, grown.copilot_rows, grown.values, grown_chosen, duals, remaining
-    ):
+    grown = solving.merge(added, remaining.size)
+    grown_chosen = _positions(grown, solving, chosen, remaining.size)
+    duals = proving_prices(
+        grown.mentee_rows,
+        grown.copilot_rows,
+        grown.values,
+        grown_chosen,
+        n_requests,
+        remaining,
+        max_rounds=REPRICE_ROUNDS,
+    )
+    if duals is None:
         return None
     return grown, grown_chosen, duals
+
+
+def _positions(grown: Pairs, solving: Pairs, chosen: np.ndarray, n_copilots: int) -> np.ndarray:
+    """Where ``solving``'s chosen edges stand in ``grown``, which holds them and is sorted by key."""
+    keys = grown.mentee_rows * n_copilots + grown.copilot_rows
+    return np.searchsorted(keys, solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen])
 
 
 def _repair(
@@ -193,9 +190,7 @@ def _repair(
     limit: int,
 ) -> tuple[Pairs, np.ndarray, Duals] | None:
     """``repair.repair_near`` on the whole graph so far (which holds ``added``), as ``reprice`` answers."""
-    n_copilots = remaining.size
-    keys = graph.mentee_rows * n_copilots + graph.copilot_rows  # sorted: the graph is merged
-    at = np.searchsorted(keys, solving.mentee_rows[chosen] * n_copilots + solving.copilot_rows[chosen])
+    at = _positions(graph, solving, chosen, remaining.size)  # the graph is merged, so sorted
     repaired = repair_near(
         graph.mentee_rows,
         graph.copilot_rows,

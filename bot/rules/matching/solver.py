@@ -193,3 +193,20 @@ def proves_optimal(
     primal, dual = _objectives(values, chosen, duals, remaining)
     slack = u[mentee_rows] + p[copilot_rows] - values
     return not ((u < 0).any() or (p < 0).any() or (slack < 0).any() or dual != primal)
+
+
+def proving_prices(
+    mentee_rows: np.ndarray,
+    copilot_rows: np.ndarray,
+    values: np.ndarray,
+    chosen: np.ndarray,
+    n_requests: int,
+    remaining: np.ndarray,
+    max_rounds: int | None = None,
+) -> Duals | None:
+    """``dual_prices``, when they settle and prove ``chosen`` optimal on this graph; else None."""
+    try:
+        duals = dual_prices(mentee_rows, copilot_rows, values, chosen, n_requests, remaining, max_rounds)
+    except NotOptimal:
+        return None
+    return duals if proves_optimal(mentee_rows, copilot_rows, values, chosen, duals, remaining) else None
